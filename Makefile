@@ -1,0 +1,64 @@
+# datasync-openapi: every task goes through this file. `make help` lists the targets.
+# The project installs its own tools: a pinned uv bootstraps .venv from uv.lock, npm installs the
+# pinned Redocly CLI from package-lock.json. Nothing needs to be installed by hand beyond python3 and node.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+# The generator's ruff post-hooks and our scripts must find the pinned tools first.
+export PATH := $(BIN):$(PATH)
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+REDOCLY := node_modules/.bin/redocly
+PYTEST_ARGS ?=
+
+.PHONY: help install generate check-generated lint test dist clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+$(REDOCLY): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.synced $(REDOCLY) ## create .venv (uv.lock) and node_modules (package-lock.json)
+
+generate: $(VENV)/.synced ## regenerate generated/ from openapi/ with the pinned generator and ruff
+	$(BIN)/python scripts/generate.py
+
+check-generated: $(VENV)/.synced ## regenerate into a temp dir and compare with generated/ byte for byte
+	$(BIN)/pytest -q tests/generated -k regenerate
+
+lint: install ## ruff, mypy --strict (hand-written and generated code), spec validator, Redocly
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	cd generated/datasync-grades && $(BIN)/mypy --strict datasync_grades
+	cd generated/datasync-interop && $(BIN)/mypy --strict datasync_interop
+	$(BIN)/openapi-spec-validator openapi/grades.yaml openapi/interop.yaml
+	$(REDOCLY) lint --format=stylish 2>&1 | grep -v '^ *[║╔╚]' || { echo "redocly lint failed"; exit 1; }
+
+test: lint ## everything CI runs: lint, then the pytest tiers (spec, generated, client)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+dist: $(VENV)/.synced ## build wheels and sdists of both generated packages into dist/
+	rm -rf dist
+	for pkg in generated/*/; do $(BIN)/uv build --quiet --out-dir dist "$$pkg"; done
+	@ls -1 dist
+
+clean: ## remove environments, caches and build output
+	rm -rf $(VENV) $(TOOLS) node_modules dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,279 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.data_error_code_known import DataErrorCodeKnown
+from ..models.sync_status_known import SyncStatusKnown
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.key_value_map import KeyValueMap
+    from ..models.object_ref import ObjectRef
+    from ..models.score import Score
+    from ..models.sys import Sys
+
+
+T = TypeVar("T", bound="Assignment")
+
+
+@_attrs_define
+class Assignment:
+    """An assignment with its scores."""
+
+    error_code: DataErrorCodeKnown | str | Unset = UNSET
+    """ Why an item of grade data could not be synced. Open enumeration. """
+    sync_status: str | SyncStatusKnown | Unset = UNSET
+    """ Sync status of an item of grade data. Open enumeration. """
+    sys: Sys | Unset = UNSET
+    """ System attributes of a DataSync object (`$sys`). Decision: `created_at`/`updated_at` are not
+    read-only here: the docs' grade-data example sends them, as the timestamps of the object in its
+    source system.
+     """
+    section: ObjectRef | Unset = UNSET
+    """ A reference to a DataSync object (section, person, term, ...) by name and system ids. """
+    category: ObjectRef | Unset = UNSET
+    """ A reference to a DataSync object (section, person, term, ...) by name and system ids. """
+    term: ObjectRef | Unset = UNSET
+    """ A reference to a DataSync object (section, person, term, ...) by name and system ids. """
+    name: str | Unset = UNSET
+    description: str | Unset = UNSET
+    points_possible: float | Unset = UNSET
+    due_at: datetime.datetime | Unset = UNSET
+    available_at: datetime.datetime | Unset = UNSET
+    ext: KeyValueMap | Unset = UNSET
+    """ String values keyed by application or source name. """
+    scores: list[Score] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        error_code: str | Unset
+        if isinstance(self.error_code, Unset):
+            error_code = UNSET
+        elif isinstance(self.error_code, DataErrorCodeKnown):
+            error_code = self.error_code.value
+        else:
+            error_code = self.error_code
+
+        sync_status: str | Unset
+        if isinstance(self.sync_status, Unset):
+            sync_status = UNSET
+        elif isinstance(self.sync_status, SyncStatusKnown):
+            sync_status = self.sync_status.value
+        else:
+            sync_status = self.sync_status
+
+        sys: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sys, Unset):
+            sys = self.sys.to_dict()
+
+        section: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.section, Unset):
+            section = self.section.to_dict()
+
+        category: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.category, Unset):
+            category = self.category.to_dict()
+
+        term: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.term, Unset):
+            term = self.term.to_dict()
+
+        name = self.name
+
+        description = self.description
+
+        points_possible = self.points_possible
+
+        due_at: str | Unset = UNSET
+        if not isinstance(self.due_at, Unset):
+            due_at = self.due_at.isoformat()
+
+        available_at: str | Unset = UNSET
+        if not isinstance(self.available_at, Unset):
+            available_at = self.available_at.isoformat()
+
+        ext: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.ext, Unset):
+            ext = self.ext.to_dict()
+
+        scores: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.scores, Unset):
+            scores = []
+            for scores_item_data in self.scores:
+                scores_item = scores_item_data.to_dict()
+                scores.append(scores_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if error_code is not UNSET:
+            field_dict["error_code"] = error_code
+        if sync_status is not UNSET:
+            field_dict["sync_status"] = sync_status
+        if sys is not UNSET:
+            field_dict["$sys"] = sys
+        if section is not UNSET:
+            field_dict["$section"] = section
+        if category is not UNSET:
+            field_dict["$category"] = category
+        if term is not UNSET:
+            field_dict["$term"] = term
+        if name is not UNSET:
+            field_dict["name"] = name
+        if description is not UNSET:
+            field_dict["description"] = description
+        if points_possible is not UNSET:
+            field_dict["points_possible"] = points_possible
+        if due_at is not UNSET:
+            field_dict["due_at"] = due_at
+        if available_at is not UNSET:
+            field_dict["available_at"] = available_at
+        if ext is not UNSET:
+            field_dict["$ext"] = ext
+        if scores is not UNSET:
+            field_dict["scores"] = scores
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.key_value_map import KeyValueMap  # noqa: PLC0415
+        from ..models.object_ref import ObjectRef  # noqa: PLC0415
+        from ..models.score import Score  # noqa: PLC0415
+        from ..models.sys import Sys  # noqa: PLC0415
+
+        d = dict(src_dict)
+
+        def _parse_error_code(data: object) -> DataErrorCodeKnown | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_data_error_code_type_0 = DataErrorCodeKnown(data)
+
+                return componentsschemas_data_error_code_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DataErrorCodeKnown | str | Unset, data)
+
+        error_code = _parse_error_code(d.pop("error_code", UNSET))
+
+        def _parse_sync_status(data: object) -> str | SyncStatusKnown | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_sync_status_type_0 = SyncStatusKnown(data)
+
+                return componentsschemas_sync_status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(str | SyncStatusKnown | Unset, data)
+
+        sync_status = _parse_sync_status(d.pop("sync_status", UNSET))
+
+        _sys = d.pop("$sys", UNSET)
+        sys: Sys | Unset
+        if isinstance(_sys, Unset):
+            sys = UNSET
+        else:
+            sys = Sys.from_dict(_sys)
+
+        _section = d.pop("$section", UNSET)
+        section: ObjectRef | Unset
+        if isinstance(_section, Unset):
+            section = UNSET
+        else:
+            section = ObjectRef.from_dict(_section)
+
+        _category = d.pop("$category", UNSET)
+        category: ObjectRef | Unset
+        if isinstance(_category, Unset):
+            category = UNSET
+        else:
+            category = ObjectRef.from_dict(_category)
+
+        _term = d.pop("$term", UNSET)
+        term: ObjectRef | Unset
+        if isinstance(_term, Unset):
+            term = UNSET
+        else:
+            term = ObjectRef.from_dict(_term)
+
+        name = d.pop("name", UNSET)
+
+        description = d.pop("description", UNSET)
+
+        points_possible = d.pop("points_possible", UNSET)
+
+        _due_at = d.pop("due_at", UNSET)
+        due_at: datetime.datetime | Unset
+        if isinstance(_due_at, Unset):
+            due_at = UNSET
+        else:
+            due_at = datetime.datetime.fromisoformat(_due_at)
+
+        _available_at = d.pop("available_at", UNSET)
+        available_at: datetime.datetime | Unset
+        if isinstance(_available_at, Unset):
+            available_at = UNSET
+        else:
+            available_at = datetime.datetime.fromisoformat(_available_at)
+
+        _ext = d.pop("$ext", UNSET)
+        ext: KeyValueMap | Unset
+        if isinstance(_ext, Unset):
+            ext = UNSET
+        else:
+            ext = KeyValueMap.from_dict(_ext)
+
+        _scores = d.pop("scores", UNSET)
+        scores: list[Score] | Unset = UNSET
+        if _scores is not UNSET:
+            scores = []
+            for scores_item_data in _scores:
+                scores_item = Score.from_dict(scores_item_data)
+
+                scores.append(scores_item)
+
+        assignment = cls(
+            error_code=error_code,
+            sync_status=sync_status,
+            sys=sys,
+            section=section,
+            category=category,
+            term=term,
+            name=name,
+            description=description,
+            points_possible=points_possible,
+            due_at=due_at,
+            available_at=available_at,
+            ext=ext,
+            scores=scores,
+        )
+
+        assignment.additional_properties = d
+        return assignment
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.batch_exchange_error_code_known import BatchExchangeErrorCodeKnown
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="BatchExchange")
+
+
+@_attrs_define
+class BatchExchange:
+    """A Batch Grades Exchange. Decision: the docs do not show this object; only `id` is needed to
+    address it, the other fields are what the mock serves and may be absent from a real server.
+
+    """
+
+    id: UUID | Unset = UNSET
+    state: str | Unset = UNSET
+    """ Lifecycle state. Open enumeration; no values are documented. """
+    course_ids: list[str] | Unset = UNSET
+    """ Course ids posted as context data. """
+    error_code: BatchExchangeErrorCodeKnown | None | str | Unset = UNSET
+    created_at: datetime.datetime | Unset = UNSET
+    updated_at: datetime.datetime | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        state = self.state
+
+        course_ids: list[str] | Unset = UNSET
+        if not isinstance(self.course_ids, Unset):
+            course_ids = self.course_ids
+
+        error_code: None | str | Unset
+        if isinstance(self.error_code, Unset):
+            error_code = UNSET
+        elif isinstance(self.error_code, BatchExchangeErrorCodeKnown):
+            error_code = self.error_code.value
+        else:
+            error_code = self.error_code
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if state is not UNSET:
+            field_dict["state"] = state
+        if course_ids is not UNSET:
+            field_dict["course_ids"] = course_ids
+        if error_code is not UNSET:
+            field_dict["error_code"] = error_code
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        state = d.pop("state", UNSET)
+
+        course_ids = cast(list[str], d.pop("course_ids", UNSET))
+
+        def _parse_error_code(
+            data: object,
+        ) -> BatchExchangeErrorCodeKnown | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_batch_exchange_error_code_type_0 = (
+                    BatchExchangeErrorCodeKnown(data)
+                )
+
+                return componentsschemas_batch_exchange_error_code_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BatchExchangeErrorCodeKnown | None | str | Unset, data)
+
+        error_code = _parse_error_code(d.pop("error_code", UNSET))
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(_created_at)
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if isinstance(_updated_at, Unset):
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(_updated_at)
+
+        batch_exchange = cls(
+            id=id,
+            state=state,
+            course_ids=course_ids,
+            error_code=error_code,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+
+        batch_exchange.additional_properties = d
+        return batch_exchange
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.exchange_query_type_known import ExchangeQueryTypeKnown
+from ..models.summary_type_known import SummaryTypeKnown
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Consumer")
+
+
+@_attrs_define
+class Consumer:
+    """The entity designated as this Grades application's consumer."""
+
+    id: str | Unset = UNSET
+    connector_type: str | Unset = UNSET
+    supported_exchange_query_type: ExchangeQueryTypeKnown | str | Unset = UNSET
+    """ Kind of data an exchange asks for. Open enumeration. """
+    summary_score_type: str | SummaryTypeKnown | Unset = UNSET
+    """ Kind of summary score (for example the final grade). Open enumeration. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        connector_type = self.connector_type
+
+        supported_exchange_query_type: str | Unset
+        if isinstance(self.supported_exchange_query_type, Unset):
+            supported_exchange_query_type = UNSET
+        elif isinstance(self.supported_exchange_query_type, ExchangeQueryTypeKnown):
+            supported_exchange_query_type = self.supported_exchange_query_type.value
+        else:
+            supported_exchange_query_type = self.supported_exchange_query_type
+
+        summary_score_type: str | Unset
+        if isinstance(self.summary_score_type, Unset):
+            summary_score_type = UNSET
+        elif isinstance(self.summary_score_type, SummaryTypeKnown):
+            summary_score_type = self.summary_score_type.value
+        else:
+            summary_score_type = self.summary_score_type
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if connector_type is not UNSET:
+            field_dict["connector_type"] = connector_type
+        if supported_exchange_query_type is not UNSET:
+            field_dict["supported_exchange_query_type"] = supported_exchange_query_type
+        if summary_score_type is not UNSET:
+            field_dict["summary_score_type"] = summary_score_type
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id", UNSET)
+
+        connector_type = d.pop("connector_type", UNSET)
+
+        def _parse_supported_exchange_query_type(
+            data: object,
+        ) -> ExchangeQueryTypeKnown | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_exchange_query_type_type_0 = ExchangeQueryTypeKnown(
+                    data
+                )
+
+                return componentsschemas_exchange_query_type_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ExchangeQueryTypeKnown | str | Unset, data)
+
+        supported_exchange_query_type = _parse_supported_exchange_query_type(
+            d.pop("supported_exchange_query_type", UNSET)
+        )
+
+        def _parse_summary_score_type(data: object) -> str | SummaryTypeKnown | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_summary_type_type_0 = SummaryTypeKnown(data)
+
+                return componentsschemas_summary_type_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(str | SummaryTypeKnown | Unset, data)
+
+        summary_score_type = _parse_summary_score_type(
+            d.pop("summary_score_type", UNSET)
+        )
+
+        consumer = cls(
+            id=id,
+            connector_type=connector_type,
+            supported_exchange_query_type=supported_exchange_query_type,
+            summary_score_type=summary_score_type,
+        )
+
+        consumer.additional_properties = d
+        return consumer
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.error_info import ErrorInfo
+    from ..models.exchange_error import ExchangeError
+
+
+T = TypeVar("T", bound="ExchangeErrorEnvelope")
+
+
+@_attrs_define
+class ExchangeErrorEnvelope:
+    data: ExchangeError | None
+    error: ErrorInfo | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.error_info import ErrorInfo  # noqa: PLC0415
+        from ..models.exchange_error import ExchangeError  # noqa: PLC0415
+
+        data: dict[str, Any] | None
+        if isinstance(self.data, ExchangeError):
+            data = self.data.to_dict()
+        else:
+            data = self.data
+
+        error: dict[str, Any] | None | Unset
+        if isinstance(self.error, Unset):
+            error = UNSET
+        elif isinstance(self.error, ErrorInfo):
+            error = self.error.to_dict()
+        else:
+            error = self.error
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "data": data,
+            }
+        )
+        if error is not UNSET:
+            field_dict["error"] = error
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.error_info import ErrorInfo  # noqa: PLC0415
+        from ..models.exchange_error import ExchangeError  # noqa: PLC0415
+
+        d = dict(src_dict)
+
+        def _parse_data(data: object) -> ExchangeError | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_0 = ExchangeError.from_dict(data)
+
+                return data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ExchangeError | None, data)
+
+        data = _parse_data(d.pop("data"))
+
+        def _parse_error(data: object) -> ErrorInfo | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_type_0 = ErrorInfo.from_dict(data)
+
+                return error_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorInfo | None | Unset, data)
+
+        error = _parse_error(d.pop("error", UNSET))
+
+        exchange_error_envelope = cls(
+            data=data,
+            error=error,
+        )
+
+        exchange_error_envelope.additional_properties = d
+        return exchange_error_envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

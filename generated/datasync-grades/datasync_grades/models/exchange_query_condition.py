@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.condition_scope_by_known import ConditionScopeByKnown
+from ..models.condition_scope_known import ConditionScopeKnown
+from ..models.summary_type_known import SummaryTypeKnown
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.object_ref import ObjectRef
+
+
+T = TypeVar("T", bound="ExchangeQueryCondition")
+
+
+@_attrs_define
+class ExchangeQueryCondition:
+    scope: ConditionScopeKnown | str | Unset = UNSET
+    """ What a query condition is scoped to. Open enumeration. """
+    scope_by: ConditionScopeByKnown | str | Unset = UNSET
+    """ How the scope is identified. Open enumeration. """
+    scope_id: ObjectRef | Unset = UNSET
+    """ A reference to a DataSync object (section, person, term, ...) by name and system ids. """
+    graded_after: datetime.datetime | Unset = UNSET
+    """ Only grades given after this instant. """
+    assignment_ids: list[str] | Unset = UNSET
+    summary_type: str | SummaryTypeKnown | Unset = UNSET
+    """ Kind of summary score (for example the final grade). Open enumeration. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        scope: str | Unset
+        if isinstance(self.scope, Unset):
+            scope = UNSET
+        elif isinstance(self.scope, ConditionScopeKnown):
+            scope = self.scope.value
+        else:
+            scope = self.scope
+
+        scope_by: str | Unset
+        if isinstance(self.scope_by, Unset):
+            scope_by = UNSET
+        elif isinstance(self.scope_by, ConditionScopeByKnown):
+            scope_by = self.scope_by.value
+        else:
+            scope_by = self.scope_by
+
+        scope_id: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.scope_id, Unset):
+            scope_id = self.scope_id.to_dict()
+
+        graded_after: str | Unset = UNSET
+        if not isinstance(self.graded_after, Unset):
+            graded_after = self.graded_after.isoformat()
+
+        assignment_ids: list[str] | Unset = UNSET
+        if not isinstance(self.assignment_ids, Unset):
+            assignment_ids = self.assignment_ids
+
+        summary_type: str | Unset
+        if isinstance(self.summary_type, Unset):
+            summary_type = UNSET
+        elif isinstance(self.summary_type, SummaryTypeKnown):
+            summary_type = self.summary_type.value
+        else:
+            summary_type = self.summary_type
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if scope is not UNSET:
+            field_dict["scope"] = scope
+        if scope_by is not UNSET:
+            field_dict["scope_by"] = scope_by
+        if scope_id is not UNSET:
+            field_dict["scope_id"] = scope_id
+        if graded_after is not UNSET:
+            field_dict["graded_after"] = graded_after
+        if assignment_ids is not UNSET:
+            field_dict["assignment_ids"] = assignment_ids
+        if summary_type is not UNSET:
+            field_dict["summary_type"] = summary_type
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.object_ref import ObjectRef  # noqa: PLC0415
+
+        d = dict(src_dict)
+
+        def _parse_scope(data: object) -> ConditionScopeKnown | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_condition_scope_type_0 = ConditionScopeKnown(data)
+
+                return componentsschemas_condition_scope_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ConditionScopeKnown | str | Unset, data)
+
+        scope = _parse_scope(d.pop("scope", UNSET))
+
+        def _parse_scope_by(data: object) -> ConditionScopeByKnown | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_condition_scope_by_type_0 = ConditionScopeByKnown(
+                    data
+                )
+
+                return componentsschemas_condition_scope_by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ConditionScopeByKnown | str | Unset, data)
+
+        scope_by = _parse_scope_by(d.pop("scope_by", UNSET))
+
+        _scope_id = d.pop("scope_id", UNSET)
+        scope_id: ObjectRef | Unset
+        if isinstance(_scope_id, Unset):
+            scope_id = UNSET
+        else:
+            scope_id = ObjectRef.from_dict(_scope_id)
+
+        _graded_after = d.pop("graded_after", UNSET)
+        graded_after: datetime.datetime | Unset
+        if isinstance(_graded_after, Unset):
+            graded_after = UNSET
+        else:
+            graded_after = datetime.datetime.fromisoformat(_graded_after)
+
+        assignment_ids = cast(list[str], d.pop("assignment_ids", UNSET))
+
+        def _parse_summary_type(data: object) -> str | SummaryTypeKnown | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_summary_type_type_0 = SummaryTypeKnown(data)
+
+                return componentsschemas_summary_type_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(str | SummaryTypeKnown | Unset, data)
+
+        summary_type = _parse_summary_type(d.pop("summary_type", UNSET))
+
+        exchange_query_condition = cls(
+            scope=scope,
+            scope_by=scope_by,
+            scope_id=scope_id,
+            graded_after=graded_after,
+            assignment_ids=assignment_ids,
+            summary_type=summary_type,
+        )
+
+        exchange_query_condition.additional_properties = d
+        return exchange_query_condition
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.sys import Sys
+
+
+T = TypeVar("T", bound="ObjectRef")
+
+
+@_attrs_define
+class ObjectRef:
+    """A reference to a DataSync object (section, person, term, ...) by name and system ids."""
+
+    name: str | Unset = UNSET
+    sys: Sys | Unset = UNSET
+    """ System attributes of a DataSync object (`$sys`). Decision: `created_at`/`updated_at` are not
+    read-only here: the docs' grade-data example sends them, as the timestamps of the object in its
+    source system.
+     """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        sys: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sys, Unset):
+            sys = self.sys.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if name is not UNSET:
+            field_dict["name"] = name
+        if sys is not UNSET:
+            field_dict["$sys"] = sys
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.sys import Sys  # noqa: PLC0415
+
+        d = dict(src_dict)
+        name = d.pop("name", UNSET)
+
+        _sys = d.pop("$sys", UNSET)
+        sys: Sys | Unset
+        if isinstance(_sys, Unset):
+            sys = UNSET
+        else:
+            sys = Sys.from_dict(_sys)
+
+        object_ref = cls(
+            name=name,
+            sys=sys,
+        )
+
+        object_ref.additional_properties = d
+        return object_ref
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.schedule_type_known import ScheduleTypeKnown
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.schedule_metadata import ScheduleMetadata
+
+
+T = TypeVar("T", bound="Schedule")
+
+
+@_attrs_define
+class Schedule:
+    """A grades schedule. Decision: the docs' example shows no `id`, but schedules are addressed by id
+    (`PATCH /schedules/{id}`); a read-only `id` is declared, optional.
+
+    """
+
+    id: UUID | Unset = UNSET
+    type_: ScheduleTypeKnown | str | Unset = UNSET
+    """ Kind of schedule. Open enumeration. """
+    last_executed_at: datetime.datetime | Unset = UNSET
+    enabled: bool | Unset = UNSET
+    hour: int | Unset = UNSET
+    """ Hour of the day the schedule runs. """
+    days: str | Unset = UNSET
+    """ Days the schedule runs on. """
+    metadata: ScheduleMetadata | Unset = UNSET
+    """ Audit data of a schedule. The docs show only `null` values, so the shape of each field is not
+    constrained.
+     """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        type_: str | Unset
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        elif isinstance(self.type_, ScheduleTypeKnown):
+            type_ = self.type_.value
+        else:
+            type_ = self.type_
+
+        last_executed_at: str | Unset = UNSET
+        if not isinstance(self.last_executed_at, Unset):
+            last_executed_at = self.last_executed_at.isoformat()
+
+        enabled = self.enabled
+
+        hour = self.hour
+
+        days = self.days
+
+        metadata: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.metadata, Unset):
+            metadata = self.metadata.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if last_executed_at is not UNSET:
+            field_dict["last_executed_at"] = last_executed_at
+        if enabled is not UNSET:
+            field_dict["enabled"] = enabled
+        if hour is not UNSET:
+            field_dict["hour"] = hour
+        if days is not UNSET:
+            field_dict["days"] = days
+        if metadata is not UNSET:
+            field_dict["metadata"] = metadata
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.schedule_metadata import ScheduleMetadata  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        def _parse_type_(data: object) -> ScheduleTypeKnown | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_schedule_type_type_0 = ScheduleTypeKnown(data)
+
+                return componentsschemas_schedule_type_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ScheduleTypeKnown | str | Unset, data)
+
+        type_ = _parse_type_(d.pop("type", UNSET))
+
+        _last_executed_at = d.pop("last_executed_at", UNSET)
+        last_executed_at: datetime.datetime | Unset
+        if isinstance(_last_executed_at, Unset):
+            last_executed_at = UNSET
+        else:
+            last_executed_at = datetime.datetime.fromisoformat(_last_executed_at)
+
+        enabled = d.pop("enabled", UNSET)
+
+        hour = d.pop("hour", UNSET)
+
+        days = d.pop("days", UNSET)
+
+        _metadata = d.pop("metadata", UNSET)
+        metadata: ScheduleMetadata | Unset
+        if isinstance(_metadata, Unset):
+            metadata = UNSET
+        else:
+            metadata = ScheduleMetadata.from_dict(_metadata)
+
+        schedule = cls(
+            id=id,
+            type_=type_,
+            last_executed_at=last_executed_at,
+            enabled=enabled,
+            hour=hour,
+            days=days,
+            metadata=metadata,
+        )
+
+        schedule.additional_properties = d
+        return schedule
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

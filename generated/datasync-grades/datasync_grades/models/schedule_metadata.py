@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ScheduleMetadata")
+
+
+@_attrs_define
+class ScheduleMetadata:
+    """Audit data of a schedule. The docs show only `null` values, so the shape of each field is not
+    constrained.
+
+    """
+
+    created: Any | Unset = UNSET
+    updated: Any | Unset = UNSET
+    scheduled: Any | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        created = self.created
+
+        updated = self.updated
+
+        scheduled = self.scheduled
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if created is not UNSET:
+            field_dict["created"] = created
+        if updated is not UNSET:
+            field_dict["updated"] = updated
+        if scheduled is not UNSET:
+            field_dict["scheduled"] = scheduled
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        created = d.pop("created", UNSET)
+
+        updated = d.pop("updated", UNSET)
+
+        scheduled = d.pop("scheduled", UNSET)
+
+        schedule_metadata = cls(
+            created=created,
+            updated=updated,
+            scheduled=scheduled,
+        )
+
+        schedule_metadata.additional_properties = d
+        return schedule_metadata
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.data_error_code_known import DataErrorCodeKnown
+from ..models.sync_status_known import SyncStatusKnown
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.key_value_map import KeyValueMap
+    from ..models.object_ref import ObjectRef
+
+
+T = TypeVar("T", bound="Score")
+
+
+@_attrs_define
+class Score:
+    """One person's score on an assignment."""
+
+    error_code: DataErrorCodeKnown | str | Unset = UNSET
+    """ Why an item of grade data could not be synced. Open enumeration. """
+    sync_status: str | SyncStatusKnown | Unset = UNSET
+    """ Sync status of an item of grade data. Open enumeration. """
+    person: ObjectRef | Unset = UNSET
+    """ A reference to a DataSync object (section, person, term, ...) by name and system ids. """
+    grader: ObjectRef | Unset = UNSET
+    """ A reference to a DataSync object (section, person, term, ...) by name and system ids. """
+    score: float | Unset = UNSET
+    grade: str | Unset = UNSET
+    late: bool | Unset = UNSET
+    missing: bool | Unset = UNSET
+    excused: bool | Unset = UNSET
+    submitted_at: datetime.datetime | Unset = UNSET
+    preview_url: str | Unset = UNSET
+    ext: KeyValueMap | Unset = UNSET
+    """ String values keyed by application or source name. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        error_code: str | Unset
+        if isinstance(self.error_code, Unset):
+            error_code = UNSET
+        elif isinstance(self.error_code, DataErrorCodeKnown):
+            error_code = self.error_code.value
+        else:
+            error_code = self.error_code
+
+        sync_status: str | Unset
+        if isinstance(self.sync_status, Unset):
+            sync_status = UNSET
+        elif isinstance(self.sync_status, SyncStatusKnown):
+            sync_status = self.sync_status.value
+        else:
+            sync_status = self.sync_status
+
+        person: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.person, Unset):
+            person = self.person.to_dict()
+
+        grader: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.grader, Unset):
+            grader = self.grader.to_dict()
+
+        score = self.score
+
+        grade = self.grade
+
+        late = self.late
+
+        missing = self.missing
+
+        excused = self.excused
+
+        submitted_at: str | Unset = UNSET
+        if not isinstance(self.submitted_at, Unset):
+            submitted_at = self.submitted_at.isoformat()
+
+        preview_url = self.preview_url
+
+        ext: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.ext, Unset):
+            ext = self.ext.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if error_code is not UNSET:
+            field_dict["error_code"] = error_code
+        if sync_status is not UNSET:
+            field_dict["sync_status"] = sync_status
+        if person is not UNSET:
+            field_dict["$person"] = person
+        if grader is not UNSET:
+            field_dict["$grader"] = grader
+        if score is not UNSET:
+            field_dict["score"] = score
+        if grade is not UNSET:
+            field_dict["grade"] = grade
+        if late is not UNSET:
+            field_dict["late"] = late
+        if missing is not UNSET:
+            field_dict["missing"] = missing
+        if excused is not UNSET:
+            field_dict["excused"] = excused
+        if submitted_at is not UNSET:
+            field_dict["submitted_at"] = submitted_at
+        if preview_url is not UNSET:
+            field_dict["preview_url"] = preview_url
+        if ext is not UNSET:
+            field_dict["$ext"] = ext
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.key_value_map import KeyValueMap  # noqa: PLC0415
+        from ..models.object_ref import ObjectRef  # noqa: PLC0415
+
+        d = dict(src_dict)
+
+        def _parse_error_code(data: object) -> DataErrorCodeKnown | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_data_error_code_type_0 = DataErrorCodeKnown(data)
+
+                return componentsschemas_data_error_code_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DataErrorCodeKnown | str | Unset, data)
+
+        error_code = _parse_error_code(d.pop("error_code", UNSET))
+
+        def _parse_sync_status(data: object) -> str | SyncStatusKnown | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_sync_status_type_0 = SyncStatusKnown(data)
+
+                return componentsschemas_sync_status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(str | SyncStatusKnown | Unset, data)
+
+        sync_status = _parse_sync_status(d.pop("sync_status", UNSET))
+
+        _person = d.pop("$person", UNSET)
+        person: ObjectRef | Unset
+        if isinstance(_person, Unset):
+            person = UNSET
+        else:
+            person = ObjectRef.from_dict(_person)
+
+        _grader = d.pop("$grader", UNSET)
+        grader: ObjectRef | Unset
+        if isinstance(_grader, Unset):
+            grader = UNSET
+        else:
+            grader = ObjectRef.from_dict(_grader)
+
+        score = d.pop("score", UNSET)
+
+        grade = d.pop("grade", UNSET)
+
+        late = d.pop("late", UNSET)
+
+        missing = d.pop("missing", UNSET)
+
+        excused = d.pop("excused", UNSET)
+
+        _submitted_at = d.pop("submitted_at", UNSET)
+        submitted_at: datetime.datetime | Unset
+        if isinstance(_submitted_at, Unset):
+            submitted_at = UNSET
+        else:
+            submitted_at = datetime.datetime.fromisoformat(_submitted_at)
+
+        preview_url = d.pop("preview_url", UNSET)
+
+        _ext = d.pop("$ext", UNSET)
+        ext: KeyValueMap | Unset
+        if isinstance(_ext, Unset):
+            ext = UNSET
+        else:
+            ext = KeyValueMap.from_dict(_ext)
+
+        score = cls(
+            error_code=error_code,
+            sync_status=sync_status,
+            person=person,
+            grader=grader,
+            score=score,
+            grade=grade,
+            late=late,
+            missing=missing,
+            excused=excused,
+            submitted_at=submitted_at,
+            preview_url=preview_url,
+            ext=ext,
+        )
+
+        score.additional_properties = d
+        return score
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

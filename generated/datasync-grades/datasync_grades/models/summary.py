@@ -1,0 +1,281 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.data_error_code_known import DataErrorCodeKnown
+from ..models.score_type_known import ScoreTypeKnown
+from ..models.summary_type_known import SummaryTypeKnown
+from ..models.sync_status_known import SyncStatusKnown
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.key_value_map import KeyValueMap
+    from ..models.object_ref import ObjectRef
+
+
+T = TypeVar("T", bound="Summary")
+
+
+@_attrs_define
+class Summary:
+    """A person's summary (for example final) score in a section."""
+
+    error_code: DataErrorCodeKnown | str | Unset = UNSET
+    """ Why an item of grade data could not be synced. Open enumeration. """
+    sync_status: str | SyncStatusKnown | Unset = UNSET
+    """ Sync status of an item of grade data. Open enumeration. """
+    section: ObjectRef | Unset = UNSET
+    """ A reference to a DataSync object (section, person, term, ...) by name and system ids. """
+    person: ObjectRef | Unset = UNSET
+    """ A reference to a DataSync object (section, person, term, ...) by name and system ids. """
+    grader: ObjectRef | Unset = UNSET
+    """ A reference to a DataSync object (section, person, term, ...) by name and system ids. """
+    summary_type: str | SummaryTypeKnown | Unset = UNSET
+    """ Kind of summary score (for example the final grade). Open enumeration. """
+    score_type: ScoreTypeKnown | str | Unset = UNSET
+    """ How a summary score is expressed. Open enumeration. """
+    score: float | Unset = UNSET
+    grade: str | Unset = UNSET
+    last_activity: datetime.datetime | Unset = UNSET
+    comments: list[str] | Unset = UNSET
+    ext: KeyValueMap | Unset = UNSET
+    """ String values keyed by application or source name. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        error_code: str | Unset
+        if isinstance(self.error_code, Unset):
+            error_code = UNSET
+        elif isinstance(self.error_code, DataErrorCodeKnown):
+            error_code = self.error_code.value
+        else:
+            error_code = self.error_code
+
+        sync_status: str | Unset
+        if isinstance(self.sync_status, Unset):
+            sync_status = UNSET
+        elif isinstance(self.sync_status, SyncStatusKnown):
+            sync_status = self.sync_status.value
+        else:
+            sync_status = self.sync_status
+
+        section: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.section, Unset):
+            section = self.section.to_dict()
+
+        person: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.person, Unset):
+            person = self.person.to_dict()
+
+        grader: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.grader, Unset):
+            grader = self.grader.to_dict()
+
+        summary_type: str | Unset
+        if isinstance(self.summary_type, Unset):
+            summary_type = UNSET
+        elif isinstance(self.summary_type, SummaryTypeKnown):
+            summary_type = self.summary_type.value
+        else:
+            summary_type = self.summary_type
+
+        score_type: str | Unset
+        if isinstance(self.score_type, Unset):
+            score_type = UNSET
+        elif isinstance(self.score_type, ScoreTypeKnown):
+            score_type = self.score_type.value
+        else:
+            score_type = self.score_type
+
+        score = self.score
+
+        grade = self.grade
+
+        last_activity: str | Unset = UNSET
+        if not isinstance(self.last_activity, Unset):
+            last_activity = self.last_activity.isoformat()
+
+        comments: list[str] | Unset = UNSET
+        if not isinstance(self.comments, Unset):
+            comments = self.comments
+
+        ext: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.ext, Unset):
+            ext = self.ext.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if error_code is not UNSET:
+            field_dict["error_code"] = error_code
+        if sync_status is not UNSET:
+            field_dict["sync_status"] = sync_status
+        if section is not UNSET:
+            field_dict["$section"] = section
+        if person is not UNSET:
+            field_dict["$person"] = person
+        if grader is not UNSET:
+            field_dict["$grader"] = grader
+        if summary_type is not UNSET:
+            field_dict["summary_type"] = summary_type
+        if score_type is not UNSET:
+            field_dict["score_type"] = score_type
+        if score is not UNSET:
+            field_dict["score"] = score
+        if grade is not UNSET:
+            field_dict["grade"] = grade
+        if last_activity is not UNSET:
+            field_dict["last_activity"] = last_activity
+        if comments is not UNSET:
+            field_dict["comments"] = comments
+        if ext is not UNSET:
+            field_dict["$ext"] = ext
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.key_value_map import KeyValueMap  # noqa: PLC0415
+        from ..models.object_ref import ObjectRef  # noqa: PLC0415
+
+        d = dict(src_dict)
+
+        def _parse_error_code(data: object) -> DataErrorCodeKnown | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_data_error_code_type_0 = DataErrorCodeKnown(data)
+
+                return componentsschemas_data_error_code_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DataErrorCodeKnown | str | Unset, data)
+
+        error_code = _parse_error_code(d.pop("error_code", UNSET))
+
+        def _parse_sync_status(data: object) -> str | SyncStatusKnown | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_sync_status_type_0 = SyncStatusKnown(data)
+
+                return componentsschemas_sync_status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(str | SyncStatusKnown | Unset, data)
+
+        sync_status = _parse_sync_status(d.pop("sync_status", UNSET))
+
+        _section = d.pop("$section", UNSET)
+        section: ObjectRef | Unset
+        if isinstance(_section, Unset):
+            section = UNSET
+        else:
+            section = ObjectRef.from_dict(_section)
+
+        _person = d.pop("$person", UNSET)
+        person: ObjectRef | Unset
+        if isinstance(_person, Unset):
+            person = UNSET
+        else:
+            person = ObjectRef.from_dict(_person)
+
+        _grader = d.pop("$grader", UNSET)
+        grader: ObjectRef | Unset
+        if isinstance(_grader, Unset):
+            grader = UNSET
+        else:
+            grader = ObjectRef.from_dict(_grader)
+
+        def _parse_summary_type(data: object) -> str | SummaryTypeKnown | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_summary_type_type_0 = SummaryTypeKnown(data)
+
+                return componentsschemas_summary_type_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(str | SummaryTypeKnown | Unset, data)
+
+        summary_type = _parse_summary_type(d.pop("summary_type", UNSET))
+
+        def _parse_score_type(data: object) -> ScoreTypeKnown | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_score_type_type_0 = ScoreTypeKnown(data)
+
+                return componentsschemas_score_type_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ScoreTypeKnown | str | Unset, data)
+
+        score_type = _parse_score_type(d.pop("score_type", UNSET))
+
+        score = d.pop("score", UNSET)
+
+        grade = d.pop("grade", UNSET)
+
+        _last_activity = d.pop("last_activity", UNSET)
+        last_activity: datetime.datetime | Unset
+        if isinstance(_last_activity, Unset):
+            last_activity = UNSET
+        else:
+            last_activity = datetime.datetime.fromisoformat(_last_activity)
+
+        comments = cast(list[str], d.pop("comments", UNSET))
+
+        _ext = d.pop("$ext", UNSET)
+        ext: KeyValueMap | Unset
+        if isinstance(_ext, Unset):
+            ext = UNSET
+        else:
+            ext = KeyValueMap.from_dict(_ext)
+
+        summary = cls(
+            error_code=error_code,
+            sync_status=sync_status,
+            section=section,
+            person=person,
+            grader=grader,
+            summary_type=summary_type,
+            score_type=score_type,
+            score=score,
+            grade=grade,
+            last_activity=last_activity,
+            comments=comments,
+            ext=ext,
+        )
+
+        summary.additional_properties = d
+        return summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

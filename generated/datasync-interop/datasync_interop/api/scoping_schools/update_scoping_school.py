@@ -1,0 +1,205 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.scoping_school import ScopingSchool
+from ...models.scoping_school_envelope import ScopingSchoolEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    id: UUID,
+    *,
+    body: ScopingSchool,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/tenant/scoping/schools/{id}".format(
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | ScopingSchoolEnvelope | None:
+    if response.status_code == 200:
+        response_200 = ScopingSchoolEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | ScopingSchoolEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ScopingSchool,
+) -> Response[ErrorResponse | ScopingSchoolEnvelope]:
+    """Update a scoping school
+
+     Updates a scoping school. Decision: fields left out of the body keep their values (the docs mark
+    every field optional).
+
+    Args:
+        id (UUID):
+        body (ScopingSchool): A school that scopes the tenant's repository.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | ScopingSchoolEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ScopingSchool,
+) -> ErrorResponse | ScopingSchoolEnvelope | None:
+    """Update a scoping school
+
+     Updates a scoping school. Decision: fields left out of the body keep their values (the docs mark
+    every field optional).
+
+    Args:
+        id (UUID):
+        body (ScopingSchool): A school that scopes the tenant's repository.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | ScopingSchoolEnvelope
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ScopingSchool,
+) -> Response[ErrorResponse | ScopingSchoolEnvelope]:
+    """Update a scoping school
+
+     Updates a scoping school. Decision: fields left out of the body keep their values (the docs mark
+    every field optional).
+
+    Args:
+        id (UUID):
+        body (ScopingSchool): A school that scopes the tenant's repository.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | ScopingSchoolEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ScopingSchool,
+) -> ErrorResponse | ScopingSchoolEnvelope | None:
+    """Update a scoping school
+
+     Updates a scoping school. Decision: fields left out of the body keep their values (the docs mark
+    every field optional).
+
+    Args:
+        id (UUID):
+        body (ScopingSchool): A school that scopes the tenant's repository.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | ScopingSchoolEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            body=body,
+        )
+    ).parsed

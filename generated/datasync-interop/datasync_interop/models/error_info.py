@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ErrorInfo")
+
+
+@_attrs_define
+class ErrorInfo:
+    """The error part of an envelope."""
+
+    status: int | Unset = UNSET
+    """ HTTP status of the response. """
+    code: str | Unset = UNSET
+    """ Machine-readable error code. """
+    message: str | Unset = UNSET
+    """ Human-readable message. """
+    ext_message: None | str | Unset = UNSET
+    """ Additional message. """
+    details: None | str | Unset = UNSET
+    """ Details, such as which field was invalid. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
+        code = self.code
+
+        message = self.message
+
+        ext_message: None | str | Unset
+        if isinstance(self.ext_message, Unset):
+            ext_message = UNSET
+        else:
+            ext_message = self.ext_message
+
+        details: None | str | Unset
+        if isinstance(self.details, Unset):
+            details = UNSET
+        else:
+            details = self.details
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
+        if code is not UNSET:
+            field_dict["code"] = code
+        if message is not UNSET:
+            field_dict["message"] = message
+        if ext_message is not UNSET:
+            field_dict["ext_message"] = ext_message
+        if details is not UNSET:
+            field_dict["details"] = details
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        status = d.pop("status", UNSET)
+
+        code = d.pop("code", UNSET)
+
+        message = d.pop("message", UNSET)
+
+        def _parse_ext_message(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ext_message = _parse_ext_message(d.pop("ext_message", UNSET))
+
+        def _parse_details(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        details = _parse_details(d.pop("details", UNSET))
+
+        error_info = cls(
+            status=status,
+            code=code,
+            message=message,
+            ext_message=ext_message,
+            details=details,
+        )
+
+        error_info.additional_properties = d
+        return error_info
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

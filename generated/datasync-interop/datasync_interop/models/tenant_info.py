@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.account import Account
+    from ..models.cloud import Cloud
+    from ..models.integration import Integration
+    from ..models.license_ import License
+    from ..models.tenant_auth import TenantAuth
+    from ..models.tenant_status import TenantStatus
+
+
+T = TypeVar("T", bound="TenantInfo")
+
+
+@_attrs_define
+class TenantInfo:
+    """One licensed and authorized integration tenant."""
+
+    id: UUID | Unset = UNSET
+    name: str | Unset = UNSET
+    account: Account | Unset = UNSET
+    cloud: Cloud | Unset = UNSET
+    integration: Integration | Unset = UNSET
+    license_: License | Unset = UNSET
+    status: TenantStatus | Unset = UNSET
+    sis_status: TenantStatus | Unset = UNSET
+    auth: TenantAuth | Unset = UNSET
+    """ Credentials the tenant's integration uses. `client_secret` is a secret. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        name = self.name
+
+        account: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.account, Unset):
+            account = self.account.to_dict()
+
+        cloud: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.cloud, Unset):
+            cloud = self.cloud.to_dict()
+
+        integration: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.integration, Unset):
+            integration = self.integration.to_dict()
+
+        license_: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.license_, Unset):
+            license_ = self.license_.to_dict()
+
+        status: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.to_dict()
+
+        sis_status: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sis_status, Unset):
+            sis_status = self.sis_status.to_dict()
+
+        auth: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.auth, Unset):
+            auth = self.auth.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if name is not UNSET:
+            field_dict["name"] = name
+        if account is not UNSET:
+            field_dict["account"] = account
+        if cloud is not UNSET:
+            field_dict["cloud"] = cloud
+        if integration is not UNSET:
+            field_dict["integration"] = integration
+        if license_ is not UNSET:
+            field_dict["license"] = license_
+        if status is not UNSET:
+            field_dict["status"] = status
+        if sis_status is not UNSET:
+            field_dict["sis_status"] = sis_status
+        if auth is not UNSET:
+            field_dict["auth"] = auth
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.account import Account  # noqa: PLC0415
+        from ..models.cloud import Cloud  # noqa: PLC0415
+        from ..models.integration import Integration  # noqa: PLC0415
+        from ..models.license_ import License  # noqa: PLC0415
+        from ..models.tenant_auth import TenantAuth  # noqa: PLC0415
+        from ..models.tenant_status import TenantStatus  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        name = d.pop("name", UNSET)
+
+        _account = d.pop("account", UNSET)
+        account: Account | Unset
+        if isinstance(_account, Unset):
+            account = UNSET
+        else:
+            account = Account.from_dict(_account)
+
+        _cloud = d.pop("cloud", UNSET)
+        cloud: Cloud | Unset
+        if isinstance(_cloud, Unset):
+            cloud = UNSET
+        else:
+            cloud = Cloud.from_dict(_cloud)
+
+        _integration = d.pop("integration", UNSET)
+        integration: Integration | Unset
+        if isinstance(_integration, Unset):
+            integration = UNSET
+        else:
+            integration = Integration.from_dict(_integration)
+
+        _license_ = d.pop("license", UNSET)
+        license_: License | Unset
+        if isinstance(_license_, Unset):
+            license_ = UNSET
+        else:
+            license_ = License.from_dict(_license_)
+
+        _status = d.pop("status", UNSET)
+        status: TenantStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = TenantStatus.from_dict(_status)
+
+        _sis_status = d.pop("sis_status", UNSET)
+        sis_status: TenantStatus | Unset
+        if isinstance(_sis_status, Unset):
+            sis_status = UNSET
+        else:
+            sis_status = TenantStatus.from_dict(_sis_status)
+
+        _auth = d.pop("auth", UNSET)
+        auth: TenantAuth | Unset
+        if isinstance(_auth, Unset):
+            auth = UNSET
+        else:
+            auth = TenantAuth.from_dict(_auth)
+
+        tenant_info = cls(
+            id=id,
+            name=name,
+            account=account,
+            cloud=cloud,
+            integration=integration,
+            license_=license_,
+            status=status,
+            sis_status=sis_status,
+            auth=auth,
+        )
+
+        tenant_info.additional_properties = d
+        return tenant_info
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,3 @@
+"""datasync-openapi: hand-written tooling around the DataSync OpenAPI specs."""
+
+__version__ = "0.1.0"
