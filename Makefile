@@ -18,7 +18,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 REDOCLY := node_modules/.bin/redocly
 PYTEST_ARGS ?=
 
-.PHONY: help install generate check-generated lint test dist clean
+.PHONY: help install generate check-generated lint test conformance mock bench dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -52,8 +52,28 @@ lint: install ## ruff, mypy --strict (hand-written and generated code), spec val
 	$(BIN)/openapi-spec-validator openapi/grades.yaml openapi/interop.yaml
 	$(REDOCLY) lint --format=stylish 2>&1 | grep -v '^ *[║╔╚]' || { echo "redocly lint failed"; exit 1; }
 
-test: lint ## everything CI runs: lint, then the pytest tiers (spec, generated, client)
+test: lint ## everything CI runs: lint, then the pytest tiers (spec, generated, client, mock, conformance)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# make conformance                      both APIs against the embedded mock (started on a free port)
+# make conformance API=grades BASE_URL=https://host/v2/grades TOKEN=...        read-only unless WRITES=1
+#   or CLIENT_ID=... CLIENT_SECRET=... TOKEN_URL=...; BASIC=key:secret for GET /tenants
+API ?=
+BASE_URL ?=
+MAX_EXAMPLES ?=
+conformance: $(VENV)/.synced ## fuzz a server against the specs (default: the embedded mock); reports in reports/
+	DATASYNC_TOKEN="$${TOKEN:-}" DATASYNC_CLIENT_ID="$${CLIENT_ID:-}" DATASYNC_CLIENT_SECRET="$${CLIENT_SECRET:-}" \
+	DATASYNC_TOKEN_URL="$${TOKEN_URL:-}" DATASYNC_BASIC="$${BASIC:-}" \
+	$(BIN)/datasync conformance $(if $(API),--api $(API)) $(if $(BASE_URL),--base-url $(BASE_URL)) \
+		$(if $(filter 1 yes true,$(WRITES)),--writes) $(if $(MAX_EXAMPLES),--max-examples $(MAX_EXAMPLES))
+
+PORT ?= 8000
+STATE ?=
+mock: $(VENV)/.synced ## run the mock of both APIs on localhost:$(PORT) (STATE=file.sqlite to keep data)
+	$(BIN)/datasync mock --port $(PORT) $(if $(STATE),--state $(STATE))
+
+bench: $(VENV)/.synced ## measure the mock (requests/s, latency) and conformance throughput
+	$(BIN)/python scripts/bench.py
 
 dist: $(VENV)/.synced ## build wheels and sdists of both generated packages into dist/
 	rm -rf dist

@@ -1,0 +1,233 @@
+"""The mock's ASGI application: both APIs under their real base paths, the token endpoint and controls.
+
+    /v2/grades/...      Grades Exchange API (openapi/grades.yaml)
+    /v2/interop/...     Interop API (openapi/interop.yaml)
+    /oauth/token        OAuth2 client credentials (form-encoded)
+    /_mock/...          controls: reset, faults, token expiry, health (not part of the vendor API)
+
+Every request goes: faults -> routing (JSON 404 / 405 with Allow) -> auth (401) -> validation against the
+spec (400 naming the field) -> handler. Any unexpected exception is answered as a JSON 500 and logged;
+that is a mock bug (the conformance suite reports it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from .auth import AuthConfig, Authenticator
+from .faults import Fault, FaultQueue
+from .handlers import Context, Runtime, handler_for
+from .http import MockError, json_response
+from .routing import Router
+from .seed import seed
+from .store import Store
+
+log = logging.getLogger("datasync_openapi.mock")
+MAX_BODY = 16 * 1024 * 1024
+
+
+@dataclass
+class MockConfig:
+    auth: AuthConfig = field(default_factory=AuthConfig)
+    state_file: str | Path | None = None
+    clock: Callable[[], float] = time.time
+    sleep: Callable[[float], Any] = asyncio.sleep
+
+
+_ROUTER: Router | None = None
+
+
+def router() -> Router:
+    """The compiled routes (compiled once per process: validators are reusable and thread-safe)."""
+    global _ROUTER
+    if _ROUTER is None:
+        _ROUTER = Router()
+    return _ROUTER
+
+
+class MockApp:
+    """The ASGI application. ``reset()`` restores the seeded demo data and clears faults and limits."""
+
+    def __init__(self, config: MockConfig | None = None) -> None:
+        self.config = config or MockConfig()
+        self.router = router()
+        self.store = Store(seed, self.config.state_file)
+        self.auth = Authenticator(self.config.auth, clock=self.config.clock)
+        self.faults = FaultQueue()
+        self.runtime = Runtime(clock=self.config.clock)
+
+    def reset(self) -> None:
+        self.store.reset()
+        self.faults.clear()
+        self.runtime.reset()
+
+    def close(self) -> None:
+        self.store.close()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    self.close()
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.handle(request)
+        except MockError as exc:
+            response = exc.response()
+        except Exception:  # a mock bug: answer JSON, log the traceback, never send it to the client
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            response = MockError(500, "Internal error in the mock", "see the mock's log").response()
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        path = request.url.path
+        method = request.method.upper()
+        if path.startswith("/_mock/"):
+            return await self.control(request, path[len("/_mock") :], method)
+        fault = self._fault(request, method, path)
+        if fault is not None:
+            if fault.delay:
+                await self.config.sleep(fault.delay)
+            error = fault.error()
+            if error is not None:
+                raise error
+        if path == "/oauth/token":
+            return await self.token(request, method)
+        match = self.router.match(path)
+        if match is None or not match[1]:
+            raise MockError(404, "Not found", f"no operation at {path}")
+        _, candidates = match
+        allowed = sorted({route.method.upper() for route, _ in candidates})
+        chosen = next(((r, v) for r, v in candidates if r.method.upper() == method), None)
+        if chosen is None:
+            if method == "HEAD" and "GET" in allowed:  # HEAD is GET without the body
+                chosen = next((r, v) for r, v in candidates if r.method == "get")
+            elif method == "OPTIONS":
+                return Response(status_code=204, headers={"Allow": ", ".join(allowed)})
+            else:
+                raise MockError(
+                    405, "Method not allowed", f"{method} is not allowed on {path}", {"Allow": ", ".join(allowed)}
+                )
+        route, path_values = chosen
+        schemes = {name for requirement in route.security for name in requirement}
+        if schemes and not self.auth.allowed(request.headers.get("authorization"), schemes):
+            headers = {"WWW-Authenticate": "Basic" if schemes == {"basicAuth"} else "Bearer"}
+            raise MockError(401, "Unauthorized", "missing, unknown or expired credentials", headers)
+        body = await self._body(request)
+        params, decoded = route.validate(
+            path_values,
+            parse_qsl(request.url.query, keep_blank_values=True),
+            body,
+            request.headers.get("content-type", ""),
+        )
+        context = Context(
+            store=self.store,
+            runtime=self.runtime,
+            params=params,
+            body=decoded,
+            url=f"{request.url.scheme}://{request.url.netloc}{path}",
+            query=parse_qsl(request.url.query, keep_blank_values=True),
+            raw_size=len(body),
+        )
+        response = handler_for(route.operation_id)(context)
+        if method == "HEAD":
+            response.body = b""
+        return response
+
+    def _fault(self, request: Request, method: str, path: str) -> Fault | None:
+        header = request.headers.get("x-mock-fault")
+        if header:
+            return Fault.from_header(header)
+        return self.faults.take(method, path)
+
+    @staticmethod
+    async def _body(request: Request) -> bytes:
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > MAX_BODY:
+            raise MockError(400, "The request is invalid", f"request body larger than {MAX_BODY} bytes")
+        return await request.body()
+
+    # -- OAuth2 token endpoint ----------------------------------------------------------------------------
+    async def token(self, request: Request, method: str) -> Response:
+        if method != "POST":
+            raise MockError(405, "Method not allowed", "use POST", {"Allow": "POST"})
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media != "application/x-www-form-urlencoded":
+            return self._oauth_error(400, "invalid_request", "send application/x-www-form-urlencoded")
+        form = dict(parse_qsl((await self._body(request)).decode("utf-8", "replace"), keep_blank_values=True))
+        if form.get("grant_type") != "client_credentials":
+            return self._oauth_error(400, "unsupported_grant_type", "only client_credentials is supported")
+        client_id, client_secret = form.get("client_id", ""), form.get("client_secret", "")
+        authorization = request.headers.get("authorization", "")
+        if not client_id and authorization.lower().startswith("basic "):  # RFC 6749 2.3.1 also allows Basic
+            import base64
+            import binascii
+
+            try:
+                decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
+            except (ValueError, binascii.Error):
+                decoded = ""
+            client_id, _, client_secret = decoded.partition(":")
+        issued = self.auth.issue(client_id, client_secret)
+        if issued is None:
+            return self._oauth_error(401, "invalid_client", "unknown client credentials")
+        token, ttl = issued
+        return json_response(
+            {"access_token": token, "token_type": "Bearer", "expires_in": ttl}, headers={"Cache-Control": "no-store"}
+        )
+
+    @staticmethod
+    def _oauth_error(status: int, code: str, description: str) -> Response:
+        """RFC 6749 error body (what OAuth2 libraries parse), plus our error envelope for humans."""
+        body = {"error": code, "error_description": description}
+        return json_response(body, status, {"Cache-Control": "no-store"})
+
+    # -- controls ---------------------------------------------------------------------------------------
+    async def control(self, request: Request, path: str, method: str) -> Response:
+        if path == "/health" and method == "GET":
+            return json_response({"status": "ok"})
+        if path == "/reset" and method == "POST":
+            self.reset()
+            return Response(status_code=204)
+        if path == "/faults" and method == "GET":
+            return json_response({"data": self.faults.pending()})
+        if path == "/faults" and method == "POST":
+            import json
+
+            try:
+                data = json.loads(await self._body(request) or b"{}")
+            except ValueError as exc:
+                raise MockError(400, "The request is invalid", f"body is not JSON: {exc}") from None
+            faults = data if isinstance(data, list) else [data]
+            for fault in [Fault.from_json(item) for item in faults]:
+                self.faults.add(fault)
+            return json_response({"data": self.faults.pending()})
+        if path == "/faults" and method == "DELETE":
+            self.faults.clear()
+            return Response(status_code=204)
+        if path == "/tokens/expire" and method == "POST":
+            return json_response({"expired": self.auth.expire_tokens()})
+        raise MockError(404, "Not found", f"no mock control {method} /_mock{path}")
+
+
+def create_app(config: MockConfig | None = None) -> MockApp:
+    """A fresh mock with its own store (seeded) and credentials."""
+    return MockApp(config)

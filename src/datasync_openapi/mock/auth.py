@@ -1,0 +1,136 @@
+"""Credentials the mock accepts: OAuth2 client credentials, a static token, LTI JWTs (HS256), HTTP Basic.
+
+The demo credentials are printed when the mock starts and listed in the README. Tokens issued by
+``/oauth/token`` live in memory for ``token_ttl`` seconds (a restart forgets them; fetch a new one).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+DEMO_CLIENT_ID = "demo-client"
+DEMO_CLIENT_SECRET = "demo-secret"  # noqa: S105 - a documented demo credential of a local mock
+DEMO_TOKEN = "demo-token"  # noqa: S105
+DEMO_API_KEY = "demo-api-key"
+DEMO_API_SECRET = "demo-api-secret"  # noqa: S105
+DEMO_LTI_SECRET = "demo-lti-secret"  # noqa: S105
+
+
+@dataclass
+class AuthConfig:
+    client_id: str = DEMO_CLIENT_ID
+    client_secret: str = DEMO_CLIENT_SECRET
+    static_token: str | None = DEMO_TOKEN
+    api_key: str = DEMO_API_KEY
+    api_secret: str = DEMO_API_SECRET
+    lti_secret: str = DEMO_LTI_SECRET
+    token_ttl: float = 3600.0
+
+    def __repr__(self) -> str:  # secrets stay out of logs
+        return f"AuthConfig(client_id={self.client_id!r}, api_key={self.api_key!r}, token_ttl={self.token_ttl})"
+
+
+def _b64url_decode(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def make_lti_jwt(secret: str = DEMO_LTI_SECRET, ttl: float = 3600.0, now: float | None = None) -> str:
+    """An HS256 JWT the mock accepts as an LTI JWT (for tests and demos)."""
+    issued = int(time.time() if now is None else now)
+    header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    payload = _b64url(json.dumps({"iss": "datasync-mock", "iat": issued, "exp": issued + int(ttl)}).encode())
+    signature = hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{_b64url(signature)}"
+
+
+@dataclass
+class Authenticator:
+    config: AuthConfig = field(default_factory=AuthConfig)
+    clock: Callable[[], float] = time.time
+    _tokens: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- token endpoint ---------------------------------------------------------------------------------
+    def issue(self, client_id: str, client_secret: str) -> tuple[str, int] | None:
+        """A new access token and its lifetime, or ``None`` for unknown client credentials."""
+        ok = hmac.compare_digest(client_id.encode(), self.config.client_id.encode()) & hmac.compare_digest(
+            client_secret.encode(), self.config.client_secret.encode()
+        )
+        if not ok:
+            return None
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            now = self.clock()
+            self._tokens = {t: exp for t, exp in self._tokens.items() if exp > now}
+            self._tokens[token] = now + self.config.token_ttl
+        return token, int(self.config.token_ttl)
+
+    def expire_tokens(self) -> int:
+        """Expire every issued token now (to test a client's refresh); returns how many there were."""
+        with self._lock:
+            count = len(self._tokens)
+            self._tokens.clear()
+        return count
+
+    # -- checks per security scheme ---------------------------------------------------------------------
+    def bearer_ok(self, token: str, *, allow_jwt: bool) -> bool:
+        if self.config.static_token and hmac.compare_digest(token.encode(), self.config.static_token.encode()):
+            return True
+        with self._lock:
+            expires = self._tokens.get(token)
+        if expires is not None:
+            return expires > self.clock()
+        return allow_jwt and self._jwt_ok(token)
+
+    def _jwt_ok(self, token: str) -> bool:
+        parts = token.split(".")
+        if len(parts) != 3:
+            return False
+        try:
+            header = json.loads(_b64url_decode(parts[0]))
+            payload = json.loads(_b64url_decode(parts[1]))
+            signature = _b64url_decode(parts[2])
+        except (ValueError, binascii.Error):
+            return False
+        if not isinstance(header, dict) or header.get("alg") != "HS256" or not isinstance(payload, dict):
+            return False
+        expected = hmac.new(self.config.lti_secret.encode(), f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256)
+        if not hmac.compare_digest(expected.digest(), signature):
+            return False
+        exp = payload.get("exp")
+        return isinstance(exp, int | float) and exp > self.clock()
+
+    def basic_ok(self, encoded: str) -> bool:
+        try:
+            user, _, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
+        except (ValueError, binascii.Error):
+            return False
+        return hmac.compare_digest(user.encode(), self.config.api_key.encode()) & hmac.compare_digest(
+            password.encode(), self.config.api_secret.encode()
+        )
+
+    def allowed(self, authorization: str | None, schemes: set[str]) -> bool:
+        """Whether the Authorization header satisfies one of the operation's security schemes."""
+        if not authorization:
+            return False
+        kind, _, credentials = authorization.partition(" ")
+        kind = kind.lower()
+        credentials = credentials.strip()
+        if kind == "bearer" and schemes & {"oauth2ClientCredentials", "bearerAuth", "ltiJwt"}:
+            return self.bearer_ok(credentials, allow_jwt="ltiJwt" in schemes)
+        if kind == "basic" and "basicAuth" in schemes:
+            return self.basic_ok(credentials)
+        return False
