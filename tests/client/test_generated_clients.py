@@ -34,7 +34,7 @@ Handler = Callable[[httpx.Request], httpx.Response]
 def grades(handler: Handler, *, raise_on_unexpected_status: bool = False) -> GradesClient:
     return GradesClient(
         base_url="https://api.test/v2/grades",
-        token="tok",  # noqa: S106 - a test token for a mock transport
+        token="tok",
         httpx_args={"transport": httpx.MockTransport(handler)},
         raise_on_unexpected_status=raise_on_unexpected_status,
     )
@@ -125,7 +125,7 @@ def test_interop_array_parameters_are_exploded() -> None:
 
     client = InteropClient(
         base_url="https://api.test/v2/interop",
-        token="a2V5OnNlY3JldA==",  # noqa: S106 - base64 of "key:secret", a test credential
+        token="a2V5OnNlY3JldA==",
         prefix="Basic",
         httpx_args={"transport": httpx.MockTransport(handler)},
     )

@@ -29,7 +29,7 @@ from .auth import AuthConfig, Authenticator
 from .faults import Fault, FaultQueue
 from .handlers import Context, Runtime, handler_for
 from .http import MockError, json_response
-from .routing import Router
+from .routing import Route, Router
 from .seed import seed
 from .store import Store
 
@@ -127,30 +127,38 @@ class MockApp:
                     405, "Method not allowed", f"{method} is not allowed on {path}", {"Allow": ", ".join(allowed)}
                 )
         route, path_values = chosen
-        schemes = {name for requirement in route.security for name in requirement}
-        if schemes and not self.auth.allowed(request.headers.get("authorization"), schemes):
-            headers = {"WWW-Authenticate": "Basic" if schemes == {"basicAuth"} else "Bearer"}
-            raise MockError(401, "Unauthorized", "missing, unknown or expired credentials", headers)
+        self.authorize(route, request)
         body = await self._body(request)
-        params, decoded = route.validate(
-            path_values,
-            parse_qsl(request.url.query, keep_blank_values=True),
-            body,
-            request.headers.get("content-type", ""),
-        )
+        query = parse_qsl(request.url.query, keep_blank_values=True)
+        params, decoded = self.validate(route, path_values, query, body, request.headers.get("content-type", ""))
         context = Context(
             store=self.store,
             runtime=self.runtime,
             params=params,
             body=decoded,
             url=f"{request.url.scheme}://{request.url.netloc}{path}",
-            query=parse_qsl(request.url.query, keep_blank_values=True),
+            query=query,
             raw_size=len(body),
         )
-        response = handler_for(route.operation_id)(context)
+        response = self.dispatch(route, context)
         if method == "HEAD":
             response.body = b""
         return response
+
+    # -- the steps of an API request (the rogue mock overrides these to inject bugs) -------------------------
+    def authorize(self, route: Route, request: Request) -> None:
+        schemes = {name for requirement in route.security for name in requirement}
+        if schemes and not self.auth.allowed(request.headers.get("authorization"), schemes):
+            headers = {"WWW-Authenticate": "Basic" if schemes == {"basicAuth"} else "Bearer"}
+            raise MockError(401, "Unauthorized", "missing, unknown or expired credentials", headers)
+
+    def validate(
+        self, route: Route, path_values: dict[str, str], query: list[tuple[str, str]], body: bytes, content_type: str
+    ) -> tuple[dict[str, Any], Any]:
+        return route.validate(path_values, query, body, content_type)
+
+    def dispatch(self, route: Route, context: Context) -> Response:
+        return handler_for(route.operation_id)(context)
 
     def _fault(self, request: Request, method: str, path: str) -> Fault | None:
         header = request.headers.get("x-mock-fault")

@@ -24,7 +24,7 @@ from starlette.responses import Response
 from datasync_openapi.specs import load_spec
 
 from .http import MockError, bad_request, dumps, json_response, not_found
-from .seed import DEFAULT_MAX_DATA_CONTENT_LENGTH, error_message
+from .seed import DEFAULT_MAX_DATA_CONTENT_LENGTH, DEMO_COURSE_APP_ID, error_message
 from .store import JSONObject, Store, public
 
 MAX_PAGE_SIZE = 100
@@ -143,6 +143,9 @@ def createexchange(ctx: Context) -> Response:
         "state": "created",
         "max_data_content_length": DEFAULT_MAX_DATA_CONTENT_LENGTH,
         "error_count": 0,
+        # The real service takes the course app from the caller's context; the mock's callers all act for
+        # the demo course app.
+        "course_app_id": DEMO_COURSE_APP_ID,
         "_posted_by": "sis",
     }
     for name in ("query", "metadata"):
