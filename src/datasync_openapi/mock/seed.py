@@ -98,19 +98,10 @@ def seed(store: Store) -> None:
     ]
     for n, (exchange_id, code, details) in enumerate(errors, start=1):
         key = f"e2000000-0000-4000-8000-{n:012d}"
-        store.put(
-            "exchange_errors",
-            key,
-            {
-                "id": key,
-                "created_at": T1,
-                "updated_at": T1,
-                "code": code,
-                "message": error_message(code),
-                "details": details,
-                "_exchange_id": exchange_id,
-            },
-        )
+        error = {"id": key, "created_at": T1, "updated_at": T1, "code": code, "message": error_message(code)}
+        if details is not None:  # `details` is a string when present (the spec does not allow null)
+            error["details"] = details
+        store.put("exchange_errors", key, {**error, "_exchange_id": exchange_id})
         exchange_obj = store.get("exchanges", exchange_id)
         assert exchange_obj is not None
         store.update("exchanges", exchange_id, error_count=exchange_obj["error_count"] + 1)

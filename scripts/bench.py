@@ -1,0 +1,151 @@
+"""Benchmarks (make bench): the mock's throughput and latency, and the conformance suite's speed.
+
+    python scripts/bench.py [--seconds 5] [--concurrency 8] [--skip-conformance]
+
+1. The mock on one uvicorn worker (a separate process, as `datasync mock` runs it), loaded by a raw asyncio
+   HTTP/1.1 client with N concurrent keep-alive connections for a few seconds per endpoint: requests/s, p50 and p99
+   latency, for a list (GET /v2/grades/exchanges) and a get-by-id (GET /v2/grades/exchanges/{id}).
+   Every request is authenticated and validated against the spec. Target: >= 500 requests/s.
+2. Conformance throughput: cases/s of the same budget in-process (ASGI) and over HTTP.
+3. The wall time of `datasync conformance` (what `make conformance` runs), target <= 90 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from datasync_openapi import conformance
+from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_TOKEN, create_app
+from datasync_openapi.mock.seed import EXCHANGE_COMPLETED
+from datasync_openapi.server import free_port, running
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+async def _connection(host: str, port: int, request: bytes, deadline: float, latencies: list[float]) -> int:
+    """One keep-alive connection sending requests back to back; returns the number of non-200 answers.
+
+    A raw asyncio client (status line, headers, Content-Length body) so the load generator costs far less
+    CPU than the server it measures: both share the machine's two cores.
+    """
+    reader, writer = await asyncio.open_connection(host, port)
+    errors = 0
+    try:
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - start)
+            if not head.startswith(b"HTTP/1.1 200"):
+                errors += 1
+    finally:
+        writer.close()
+    return errors
+
+
+async def _load(host: str, port: int, path: str, seconds: float, concurrency: int) -> tuple[list[float], int]:
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {DEMO_TOKEN}\r\n"
+        "Accept: application/json\r\n\r\n"
+    ).encode()
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    errors = await asyncio.gather(*(_connection(host, port, request, deadline, latencies) for _ in range(concurrency)))
+    return latencies, sum(errors)
+
+
+def bench_mock(seconds: float, concurrency: int) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "datasync"), "mock", "--port", str(port), "--log-level", "warning"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/_mock/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        print(
+            f"mock: one uvicorn worker (pid {process.pid}), {concurrency} concurrent keep-alive connections, "
+            f"{seconds:.0f} s per endpoint, client and server share the machine's {os.cpu_count()} cores"
+        )
+        for name, path in (
+            ("list  GET /v2/grades/exchanges       ", "/v2/grades/exchanges"),
+            ("get   GET /v2/grades/exchanges/{id}  ", f"/v2/grades/exchanges/{EXCHANGE_COMPLETED}"),
+        ):
+            latencies, errors = asyncio.run(_load("127.0.0.1", port, path, seconds, concurrency))
+            count = len(latencies)
+            quantiles = statistics.quantiles(latencies, n=100)
+            print(
+                f"  {name} {count / seconds:8.0f} req/s   p50 {quantiles[49] * 1000:6.2f} ms   "
+                f"p99 {quantiles[98] * 1000:6.2f} ms   non-200: {errors}"
+            )
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def bench_conformance() -> None:
+    budget = conformance.Budget(max_examples=10)
+    app = create_app()
+    credentials = conformance.Credentials(token=DEMO_TOKEN, basic=(DEMO_API_KEY, DEMO_API_SECRET))
+    report = conformance.run("grades", app=app, credentials=credentials, budget=budget, reset=app.reset, writes=True)
+    print(
+        f"conformance in-process (grades, default budget): {report.cases} cases in {report.elapsed:.1f} s = "
+        f"{report.cases / report.elapsed:.0f} cases/s"
+    )
+    app = create_app()
+    with running(app) as base:
+        report = conformance.run(
+            "grades", base_url=f"{base}/v2/grades", credentials=credentials, budget=budget, reset=app.reset, writes=True
+        )
+    print(
+        f"conformance over HTTP   (grades, default budget): {report.cases} cases in {report.elapsed:.1f} s = "
+        f"{report.cases / report.elapsed:.0f} cases/s"
+    )
+    start = time.perf_counter()
+    result = subprocess.run(
+        [str(BIN / "datasync"), "conformance", "--reports", str(ROOT / "reports" / "bench")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print(
+        f"datasync conformance (both APIs, embedded mock over HTTP): {time.perf_counter() - start:.1f} s wall, "
+        f"exit {result.returncode}: {result.stdout.strip().splitlines()[-1]}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--skip-conformance", action="store_true")
+    args = parser.parse_args()
+    bench_mock(args.seconds, args.concurrency)
+    if not args.skip_conformance:
+        bench_conformance()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
