@@ -22,6 +22,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 APIS = ("grades", "interop")
+# Hand-written runtime modules copied into the generated packages (so they travel with a vendored client):
+# source in runtime/ -> module name inside the package, per API.
+RUNTIME = {
+    "grades": {"runtime.py": "runtime.py", "grades.py": "workflows.py"},
+    "interop": {"runtime.py": "runtime.py"},
+}
+RUNTIME_HEADER = "# Copied from runtime/{source} by scripts/generate.py: edit that file, not this copy.\n"
 
 
 def project_name(api: str) -> str:
@@ -64,6 +71,9 @@ def generate(api: str, output_dir: Path) -> Path:
             env=env,
             cwd=output_dir,
         )
+    for source, module in RUNTIME[api].items():
+        text = (ROOT / "runtime" / source).read_text(encoding="utf-8")
+        (target / package_name(api) / module).write_text(RUNTIME_HEADER.format(source=source) + text, encoding="utf-8")
     return target
 
 

@@ -1,0 +1,87 @@
+"""The runnable scripts in examples/ work against the mock over a real socket."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp, create_app
+from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS
+from datasync_openapi.server import running
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def mock() -> Iterator[tuple[MockApp, str]]:
+    app = create_app()
+    with running(app) as base:
+        yield app, base
+
+
+def run(example: str, base: str, *args: str) -> str:
+    env = dict(
+        os.environ,
+        DATASYNC_URL=base,
+        DATASYNC_CLIENT_ID=DEMO_CLIENT_ID,
+        DATASYNC_CLIENT_SECRET=DEMO_CLIENT_SECRET,
+        DATASYNC_TOKEN=DEMO_TOKEN,
+    )
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / example), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_list_exchanges(mock: tuple[MockApp, str]) -> None:
+    app, base = mock
+    app.reset()
+    out = run("list_exchanges.py", base).splitlines()
+    assert out[0] == "5 exchanges"
+    assert len(out) == 6
+    assert out[1].startswith(EXCHANGE_COMPLETED)
+    assert run("list_exchanges.py", base, "created").splitlines()[0] == "1 exchanges"
+
+
+def test_producer_flow(mock: tuple[MockApp, str]) -> None:
+    app, base = mock
+    app.reset()
+    out = run("producer_flow.py", base)
+    assert out == f"{EXCHANGE_CREATED}: posted 1 chunk(s)\n"
+    stored = app.store.get("exchanges", EXCHANGE_CREATED)
+    assert stored is not None
+    assert (stored["state"], stored["_assignments"], stored["_summaries"]) == ("completed", 2, 1)
+
+
+def test_download_artifacts(mock: tuple[MockApp, str], tmp_path: Path) -> None:
+    app, base = mock
+    app.reset()
+    out = run("download_artifacts.py", base, EXCHANGE_COMPLETED, str(tmp_path))
+    assert "details: wrote" in out
+    assert "consumerlogs: wrote" in out
+    assert (tmp_path / f"{EXCHANGE_COMPLETED}.details.json").read_text(encoding="utf-8").startswith("{")
+    out = run("download_artifacts.py", base, EXCHANGE_NO_LOGS, str(tmp_path))
+    assert "consumerlogs: not available (404)" in out
+
+
+def test_manage_scoping(mock: tuple[MockApp, str]) -> None:
+    app, base = mock
+    app.reset()
+    out = run("manage_scoping.py", base).splitlines()
+    assert out[0] == "schools: ['School 1', 'School 2', 'School 3']"
+    assert out[1].startswith("appended: ")
+    assert out[1].endswith("Example Elementary")
+    assert out[2] == "updated: selected = False"
+    assert out[3] == "after delete: 404 Scoping school not found"
+    assert len(app.store.all("scoping_schools")) == 3

@@ -1,0 +1,321 @@
+"""The client runtime (runtime/ copied into the generated packages) against the mock, using its faults."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from datasync_grades import runtime, workflows
+from datasync_grades.api.exchanges import create_exchange, get_exchange, list_exchanges
+from datasync_grades.api.schedules import list_schedules
+from datasync_grades.models import ExchangeCreate
+from datasync_grades.runtime import (
+    ApiError,
+    ArtifactNotAvailable,
+    AsyncRetryTransport,
+    ClientCredentialsAuth,
+    RetryPolicy,
+    RetryTransport,
+    acall,
+    apaginate,
+    call,
+    paginate,
+    retry_after_seconds,
+)
+from datasync_interop import runtime as interop_runtime
+from datasync_interop.api.tenants import list_tenants
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from datasync_openapi.mock import (
+    DEMO_API_KEY,
+    DEMO_API_SECRET,
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    DEMO_TOKEN,
+    MockApp,
+    create_app,
+)
+from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS, EXCHANGE_PROCESSING
+from datasync_openapi.server import running
+
+GRADES = "/v2/grades"
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[MockApp, str]]:
+    """One mock over a real socket for the sync tests (reset before each test that uses it)."""
+    app = create_app()
+    with running(app) as base:
+        yield app, base
+
+
+@pytest.fixture
+def server(served: tuple[MockApp, str]) -> tuple[MockApp, str]:
+    served[0].reset()
+    return served
+
+
+@pytest.fixture(autouse=True)
+def close_clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close every client the test made (runtime.connect() opens connection pools)."""
+    import datasync_grades.runtime as grades_runtime
+    import datasync_interop.runtime as interop_runtime
+
+    made: list[Any] = []
+    for module in (grades_runtime, interop_runtime):
+        original = module.connect
+
+        def tracking(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            client = _original(*args, **kwargs)
+            made.append(client)
+            return client
+
+        monkeypatch.setattr(module, "connect", tracking)
+    yield
+    for client in made:
+        client.get_httpx_client().close()
+
+
+def fault(base: str, **spec: Any) -> None:
+    assert httpx.post(f"{base}/_mock/faults", json=spec).status_code == 200
+
+
+# -- sync, over a real socket ---------------------------------------------------------------------------------
+def test_client_credentials_pagination_and_producer_in_a_few_lines(server: tuple[MockApp, str]) -> None:
+    _, base = server
+    client = runtime.connect(
+        base + GRADES, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, token_url=f"{base}/oauth/token"
+    )
+    exchanges = list(paginate(list_exchanges, client, page_size=2))
+    assert [str(e.id) for e in exchanges][:2] == [EXCHANGE_COMPLETED, EXCHANGE_CREATED]
+    assert len(exchanges) == 5
+    posted = workflows.produce(client, EXCHANGE_CREATED, assignments=[{"grade": "A"}], summaries=[{"score": 1.0}])
+    assert posted == 1
+    assert call(get_exchange, EXCHANGE_CREATED, client=client).data.state == "completed"
+
+
+def test_429_with_retry_after_is_waited_out(server: tuple[MockApp, str]) -> None:
+    _, base = server
+    sleeps: list[float] = []
+    client = runtime.connect(base + GRADES, token=DEMO_TOKEN)
+    transport = client.get_httpx_client()._transport
+    assert isinstance(transport, RetryTransport)
+    transport.sleep = sleeps.append
+    fault(base, status=429, retry_after="2", count=1, path=GRADES + "/schedules")
+    schedules = call(list_schedules, client=client)
+    assert len(schedules.data) == 2
+    assert sleeps == [2.0]
+
+
+def test_503_is_retried_then_gives_up_with_a_typed_error(server: tuple[MockApp, str]) -> None:
+    _, base = server
+    sleeps: list[float] = []
+    client = runtime.connect(base + GRADES, token=DEMO_TOKEN, retry=RetryPolicy(max_attempts=3, rng=lambda: 1.0))
+    transport = client.get_httpx_client()._transport
+    assert isinstance(transport, RetryTransport)
+    transport.sleep = sleeps.append
+    fault(base, status=503, count=2, path=GRADES + "/exchanges")
+    assert call(get_exchange, EXCHANGE_CREATED, client=client).data.state == "created"
+    assert sleeps == [0.5, 1.0]  # exponential backoff (jitter pinned to its maximum)
+    fault(base, status=503, count=5, path=GRADES + "/exchanges")
+    with pytest.raises(ApiError) as caught:
+        call(get_exchange, EXCHANGE_CREATED, client=client)
+    assert caught.value.status == 503
+    assert caught.value.message == "Service unavailable (injected)"
+    assert caught.value.details == "fault injected by the mock"
+
+
+def test_post_is_not_retried_unless_allowed(server: tuple[MockApp, str]) -> None:
+    _, base = server
+    client = runtime.connect(base + GRADES, token=DEMO_TOKEN)
+    fault(base, status=503, count=1, method="POST", path=GRADES + "/exchanges")
+    with pytest.raises(ApiError) as caught:
+        call(create_exchange, client=client, body=ExchangeCreate())
+    assert caught.value.status == 503
+    allowed = runtime.connect(
+        base + GRADES, token=DEMO_TOKEN, retry=RetryPolicy(methods={"GET", "POST"}, rng=lambda: 0.0)
+    )
+    fault(base, status=503, count=1, method="POST", path=GRADES + "/exchanges")
+    assert call(create_exchange, client=allowed, body=ExchangeCreate()).data.state == "created"
+
+
+def test_token_expiring_mid_run_is_refreshed_once(server: tuple[MockApp, str]) -> None:
+    _, base = server
+    auth = ClientCredentialsAuth(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, f"{base}/oauth/token")
+    with httpx.Client(base_url=base + GRADES, auth=auth) as http:
+        assert http.get("/consumer").status_code == 200
+        assert http.get("/consumer").status_code == 200
+        assert auth.fetches == 1  # cached
+        assert httpx.post(f"{base}/_mock/tokens/expire").json()["expired"] >= 1
+        assert http.get("/consumer").status_code == 200
+        assert auth.fetches == 2  # refreshed once on the 401
+    bad = ClientCredentialsAuth(DEMO_CLIENT_ID, "wrong", f"{base}/oauth/token")
+    with httpx.Client(base_url=base + GRADES, auth=bad) as http, pytest.raises(ApiError) as caught:
+        http.get("/consumer")
+    assert caught.value.status == 401
+    assert "wrong" not in str(caught.value)
+    assert "wrong" not in repr(bad)
+
+
+def test_errors_carry_the_envelope(server: tuple[MockApp, str]) -> None:
+    _, base = server
+    client = runtime.connect(base + GRADES, token=DEMO_TOKEN)
+    with pytest.raises(ApiError) as caught:
+        call(get_exchange, "e1000000-0000-4000-8000-00000000ffff", client=client)
+    error = caught.value
+    assert (error.status, error.code, error.message) == (404, "not_found", "Exchange not found")
+    assert error.response.status_code == 404
+    with pytest.raises(ApiError, match="page_size"):
+        list(paginate(list_exchanges, runtime.connect(base + GRADES, token=DEMO_TOKEN), page_size=0))
+
+
+def test_artifacts_and_csv_report(server: tuple[MockApp, str]) -> None:
+    _, base = server
+    client = runtime.connect(base + GRADES, token=DEMO_TOKEN)
+    details = workflows.decode_artifact(workflows.download_details(client, EXCHANGE_COMPLETED))
+    assert details["exchange_id"] == EXCHANGE_COMPLETED
+    logs = workflows.decode_artifact(workflows.download_consumer_logs(client, EXCHANGE_COMPLETED))
+    assert logs[0]["level"] == "info"
+    with pytest.raises(ArtifactNotAvailable) as caught:
+        workflows.download_consumer_logs(client, EXCHANGE_NO_LOGS)
+    assert caught.value.status == 404
+    rows = workflows.course_ids_report(client, "b1000000-0000-4000-8000-000000000001")
+    assert rows == [{"course_id": "course-101"}, {"course_id": "course-102"}]
+    with pytest.raises(ValueError, match="gzip"):
+        workflows.decode_artifact(b"not gzip")
+
+
+def test_producer_posts_an_error_when_the_query_cannot_be_answered(server: tuple[MockApp, str]) -> None:
+    _app, base = server
+    client = runtime.connect(base + GRADES, token=DEMO_TOKEN)
+
+    def answer(exchange: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+        assert exchange["id"] == EXCHANGE_PROCESSING
+        raise workflows.QueryNotAnswerable("query_type_not_supported", "no such query in our SIS")
+
+    before = call(get_exchange, EXCHANGE_PROCESSING, client=client).data.error_count
+    assert workflows.produce(client, EXCHANGE_PROCESSING, answer) == 0
+    assert call(get_exchange, EXCHANGE_PROCESSING, client=client).data.error_count == before + 1
+
+
+def test_producer_chunks_under_the_exchange_limit(server: tuple[MockApp, str]) -> None:
+    app, base = server
+    app.store.update("exchanges", EXCHANGE_CREATED, max_data_content_length=300)
+    client = runtime.connect(base + GRADES, token=DEMO_TOKEN)
+    sizes: list[int] = []
+    scores = [{"grade": f"{n}", "score": float(n)} for n in range(40)]
+    chunks = workflows.post_exchange_data(client, EXCHANGE_CREATED, scores, on_chunk=lambda n, size: sizes.append(size))
+    assert chunks == len(sizes) > 1
+    assert max(sizes) <= 300
+    stored = app.store.get("exchanges", EXCHANGE_CREATED)
+    assert stored is not None
+    assert (stored["state"], stored["_assignments"], stored["_chunks"]) == ("completed", 40, chunks)
+
+
+def test_api_key_auth_for_tenants(server: tuple[MockApp, str]) -> None:
+    _, base = server
+    client = interop_runtime.connect(base + "/v2/interop", api_key=(DEMO_API_KEY, DEMO_API_SECRET))
+    assert len(call(list_tenants, client=client).data) == 2
+    assert DEMO_API_SECRET not in repr(client.get_httpx_client().auth)
+
+
+# -- async, in-process through httpx.ASGITransport ------------------------------------------------------------
+def test_async_pagination_retry_and_refresh_through_asgi() -> None:
+    app = create_app()
+    sleeps: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async def scenario() -> tuple[list[str], int, Any]:
+        client = runtime.connect(
+            "http://mock" + GRADES,
+            client_id=DEMO_CLIENT_ID,
+            client_secret=DEMO_CLIENT_SECRET,
+            token_url="http://mock/oauth/token",
+            async_transport=httpx.ASGITransport(app=app),
+        )
+        http = client.get_async_httpx_client()
+        assert isinstance(http._transport, AsyncRetryTransport)
+        http._transport.sleep = fake_sleep
+        from datasync_openapi.mock.faults import Fault
+
+        app.faults.add(Fault(status=429, retry_after="3", count=1, path=GRADES + "/exchanges"))
+        ids = [str(e.id) async for e in apaginate(list_exchanges, client, page_size=2, max_items=3)]
+        app.auth.expire_tokens()
+        exchange = await acall(get_exchange, EXCHANGE_CREATED, client=client)
+        auth = http.auth
+        assert isinstance(auth, ClientCredentialsAuth)
+        await http.aclose()
+        return ids, auth.fetches, exchange.data.state
+
+    ids, fetches, state = asyncio.run(scenario())
+    assert ids == [EXCHANGE_COMPLETED, EXCHANGE_CREATED, "e1000000-0000-4000-8000-000000000003"]
+    assert sleeps == [3.0]
+    assert fetches == 2
+    assert state == "created"
+
+
+def test_concurrent_async_requests_fetch_one_token() -> None:
+    app = create_app()
+
+    async def scenario() -> int:
+        auth = ClientCredentialsAuth(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, "http://mock/oauth/token")
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://mock" + GRADES, auth=auth
+        ) as http:
+            responses = await asyncio.gather(*(http.get("/consumer") for _ in range(20)))
+        assert {r.status_code for r in responses} == {200}
+        return auth.fetches
+
+    assert asyncio.run(scenario()) == 1
+
+
+# -- pure functions -------------------------------------------------------------------------------------------
+def test_retry_after_parsing() -> None:
+    assert retry_after_seconds("7") == 7.0
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
+
+
+def test_retry_policy_bounds() -> None:
+    policy = RetryPolicy(max_attempts=3, max_total=5.0, rng=lambda: 1.0)
+    response = httpx.Response(429, headers={"Retry-After": "10"})
+    assert policy.delay(1, response, 0.0) is None  # waiting 10 s would exceed the 5 s budget
+    assert policy.delay(1, None, 0.0) == 0.5
+    assert policy.delay(3, None, 0.0) is None  # attempts exhausted
+
+
+items = st.lists(
+    st.fixed_dictionaries({"grade": st.text(max_size=30), "score": st.floats(allow_nan=False, allow_infinity=False)}),
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(assignments=items, summaries=items, limit=st.integers(min_value=250, max_value=2000))
+def test_chunks_stay_under_the_limit_and_lose_nothing(
+    assignments: list[dict[str, Any]], summaries: list[dict[str, Any]], limit: int
+) -> None:
+    chunks = list(workflows.chunk_exchange_data(assignments, summaries, limit))
+    sizes = [len(json.dumps(c, separators=(",", ":"), ensure_ascii=False).encode()) for c in chunks]
+    assert max(sizes) <= limit
+    assert [c["final"] for c in chunks] == [False] * (len(chunks) - 1) + [True]
+    assert [a for c in chunks for a in c["assignments"]] == assignments
+    assert [s for c in chunks for s in c["summaries"]] == summaries
+
+
+def test_an_item_larger_than_the_limit_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="no body of 100 bytes fits it"):
+        list(workflows.chunk_exchange_data([{"grade": "x" * 200}], [], 100))
+
+
+def test_gzip_helper_roundtrip() -> None:
+    assert workflows.decode_artifact(gzip.compress(b'{"a": [1]}')) == {"a": [1]}
