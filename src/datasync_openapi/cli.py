@@ -6,17 +6,26 @@
     datasync conformance --api grades --base-url URL --client-id ID --client-secret S --token-url URL
     datasync conformance --api interop --base-url URL --token T --basic KEY:SECRET [--writes]
 
+    datasync exchanges list [--state created] [--max 100]
+    datasync exchanges get EXCHANGE_ID
+    datasync artifacts details EXCHANGE_ID -o details.json      (or: artifacts consumerlogs ...)
+
 Options also come from the environment: DATASYNC_TOKEN, DATASYNC_CLIENT_ID, DATASYNC_CLIENT_SECRET,
-DATASYNC_TOKEN_URL, DATASYNC_BASIC (so secrets need not appear in a process list).
+DATASYNC_TOKEN_URL, DATASYNC_BASIC (so secrets need not appear in a process list). The exchanges and
+artifacts commands talk to DATASYNC_URL (default https://api.us2.kimonocloud.com; the mock:
+http://127.0.0.1:8000) with DATASYNC_TOKEN, or DATASYNC_CLIENT_ID + DATASYNC_CLIENT_SECRET (token URL:
+DATASYNC_TOKEN_URL, default $DATASYNC_URL/oauth/token).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from datasync_openapi import conformance
 from datasync_openapi.specs import API, APIS
@@ -136,6 +145,87 @@ def _conformance(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in reports) else 1
 
 
+def _grades_client() -> Any:
+    from datasync_grades.runtime import connect
+
+    url = os.environ.get("DATASYNC_URL", "https://api.us2.kimonocloud.com").rstrip("/")
+    token = os.environ.get("DATASYNC_TOKEN")
+    if token:
+        return connect(f"{url}/v2/grades", token=token)
+    client_id, secret = os.environ.get("DATASYNC_CLIENT_ID"), os.environ.get("DATASYNC_CLIENT_SECRET")
+    if not (client_id and secret):
+        raise conformance.ConformanceError("set DATASYNC_TOKEN, or DATASYNC_CLIENT_ID and DATASYNC_CLIENT_SECRET")
+    token_url = os.environ.get("DATASYNC_TOKEN_URL") or f"{url}/oauth/token"
+    return connect(f"{url}/v2/grades", client_id=client_id, client_secret=secret, token_url=token_url)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
+    lines = [
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip()
+        for row in [header, ["-" * w for w in widths], *rows]
+    ]
+    return "\n".join(lines)
+
+
+def _exchanges(args: argparse.Namespace) -> int:
+    from datasync_grades.api.exchanges import count_exchanges, get_exchange, list_exchanges
+    from datasync_grades.runtime import ApiError, call, paginate
+
+    with _grades_client() as client:
+        try:
+            if args.action == "get":
+                exchange = call(get_exchange, args.id, client=client).data
+                print(json.dumps(exchange.to_dict(), indent=2, default=str))
+                return 0
+            filters = {"state": args.state} if args.state else {}
+            total = call(count_exchanges, client=client, **filters)
+            limit = min(total, args.max) if args.max is not None else total
+            progress = sys.stderr.isatty()
+            rows: list[list[str]] = []
+            for exchange in paginate(list_exchanges, client, max_items=args.max, page_size=100, **filters):
+                rows.append(
+                    [
+                        str(exchange.id),
+                        str(exchange.state),
+                        str(exchange.error_count),
+                        str(exchange.course_app_id or ""),
+                        str(exchange.created_at or ""),
+                    ]
+                )
+                if progress:
+                    done = int(30 * len(rows) / max(limit, 1))
+                    print(f"\r[{'#' * done}{'.' * (30 - done)}] {len(rows)}/{limit}", end="", file=sys.stderr)
+            if progress:
+                print(file=sys.stderr)
+            print(_table(rows, ["id", "state", "errors", "course_app_id", "created_at"]))
+            print(f"{len(rows)} of {total} exchanges")
+            return 0
+        except ApiError as error:
+            print(f"datasync: {error}", file=sys.stderr)
+            return 1
+
+
+def _artifacts(args: argparse.Namespace) -> int:
+    from datasync_grades.runtime import ApiError
+    from datasync_grades.workflows import decode_artifact, download_consumer_logs, download_details
+
+    download = download_details if args.kind == "details" else download_consumer_logs
+    with _grades_client() as client:
+        try:
+            data = download(client, args.id)
+        except ApiError as error:
+            print(f"datasync: {error}", file=sys.stderr)
+            return 1
+    text = json.dumps(decode_artifact(data), indent=2)
+    if args.output in (None, "-"):
+        print(text)
+    else:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {args.output} ({len(data)} bytes compressed, {len(text)} decoded)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="datasync", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -169,6 +259,21 @@ def parser() -> argparse.ArgumentParser:
     conf.add_argument("--max-time", type=int, help="stop each API's run after this many seconds")
     conf.add_argument("--reports", default="reports", help="directory for the JUnit XML and Markdown reports")
     conf.set_defaults(func=_conformance)
+
+    exchanges = sub.add_parser("exchanges", help="list or show Grades Exchanges (DATASYNC_URL, credentials)")
+    actions = exchanges.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="every exchange, as a table")
+    listing.add_argument("--state", help="only exchanges in this state")
+    listing.add_argument("--max", type=int, help="stop after this many")
+    show = actions.add_parser("get", help="one exchange, as JSON")
+    show.add_argument("id")
+    exchanges.set_defaults(func=_exchanges)
+
+    artifacts = sub.add_parser("artifacts", help="download and decode an exchange's artifact")
+    artifacts.add_argument("kind", choices=["details", "consumerlogs"])
+    artifacts.add_argument("id")
+    artifacts.add_argument("-o", "--output", help="write the decoded JSON here (default: standard output)")
+    artifacts.set_defaults(func=_artifacts)
     return top
 
 

@@ -163,6 +163,22 @@ def test_token_expiring_mid_run_is_refreshed_once(server: tuple[MockApp, str]) -
     assert "wrong" not in repr(bad)
 
 
+def test_paginate_json_follows_paging_next(server: tuple[MockApp, str]) -> None:
+    _, base = server
+    client = runtime.connect(base + GRADES, token=DEMO_TOKEN)
+    items = list(runtime.paginate_json(client, "/exchanges", page_size=2))
+    assert [i["id"] for i in items] == [str(e.id) for e in paginate(list_exchanges, client)]
+    assert len(items) == 5
+    assert [i["id"] for i in runtime.paginate_json(client, "/exchanges", state="completed", page_size=1)] == [
+        EXCHANGE_COMPLETED,
+        EXCHANGE_NO_LOGS,
+    ]
+    assert len(list(runtime.paginate_json(client, "/exchanges", page_size=2, max_items=3))) == 3
+    with pytest.raises(ApiError) as caught:
+        list(runtime.paginate_json(client, "/exchanges", page=-1))
+    assert caught.value.status == 400
+
+
 def test_errors_carry_the_envelope(server: tuple[MockApp, str]) -> None:
     _, base = server
     client = runtime.connect(base + GRADES, token=DEMO_TOKEN)
