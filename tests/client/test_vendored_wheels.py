@@ -62,18 +62,18 @@ def server() -> Iterator[str]:
 SCRIPTS = {
     "grades": """
 import sys
-from datasync_grades import AuthenticatedClient
 from datasync_grades.api.exchanges import list_exchanges
-client = AuthenticatedClient(base_url=sys.argv[1] + "/v2/grades", token="tok", raise_on_unexpected_status=True)
-page = list_exchanges.sync(client=client, page_size=10)
-print(page.data[0].id, page.data[0].state)
+from datasync_grades.runtime import connect, paginate  # the runtime travels inside the package
+client = connect(sys.argv[1] + "/v2/grades", token="tok")
+(exchange,) = paginate(list_exchanges, client, page_size=10)
+print(exchange.id, exchange.state)
 """,
     "interop": """
 import sys
-from datasync_interop import AuthenticatedClient
 from datasync_interop.api.scoping_schools import list_scoping_schools
-client = AuthenticatedClient(base_url=sys.argv[1] + "/v2/interop", token="tok", raise_on_unexpected_status=True)
-page = list_scoping_schools.sync(client=client)
+from datasync_interop.runtime import call, connect
+client = connect(sys.argv[1] + "/v2/interop", token="tok")
+page = call(list_scoping_schools, client=client)
 print(page.data[0].school_id, page.data[0].name)
 """,
 }
