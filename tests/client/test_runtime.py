@@ -179,6 +179,17 @@ def test_paginate_json_follows_paging_next(server: tuple[MockApp, str]) -> None:
     assert caught.value.status == 400
 
 
+def test_threads_share_one_token(server: tuple[MockApp, str]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, base = server
+    auth = ClientCredentialsAuth(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, f"{base}/oauth/token")
+    with httpx.Client(base_url=base + GRADES, auth=auth) as http, ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda _: http.get("/consumer").status_code, range(32)))
+    assert statuses == [200] * 32
+    assert auth.fetches == 1
+
+
 def test_errors_carry_the_envelope(server: tuple[MockApp, str]) -> None:
     _, base = server
     client = runtime.connect(base + GRADES, token=DEMO_TOKEN)
