@@ -30,7 +30,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 @contextmanager
-def running(app: Any, host: str = "127.0.0.1", log_level: str = "warning") -> Iterator[str]:
+def running(app: Any, host: str = "127.0.0.1", log_level: str = "error") -> Iterator[str]:
     """Serve ``app`` on a free local port in a background thread; yields its base URL (``http://host:port``).
 
     uvicorn binds the port itself: handing it a pre-bound socket made every keep-alive request ~40 ms slower
