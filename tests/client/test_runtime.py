@@ -304,6 +304,18 @@ def test_concurrent_async_requests_fetch_one_token() -> None:
     assert asyncio.run(scenario()) == 1
 
 
+def test_a_body_of_the_wrong_shape_is_a_typed_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=["an", "array", "where", "an", "envelope", "belongs"])
+
+    client = runtime.connect("https://api.test/v2/grades", token="t", transport=httpx.MockTransport(handler))
+    with client, pytest.raises(runtime.ResponseParseError) as caught:
+        call(get_exchange, EXCHANGE_CREATED, client=client)
+    assert caught.value.status == 200
+    assert "does not match the spec" in str(caught.value)
+    assert f"GET https://api.test/v2/grades/exchanges/{EXCHANGE_CREATED}" in str(caught.value)
+
+
 # -- pure functions -------------------------------------------------------------------------------------------
 def test_retry_after_parsing() -> None:
     assert retry_after_seconds("7") == 7.0

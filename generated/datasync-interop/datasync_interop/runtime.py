@@ -91,13 +91,13 @@ class _DetailedResponse(Protocol):
     parsed: Any
 
 
-def parsed_or_raise(response: _DetailedResponse) -> Any:
+def parsed_or_raise(response: _DetailedResponse, http: httpx.Response | None = None) -> Any:
     """The parsed body of a generated ``*_detailed`` response if its status is 2xx, else ``ApiError``
-    (documented error responses and undocumented statuses alike)."""
+    (documented error responses and undocumented statuses alike). ``http`` is the raw response, if known."""
     status = int(response.status_code)
     if 200 <= status < 300:
         return response.parsed
-    raw = httpx.Response(
+    raw = http or httpx.Response(
         status,
         headers=dict(response.headers),
         content=response.content,
@@ -108,15 +108,31 @@ def parsed_or_raise(response: _DetailedResponse) -> Any:
     raise ApiError(raw)
 
 
-def call(endpoint: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call a generated operation module (``endpoint.sync_detailed``) and return its parsed 2xx body, or
-    raise ``ApiError``: ``call(get_exchange, exchange_id, client=client)``."""
-    return parsed_or_raise(endpoint.sync_detailed(*args, **kwargs))
+_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 
 
-async def acall(endpoint: Any, *args: Any, **kwargs: Any) -> Any:
+def call(endpoint: Any, *args: Any, client: Client | AuthenticatedClient, **kwargs: Any) -> Any:
+    """Call a generated operation module and return its parsed 2xx body: ``call(get_exchange, id, client=c)``.
+
+    Any other status raises ``ApiError`` (with the request and the error envelope); a 2xx body the generated
+    models cannot read raises ``ResponseParseError`` instead of a bare ``KeyError``/``TypeError``.
+    """
+    response = client.get_httpx_client().request(**endpoint._get_kwargs(*args, **kwargs))
+    try:
+        detailed = endpoint._build_response(client=client, response=response)
+    except _PARSE_ERRORS as exc:
+        raise ResponseParseError(response, f"response body does not match the spec: {exc!r}") from exc
+    return parsed_or_raise(detailed, response)
+
+
+async def acall(endpoint: Any, *args: Any, client: Client | AuthenticatedClient, **kwargs: Any) -> Any:
     """The async twin of ``call``."""
-    return parsed_or_raise(await endpoint.asyncio_detailed(*args, **kwargs))
+    response = await client.get_async_httpx_client().request(**endpoint._get_kwargs(*args, **kwargs))
+    try:
+        detailed = endpoint._build_response(client=client, response=response)
+    except _PARSE_ERRORS as exc:
+        raise ResponseParseError(response, f"response body does not match the spec: {exc!r}") from exc
+    return parsed_or_raise(detailed, response)
 
 
 # -- auth -----------------------------------------------------------------------------------------------------
@@ -429,8 +445,7 @@ def connect(
 
 
 # -- pagination -----------------------------------------------------------------------------------------------
-def _page_items(response: Any) -> tuple[list[Any], bool]:
-    page = parsed_or_raise(response)
+def _page_items(page: Any) -> tuple[list[Any], bool]:
     data = getattr(page, "data", None)
     if not isinstance(data, list):
         raise TypeError(f"{type(page).__name__} is not a list response (no data list)")
@@ -448,7 +463,7 @@ def paginate(
     while True:
         if page_size is not None:
             kwargs["page_size"] = page_size
-        items, more = _page_items(endpoint.sync_detailed(client=client, page=page, **kwargs))
+        items, more = _page_items(call(endpoint, client=client, page=page, **kwargs))
         for item in items:
             if max_items is not None and seen >= max_items:
                 return
@@ -467,7 +482,7 @@ async def apaginate(
     while True:
         if page_size is not None:
             kwargs["page_size"] = page_size
-        items, more = _page_items(await endpoint.asyncio_detailed(client=client, page=page, **kwargs))
+        items, more = _page_items(await acall(endpoint, client=client, page=page, **kwargs))
         for item in items:
             if max_items is not None and seen >= max_items:
                 return
