@@ -248,7 +248,7 @@ def test_producer_chunks_under_the_exchange_limit(server: tuple[MockApp, str]) -
 def test_api_key_auth_for_tenants(server: tuple[MockApp, str]) -> None:
     _, base = server
     client = interop_runtime.connect(base + "/v2/interop", api_key=(DEMO_API_KEY, DEMO_API_SECRET))
-    assert len(call(list_tenants, client=client).data) == 2
+    assert len(interop_runtime.call(list_tenants, client=client).data) == 2
     assert DEMO_API_SECRET not in repr(client.get_httpx_client().auth)
 
 
