@@ -16,6 +16,9 @@ BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 REDOCLY := node_modules/.bin/redocly
+# Wheels of what a vendored client needs (uv.lock's `vendored` group, pinned and hashed): the vendored-wheel
+# test installs from here with no index and no cache, so it never depends on what uv's cache happens to hold.
+WHEELHOUSE := $(TOOLS)/wheelhouse
 PYTEST_ARGS ?=
 
 .PHONY: help install generate check-generated lint test conformance mock bench dist clean
@@ -31,11 +34,19 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet
 	@touch $@
 
+$(WHEELHOUSE)/.done: pyproject.toml uv.lock | $(UV)
+	rm -rf $(WHEELHOUSE)
+	$(UV) export --frozen --only-group vendored --no-emit-local --format requirements-txt --no-header \
+		--output-file $(TOOLS)/vendored-requirements.txt --quiet
+	$(TOOLS)/bin/python -m pip --isolated download --quiet --disable-pip-version-check --no-deps --require-hashes \
+		--only-binary=:all: --dest $(WHEELHOUSE) --requirement $(TOOLS)/vendored-requirements.txt
+	@touch $@
+
 $(REDOCLY): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.synced $(REDOCLY) ## create .venv (uv.lock) and node_modules (package-lock.json)
+install: $(VENV)/.synced $(WHEELHOUSE)/.done $(REDOCLY) ## create .venv (uv.lock), node_modules (package-lock.json), .tools/wheelhouse
 
 generate: $(VENV)/.synced ## regenerate generated/ from openapi/ with the pinned generator and ruff
 	$(BIN)/python scripts/generate.py

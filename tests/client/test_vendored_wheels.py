@@ -7,6 +7,7 @@ installed, and the installed client makes a real HTTP call to a small local serv
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -18,6 +19,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 UV = str(Path(sys.executable).parent / "uv")
+# `make install` downloads the generated packages' dependencies and build backend (uv.lock's `vendored`
+# group, hashed) here. Installing with --no-index from this folder alone proves the wheel needs nothing
+# else, and works on a fresh machine whatever uv's cache holds (an empty cache included).
+WHEELHOUSE = ROOT / ".tools" / "wheelhouse"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -86,28 +91,25 @@ EXPECTED = {
 @pytest.mark.slow
 @pytest.mark.parametrize("api", ["grades", "interop"])
 def test_wheel_installs_alone_and_calls_a_server(api: str, tmp_path: Path, server: str) -> None:
+    assert (WHEELHOUSE / ".done").exists(), f"{WHEELHOUSE} is missing: run `make install`"
+    offline = ("--offline", "--no-index", "--find-links", str(WHEELHOUSE))
+    # A fresh, empty cache: nothing an earlier install left behind can make this pass.
+    env = dict(os.environ, UV_CACHE_DIR=str(tmp_path / "uv-cache"))
+
     def run(*cmd: str) -> str:
-        done = subprocess.run(cmd, check=False, capture_output=True, text=True)
+        done = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env)
         assert done.returncode == 0, f"{' '.join(cmd)}\n{done.stdout}\n{done.stderr}"
         return done.stdout
 
     dist = tmp_path / "dist"
-    # --offline: the build backend and the client's dependencies come from uv's cache, filled by `make install`.
     run(
-        UV,
-        "build",
-        "--offline",
-        "--quiet",
-        "--wheel",
-        "--out-dir",
-        str(dist),
-        str(ROOT / "generated" / f"datasync-{api}"),
+        UV, "build", *offline, "--quiet", "--wheel", "--out-dir", str(dist), str(ROOT / "generated" / f"datasync-{api}")
     )
     (wheel,) = dist.glob(f"datasync_{api}-*.whl")
     venv = tmp_path / "venv"
     run(UV, "venv", "--quiet", "--python", sys.executable, str(venv))
     python = str(venv / "bin" / "python")
-    run(UV, "pip", "install", "--offline", "--quiet", "--python", python, str(wheel))
+    run(UV, "pip", "install", *offline, "--quiet", "--python", python, str(wheel))
     installed = run(UV, "pip", "list", "--python", python, "--format", "json")
     names = {p["name"] for p in json.loads(installed)}
     assert f"datasync-{api}" in names
