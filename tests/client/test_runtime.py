@@ -28,6 +28,7 @@ from datasync_grades.runtime import (
     retry_after_seconds,
 )
 from datasync_interop import runtime as interop_runtime
+from datasync_interop.api.scoping_schools import list_scoping_schools
 from datasync_interop.api.tenants import list_tenants
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -358,3 +359,121 @@ def test_an_item_larger_than_the_limit_is_a_clear_error() -> None:
 
 def test_gzip_helper_roundtrip() -> None:
     assert workflows.decode_artifact(gzip.compress(b'{"a": [1]}')) == {"a": [1]}
+
+
+# -- the token URL follows the base URL -----------------------------------------------------------------------
+def test_token_url_is_the_base_urls_origin() -> None:
+    assert runtime.token_url_for("https://api.us2.kimonocloud.com/v2/grades") == (
+        "https://api.us2.kimonocloud.com/oauth/token"
+    )
+    assert runtime.token_url_for("http://127.0.0.1:8000/v2/grades/") == "http://127.0.0.1:8000/oauth/token"
+    assert runtime.token_url_for("http://[::1]:9000/proxy/v2/interop?x=1") == "http://[::1]:9000/oauth/token"
+    assert runtime.token_url_for("https://user:pw@host.test/v2/grades") == "https://host.test/oauth/token"
+    for bad in ("127.0.0.1:8000/v2/grades", "/v2/grades", "ftp://host/v2/grades", ""):
+        with pytest.raises(ValueError, match="absolute http"):
+            runtime.token_url_for(bad)
+    with pytest.raises(ValueError, match="absolute http") as caught:
+        runtime.token_url_for("user:s3cret@host/v2")
+    assert "s3cret" not in str(caught.value)
+
+
+def test_connect_fetches_tokens_from_the_server_it_talks_to(server: tuple[MockApp, str]) -> None:
+    _, base = server
+    client = runtime.connect(base + GRADES, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET)
+    auth = client.get_httpx_client().auth
+    assert isinstance(auth, ClientCredentialsAuth)
+    assert auth.token_url == f"{base}/oauth/token"
+    assert call(get_exchange, EXCHANGE_CREATED, client=client).data.state == "created"
+    assert auth.fetches == 1
+    assert DEMO_CLIENT_SECRET not in repr(auth)
+    elsewhere = runtime.connect(
+        base + GRADES, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, token_url="https://idp.test/token"
+    )
+    explicit = elsewhere.get_httpx_client().auth
+    assert isinstance(explicit, ClientCredentialsAuth)
+    assert explicit.token_url == "https://idp.test/token"
+    interop = interop_runtime.connect(base + "/v2/interop", client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET)
+    assert interop_runtime.call(list_scoping_schools, client=interop).data
+
+
+# -- retries say what they wait for ---------------------------------------------------------------------------
+def test_on_retry_hears_every_wait(server: tuple[MockApp, str]) -> None:
+    _, base = server
+    events: list[runtime.RetryEvent] = []
+    sleeps: list[float] = []
+    policy = RetryPolicy(max_attempts=3, rng=lambda: 1.0, on_retry=events.append)
+    client = runtime.connect(base + GRADES, token=DEMO_TOKEN, retry=policy)
+    transport = client.get_httpx_client()._transport
+    assert isinstance(transport, RetryTransport)
+    transport.sleep = sleeps.append
+    fault(base, status=503, count=1, path=GRADES + "/exchanges")
+    fault(base, status=429, count=1, retry_after="2", path=GRADES + "/exchanges")
+    assert call(get_exchange, EXCHANGE_CREATED, client=client).data.state == "created"
+    url = f"{base}{GRADES}/exchanges/{EXCHANGE_CREATED}"
+    assert [str(e) for e in events] == [
+        f"503 from GET {url}, retrying in 0.5 s (attempt 2 of 3)",
+        f"429 from GET {url}, retrying in 2.0 s (attempt 3 of 3)",
+    ]
+    assert [e.wait for e in events] == sleeps == [0.5, 2.0]
+    assert events[0].status == 503
+    assert events[0].error is None
+    events.clear()
+    list(paginate(list_exchanges, client, page_size=2, max_items=1))  # the query string stays out
+    assert events == []
+    fault(base, status=503, count=1, path=GRADES + "/exchanges")
+    list(paginate(list_exchanges, client, page_size=2, max_items=1))
+    assert [e.url for e in events] == [f"{base}{GRADES}/exchanges"]
+
+
+def test_connection_errors_are_retried_aloud_or_not_at_all() -> None:
+    from datasync_openapi.server import free_port
+
+    nowhere = f"http://127.0.0.1:{free_port()}{GRADES}"
+    events: list[runtime.RetryEvent] = []
+    client = runtime.connect(nowhere, token=DEMO_TOKEN, retry=RetryPolicy(rng=lambda: 0.0, on_retry=events.append))
+    transport = client.get_httpx_client()._transport
+    assert isinstance(transport, RetryTransport)
+    transport.sleep = lambda seconds: None
+    with pytest.raises(httpx.ConnectError):
+        call(get_exchange, EXCHANGE_CREATED, client=client)
+    assert [e.attempt for e in events] == [2, 3, 4]
+    assert events[0].status is None
+    assert events[0].error is not None
+    assert events[0].error.startswith("ConnectError")
+    assert str(events[0]).startswith("ConnectError")
+    assert f"from GET {nowhere}/exchanges/{EXCHANGE_CREATED}, retrying in 0.0 s (attempt 2 of 4)" in str(events[0])
+    events.clear()
+    fail_fast = runtime.connect(nowhere, token=DEMO_TOKEN, retry=RetryPolicy(errors=(), on_retry=events.append))
+    with pytest.raises(httpx.ConnectError):
+        call(get_exchange, EXCHANGE_CREATED, client=fail_fast)
+    assert events == []
+
+
+def test_async_retries_are_heard_too() -> None:
+    from datasync_openapi.mock.faults import Fault
+
+    app = create_app()
+    events: list[runtime.RetryEvent] = []
+
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    async def scenario() -> str:
+        client = runtime.connect(
+            "http://mock" + GRADES,
+            token=DEMO_TOKEN,
+            retry=RetryPolicy(rng=lambda: 1.0, on_retry=events.append),
+            async_transport=httpx.ASGITransport(app=app),
+        )
+        http = client.get_async_httpx_client()
+        assert isinstance(http._transport, AsyncRetryTransport)
+        http._transport.sleep = no_sleep
+        app.faults.add(Fault(status=503, count=1, path=GRADES + "/exchanges"))
+        exchange = await acall(get_exchange, EXCHANGE_CREATED, client=client)
+        await http.aclose()
+        return str(exchange.data.state)
+
+    assert asyncio.run(scenario()) == "created"
+    assert [str(e) for e in events] == [
+        f"503 from GET http://mock{GRADES}/exchanges/{EXCHANGE_CREATED}, retrying in 0.5 s (attempt 2 of 4)"
+    ]

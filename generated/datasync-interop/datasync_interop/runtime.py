@@ -8,9 +8,15 @@ only httpx and the standard library; it travels inside each generated package.
     from datasync_grades.runtime import connect, paginate
     from datasync_grades.api.exchanges import list_exchanges
 
-    client = connect("https://api.us2.kimonocloud.com/v2/grades", client_id=..., client_secret=...)
+    client = connect("https://api.us2.kimonocloud.com/v2/grades", client_id="...", client_secret="...")
     for exchange in paginate(list_exchanges, client, state="created"):
         print(exchange.id)
+
+With client credentials, ``connect`` fetches tokens from the base URL's origin + ``/oauth/token``
+(``https://api.us2.kimonocloud.com/oauth/token`` above, ``http://127.0.0.1:8000/oauth/token`` for the mock
+at ``http://127.0.0.1:8000/v2/grades``), so one call works against the vendor, the mock and a proxy alike;
+pass ``token_url=`` when the token endpoint lives elsewhere. Retries are silent unless you give
+``RetryPolicy(on_retry=...)`` a callback: it receives a ``RetryEvent`` before each wait.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import random
 import threading
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
@@ -29,6 +36,7 @@ import httpx
 from .client import AuthenticatedClient, Client
 
 DEFAULT_TOKEN_URL = "https://api.us2.kimonocloud.com/oauth/token"  # noqa: S105 - a URL, not a secret
+TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path, not a secret
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 RETRY_STATUSES = frozenset({429, 503})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -282,9 +290,65 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+RETRY_ERRORS: tuple[type[Exception], ...] = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
+
+
+@dataclass(frozen=True)
+class RetryEvent:
+    """What a retry waits for, passed to ``RetryPolicy.on_retry`` just before the wait.
+
+    ``status`` is the response status that is retried (``None`` for a transport error, then ``error`` says
+    which); ``attempt`` is the number of the attempt about to be made (2 for the first retry) out of
+    ``max_attempts``. ``url`` carries no query string and no user info. ``str(event)`` is one line:
+    ``503 from GET https://host/v2/grades/exchanges, retrying in 1.2 s (attempt 2 of 4)``.
+    """
+
+    method: str
+    url: str
+    status: int | None
+    error: str | None
+    wait: float
+    attempt: int
+    max_attempts: int
+
+    def __str__(self) -> str:
+        cause = str(self.status) if self.status is not None else (self.error or "transport error")
+        return (
+            f"{cause} from {self.method} {self.url}, retrying in {self.wait:.1f} s "
+            f"(attempt {self.attempt} of {self.max_attempts})"
+        )
+
+
+def _retry_event(
+    policy: RetryPolicy,
+    request: httpx.Request,
+    attempt: int,
+    wait: float,
+    response: httpx.Response | None,
+    error: Exception | None,
+) -> RetryEvent:
+    url = request.url.copy_with(query=None, fragment=None, userinfo=b"")
+    described = None if error is None else f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return RetryEvent(
+        method=request.method,
+        url=str(url),
+        status=None if response is None else response.status_code,
+        error=described,
+        wait=wait,
+        attempt=attempt + 1,
+        max_attempts=policy.max_attempts,
+    )
+
+
 class RetryPolicy:
     """When and how long to wait: 429/503 and connection errors, for safe methods, exponential backoff with
-    full jitter, ``Retry-After`` honoured, bounded by ``max_attempts`` and ``max_total`` seconds."""
+    full jitter, ``Retry-After`` honoured, bounded by ``max_attempts`` and ``max_total`` seconds.
+
+    ``errors`` are the transport exceptions worth another attempt (default ``RETRY_ERRORS``: the connection
+    failed or was dropped; pass ``()`` to fail fast when nothing is listening). ``on_retry``, if given, is
+    called with a ``RetryEvent`` before each wait (for logs or a progress line); by default retries are
+    silent.
+    """
 
     def __init__(
         self,
@@ -295,6 +359,8 @@ class RetryPolicy:
         max_backoff: float = 10.0,
         statuses: Iterable[int] = RETRY_STATUSES,
         methods: Iterable[str] = SAFE_METHODS,
+        errors: Iterable[type[Exception]] = RETRY_ERRORS,
+        on_retry: Callable[[RetryEvent], None] | None = None,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.max_attempts = max_attempts
@@ -303,6 +369,8 @@ class RetryPolicy:
         self.max_backoff = max_backoff
         self.statuses = frozenset(statuses)
         self.methods = frozenset(m.upper() for m in methods)
+        self.errors = tuple(errors)
+        self.on_retry = on_retry
         self.rng = rng
 
     def delay(self, attempt: int, response: httpx.Response | None, elapsed: float) -> float | None:
@@ -321,8 +389,17 @@ class RetryPolicy:
     def retries(self, request: httpx.Request) -> bool:
         return request.method.upper() in self.methods
 
-
-_CONNECTION_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
+    def notify(
+        self,
+        request: httpx.Request,
+        attempt: int,
+        wait: float,
+        response: httpx.Response | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        """Tell ``on_retry`` (if any) that attempt ``attempt`` failed and the next comes in ``wait`` s."""
+        if self.on_retry is not None:
+            self.on_retry(_retry_event(self, request, attempt, wait, response, error))
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -347,10 +424,13 @@ class RetryTransport(httpx.BaseTransport):
             attempt += 1
             try:
                 response = self.transport.handle_request(request)
-            except _CONNECTION_ERRORS:
+            except Exception as exc:
+                if not isinstance(exc, self.policy.errors):
+                    raise
                 wait = self.policy.delay(attempt, None, time.monotonic() - started)
                 if wait is None:
                     raise
+                self.policy.notify(request, attempt, wait, error=exc)
             else:
                 if response.status_code not in self.policy.statuses:
                     return response
@@ -358,6 +438,7 @@ class RetryTransport(httpx.BaseTransport):
                 if wait is None:
                     return response
                 response.close()
+                self.policy.notify(request, attempt, wait, response=response)
             self.sleep(wait)
 
     def close(self) -> None:
@@ -386,10 +467,13 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             attempt += 1
             try:
                 response = await self.transport.handle_async_request(request)
-            except _CONNECTION_ERRORS:
+            except Exception as exc:
+                if not isinstance(exc, self.policy.errors):
+                    raise
                 wait = self.policy.delay(attempt, None, time.monotonic() - started)
                 if wait is None:
                     raise
+                self.policy.notify(request, attempt, wait, error=exc)
             else:
                 if response.status_code not in self.policy.statuses:
                     return response
@@ -397,6 +481,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 if wait is None:
                     return response
                 await response.aclose()
+                self.policy.notify(request, attempt, wait, response=response)
             await self.sleep(wait)
 
     async def aclose(self) -> None:
@@ -404,13 +489,30 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 
 
 # -- a ready client -------------------------------------------------------------------------------------------
+def token_url_for(base_url: str) -> str:
+    """The OAuth2 token endpoint that goes with an API base URL: its origin + ``/oauth/token``.
+
+    ``token_url_for("https://api.us2.kimonocloud.com/v2/grades")`` is
+    ``"https://api.us2.kimonocloud.com/oauth/token"``; ``"http://127.0.0.1:8000/v2/grades"`` (the mock) gives
+    ``"http://127.0.0.1:8000/oauth/token"``. Raises ``ValueError`` for anything but an absolute http(s) URL.
+    """
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"base_url is not a valid URL: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        shown = base_url if "@" not in base_url else "(a URL with user info)"
+        raise ValueError(f"base_url must be an absolute http(s) URL such as https://host/v2/grades, got {shown!r}")
+    return str(url.copy_with(path=TOKEN_PATH, query=None, fragment=None, userinfo=b""))
+
+
 def connect(
     base_url: str,
     *,
     token: str | None = None,
     client_id: str | None = None,
     client_secret: str | None = None,
-    token_url: str = DEFAULT_TOKEN_URL,
+    token_url: str | None = None,
     api_key: tuple[str, str] | None = None,
     retry: RetryPolicy | None = None,
     timeout: httpx.Timeout = DEFAULT_TIMEOUT,
@@ -421,12 +523,16 @@ def connect(
     """A generated ``Client`` with auth (a token, client credentials or an API key), retries, timeouts and
     TLS verification on. ``transport``/``async_transport`` replace the network (tests: the mock's ASGI app).
     Use ``call``/``paginate`` to get parsed bodies or one ``ApiError`` for any error status.
+
+    With ``client_id``/``client_secret``, tokens come from ``token_url``, by default the base URL's origin +
+    ``/oauth/token`` (``token_url_for(base_url)``): the vendor's ``https://api.us2.kimonocloud.com/oauth/token``
+    for ``https://api.us2.kimonocloud.com/v2/grades``, the mock's for ``http://127.0.0.1:8000/v2/grades``.
     """
     auth: httpx.Auth
     if token is not None:
         auth = BearerAuth(token)
     elif client_id is not None and client_secret is not None:
-        auth = ClientCredentialsAuth(client_id, client_secret, token_url)
+        auth = ClientCredentialsAuth(client_id, client_secret, token_url or token_url_for(base_url))
     elif api_key is not None:
         auth = ApiKeyAuth(*api_key)
     else:
