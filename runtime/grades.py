@@ -1,32 +1,62 @@
 """Grades Exchange workflows: artifacts, the course IDs report, and the producer flow a SIS connector runs.
 
     from datasync_grades.runtime import connect
-    from datasync_grades.workflows import produce
+    from datasync_grades.workflows import answer_pending
 
-    client = connect(BASE_URL, client_id=..., client_secret=...)
-    produce(client, exchange_id, assignments=[...], summaries=[...])   # chunked, last chunk final
+    def answer(exchange):   # the exchange as JSON; returns (assignments, summaries) for its query
+        return [{"name": "Quiz 1", "points_possible": 10, "scores": [...]}], [{"summary_type": "final", ...}]
 
-Travels inside the generated ``datasync_grades`` package; needs only httpx and the standard library.
+    client = connect(BASE_URL, client_id="...", client_secret="...")
+    report = answer_pending(client, answer)   # every exchange in "created", each answered exactly once
+
+Assignments and summaries may be plain dicts shaped as the spec's ``Assignment`` and ``Summary`` (an
+assignment carries its ``scores``, each a ``Score``) or the generated models (``datasync_grades.models``),
+or a mix: anything with a ``to_dict()`` is converted. Travels inside the generated ``datasync_grades``
+package; needs only httpx and the standard library.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
+import enum
 import gzip
 import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 import httpx
 
-from .api.exchanges import get_exchange
+from .api.exchanges import get_exchange, list_exchanges
 from .client import AuthenticatedClient, Client
-from .runtime import ApiError, ArtifactNotAvailable, ResponseParseError, call
+from .runtime import ApiError, ArtifactNotAvailable, ResponseParseError, call, paginate
 
 JSON = Any
 _SEPARATORS = (",", ":")
+DEFAULT_MAX_BYTES = 1_000_000  # when an exchange states no max_data_content_length
+
+
+def to_json(value: Any) -> JSON:
+    """``value`` as plain JSON data: generated models (anything with ``to_dict()``) become dicts, at any
+    depth (a dict assignment may hold ``Score`` models); datetimes and dates become ISO 8601 strings, UUIDs
+    and enum members their value. Other values are returned as they are."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict) and not isinstance(value, type):
+        return to_json(to_dict())
+    if isinstance(value, Mapping):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    if isinstance(value, enum.Enum):
+        return to_json(value.value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    return value
 
 
 def _dumps(value: JSON) -> bytes:
@@ -77,6 +107,7 @@ def chunk_exchange_data(
 ) -> Iterator[dict[str, JSON]]:
     """Bodies of ``POST /exchanges/{id}/data`` that each serialise (compact JSON, UTF-8) to at most
     ``max_bytes``, in order, the last one with ``final: true``; together they hold every item exactly once.
+    Items are dicts or generated models (``Assignment``, ``Summary``), converted with ``to_json``.
     An empty input gives one final body with no items. An item too large for any body raises ``ValueError``.
     """
     # The size of a body is the empty body's size plus each item's size plus one comma between items.
@@ -86,7 +117,8 @@ def chunk_exchange_data(
     current: dict[str, list[JSON]] = {"assignments": [], "summaries": []}
     size = empty
     for key, items in (("assignments", assignments), ("summaries", summaries)):
-        for item in items:
+        for original in items:
+            item = to_json(original)
             item_size = len(_dumps(item))
             cost = item_size + (1 if current[key] else 0)
             if empty + item_size > max_bytes:
@@ -113,12 +145,11 @@ def post_exchange_data(
     max_bytes: int | None = None,
     on_chunk: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Post grade data to an exchange in chunks under its ``max_data_content_length``; returns the number of
-    chunks posted. ``on_chunk(n, size)`` is called after each chunk is accepted."""
+    """Post grade data (dicts or generated models) to an exchange in chunks under its
+    ``max_data_content_length``; returns the number of chunks posted. ``on_chunk(n, size)`` is called after
+    each chunk is accepted."""
     if max_bytes is None:
-        exchange = call(get_exchange, UUID(str(exchange_id)), client=client).data
-        limit = getattr(exchange, "max_data_content_length", None)
-        max_bytes = limit if isinstance(limit, int) and limit > 0 else 1_000_000
+        max_bytes = _max_bytes(call(get_exchange, UUID(str(exchange_id)), client=client).data)
     http = client.get_httpx_client()
     posted = 0
     for body in chunk_exchange_data(assignments, summaries, max_bytes):
@@ -156,27 +187,182 @@ class QueryNotAnswerable(Exception):
         self.details = details
 
 
-def produce(
-    client: Client | AuthenticatedClient,
-    exchange_id: UUID | str,
-    answer: Callable[[JSON], tuple[Sequence[JSON], Sequence[JSON]]] | None = None,
-    *,
-    assignments: Sequence[JSON] = (),
-    summaries: Sequence[JSON] = (),
-) -> int:
-    """The whole producer step for one exchange, in one call.
+Answer = Callable[[JSON], tuple[Sequence[Any], Sequence[Any]]]
+"""A producer's ``answer(exchange_json)``: returns ``(assignments, summaries)`` (dicts or generated models)
+for the exchange's query, or raises ``QueryNotAnswerable``."""
 
-    Either give the data (``assignments``, ``summaries``) or an ``answer(exchange_json)`` callback returning
-    ``(assignments, summaries)`` for the exchange's query; if it raises ``QueryNotAnswerable`` an exchange
-    error is posted instead. Returns the number of data chunks posted (0 when an error was posted).
-    """
-    exchange = call(get_exchange, UUID(str(exchange_id)), client=client).data
+
+def _max_bytes(exchange: Any) -> int:
     limit = getattr(exchange, "max_data_content_length", None)
-    max_bytes = limit if isinstance(limit, int) and limit > 0 else 1_000_000
+    return limit if isinstance(limit, int) and limit > 0 else DEFAULT_MAX_BYTES
+
+
+def _produce(
+    client: Client | AuthenticatedClient,
+    exchange: Any,
+    answer: Answer | None,
+    assignments: Sequence[Any],
+    summaries: Sequence[Any],
+) -> tuple[int, QueryNotAnswerable | None]:
+    """Answer one fetched exchange: (data chunks posted, the QueryNotAnswerable posted as an error)."""
+    exchange_id = exchange.id
     if answer is not None:
         try:
             assignments, summaries = answer(exchange.to_dict())
         except QueryNotAnswerable as exc:
             post_exchange_error(client, exchange_id, exc.code, exc.details)
-            return 0
-    return post_exchange_data(client, exchange_id, assignments, summaries, max_bytes=max_bytes)
+            return 0, exc
+    return post_exchange_data(client, exchange_id, assignments, summaries, max_bytes=_max_bytes(exchange)), None
+
+
+def produce(
+    client: Client | AuthenticatedClient,
+    exchange_id: UUID | str,
+    answer: Answer | None = None,
+    *,
+    assignments: Sequence[Any] = (),
+    summaries: Sequence[Any] = (),
+) -> int:
+    """The whole producer step for one exchange, in one call.
+
+    Either give the data (``assignments``, ``summaries``: dicts or generated models) or an
+    ``answer(exchange_json)`` callback returning ``(assignments, summaries)`` for the exchange's query; if it
+    raises ``QueryNotAnswerable`` an exchange error is posted instead. Returns the number of data chunks
+    posted (0 when an error was posted). To answer every pending exchange, use ``answer_pending``.
+    """
+    exchange = call(get_exchange, UUID(str(exchange_id)), client=client).data
+    chunks, _error = _produce(client, exchange, answer, assignments, summaries)
+    return chunks
+
+
+# -- every pending exchange -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExchangeOutcome:
+    """What ``answer_pending`` did with one exchange.
+
+    Exactly one of these holds: ``chunks > 0`` (the data was posted in that many chunks, the last final),
+    ``error_code`` (the answer raised ``QueryNotAnswerable``: that exchange error was posted), ``skipped``
+    (the exchange had left the state by the time it was fetched: nothing was posted), ``failure`` (the API
+    refused a request for this exchange: the ``ApiError``; other exchanges were still answered).
+    """
+
+    exchange_id: str
+    chunks: int = 0
+    error_code: str | None = None
+    skipped: str | None = None
+    failure: ApiError | None = None
+
+    @property
+    def answered(self) -> bool:
+        """Data or an exchange error was posted."""
+        return self.chunks > 0 or self.error_code is not None
+
+    def __str__(self) -> str:
+        if self.failure is not None:
+            return f"{self.exchange_id}: failed: {self.failure}"
+        if self.error_code is not None:
+            return f"{self.exchange_id}: posted the exchange error {self.error_code}"
+        if self.skipped is not None:
+            return f"{self.exchange_id}: skipped ({self.skipped})"
+        return f"{self.exchange_id}: posted {self.chunks} chunk(s)"
+
+
+@dataclass
+class PendingReport:
+    """The result of ``answer_pending``: one outcome per exchange, in the order they were handled.
+
+    ``complete`` is true when the last query of the pending list found nothing left to answer; false when
+    ``max_rounds`` or ``max_exchanges`` stopped the run first (run it again for the rest).
+    """
+
+    outcomes: list[ExchangeOutcome] = field(default_factory=list)
+    rounds: int = 0
+    complete: bool = False
+
+    @property
+    def answered(self) -> list[ExchangeOutcome]:
+        return [o for o in self.outcomes if o.answered]
+
+    @property
+    def failed(self) -> list[ExchangeOutcome]:
+        return [o for o in self.outcomes if o.failure is not None]
+
+    def __str__(self) -> str:
+        data = sum(1 for o in self.outcomes if o.chunks > 0)
+        errors = sum(1 for o in self.outcomes if o.error_code is not None)
+        skipped = sum(1 for o in self.outcomes if o.skipped is not None)
+        text = (
+            f"{len(self.outcomes)} exchange(s): {data} answered with data, {errors} with an exchange error, "
+            f"{skipped} skipped, {len(self.failed)} failed, in {self.rounds} round(s)"
+        )
+        return text if self.complete else text + "; stopped by a limit before the list was empty"
+
+
+def _pending_ids(
+    client: Client | AuthenticatedClient, state: str, page_size: int | None, filters: dict[str, Any]
+) -> list[str]:
+    """The ids of every exchange in ``state``, read to the end before anything is answered (a list that
+    shrinks as exchanges are answered cannot be paged while answering: each page would skip some)."""
+    ids = (str(e.id) for e in paginate(list_exchanges, client, page_size=page_size, state=state, **filters))
+    return list(dict.fromkeys(ids))  # an item that moved between pages while listing appears once
+
+
+def answer_pending(
+    client: Client | AuthenticatedClient,
+    answer: Answer,
+    *,
+    state: str = "created",
+    page_size: int | None = None,
+    max_rounds: int = 10,
+    max_exchanges: int | None = None,
+    on_outcome: Callable[[ExchangeOutcome], None] | None = None,
+    **filters: Any,
+) -> PendingReport:
+    """Answer every exchange in ``state`` (default ``created``) with ``answer``, each exactly once.
+
+    Each round lists the exchanges in ``state`` to the end first (a snapshot of their ids), then answers
+    the ones not handled yet (``produce``: chunked data, or an exchange error when ``answer`` raises
+    ``QueryNotAnswerable``); it re-queries until a listing holds nothing new, so exchanges created meanwhile
+    are answered too and none is skipped however the list pages. An exchange is never answered twice, even
+    when it stays in ``state`` (e.g. after an exchange error), and one that left ``state`` before its turn
+    is skipped. Bounded: at most ``max_rounds`` listings and ``max_exchanges`` exchanges (default: no limit).
+    ``filters`` go to ``list_exchanges`` (``course_app_id=``, ``posted_by=``); ``on_outcome`` is called after
+    each exchange (progress). An ``ApiError`` for one exchange is recorded in its outcome and the others
+    are still answered; errors of the listing itself, transport errors and exceptions raised by ``answer``
+    (other than ``QueryNotAnswerable``) propagate.
+    """
+    if max_rounds < 1:
+        raise ValueError("max_rounds must be at least 1")
+    handled: set[str] = set()
+    report = PendingReport()
+    while report.rounds < max_rounds:
+        report.rounds += 1
+        fresh = [i for i in _pending_ids(client, state, page_size, filters) if i not in handled]
+        if not fresh:
+            report.complete = True
+            break
+        for exchange_id in fresh:
+            if max_exchanges is not None and len(handled) >= max_exchanges:
+                return report
+            handled.add(exchange_id)
+            outcome = _answer_one(client, exchange_id, answer, state)
+            report.outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+    return report
+
+
+def _answer_one(client: Client | AuthenticatedClient, exchange_id: str, answer: Answer, state: str) -> ExchangeOutcome:
+    try:
+        exchange = call(get_exchange, UUID(exchange_id), client=client).data
+        if exchange is None:
+            return ExchangeOutcome(exchange_id, skipped="the API returned no exchange for this id")
+        current = exchange.state
+        if current != state:
+            return ExchangeOutcome(exchange_id, skipped=f"it is {current!s} now, not {state}")
+        chunks, error = _produce(client, exchange, answer, (), ())
+    except ApiError as exc:
+        return ExchangeOutcome(exchange_id, failure=exc)
+    if error is not None:
+        return ExchangeOutcome(exchange_id, error_code=error.code)
+    return ExchangeOutcome(exchange_id, chunks=chunks)
