@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema_rs
 
 from datasync_openapi.specs import API, load_spec, operations, resolve
+from datasync_openapi.validation import explain
 
 from .http import bad_request
 
@@ -35,10 +36,6 @@ def _add_int_ranges(node: Any) -> Any:
     if isinstance(node, list):
         return [_add_int_ranges(item) for item in node]
     return node
-
-
-def _location(path: list[str | int]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
 
 @dataclass
@@ -143,14 +140,13 @@ class Route:
 
     @staticmethod
     def _check(validator: jsonschema_rs.Validator, value: Any, what: str) -> None:
+        """400 with the first error in plain words (``validation.explain``): the field, what was expected."""
         try:
             error = next(iter(validator.iter_errors(value)), None)
         except ValueError as exc:  # e.g. a number jsonschema-rs cannot represent
-            raise bad_request(f"{what}: {exc}") from None
+            raise bad_request(f"{what} holds a value that cannot be checked: {exc}") from None
         if error is not None:
-            where = _location(list(error.instance_path))
-            field_name = f"{what} field {where!r}" if where else what
-            raise bad_request(f"{field_name}: {error.message}")
+            raise bad_request(explain(error, what))
 
 
 class Router:
