@@ -47,10 +47,14 @@ def test_clean_mock_has_zero_findings_in_process(api: API) -> None:
     assert report.findings == [], conformance.summary(report)
     assert report.errors == []
     assert report.skipped == []
-    tested = set(report.operations)
-    assert {op.key for op in operations(api)} | {"Stateful tests"} == tested
+    assert {op.key for op in operations(api)} == set(report.operations)
     assert all(result.cases > 0 for result in report.operations.values())
+    # coverage truth: every operation reached a 2xx, and the stateful phase ran
+    assert report.not_exercised() == {}
+    assert report.reached() == len(operations(api))
+    assert report.stateful_cases > 0
     assert report.stop_reason == "completed"
+    assert report.ok
 
 
 @pytest.mark.parametrize("bug", sorted(BUGS))
@@ -88,7 +92,7 @@ def test_over_http_read_only_by_default_and_reports_bugs(tmp_path: Path) -> None
             budget=conformance.Budget(max_examples=3, phases=("examples", "fuzzing")),
         )
     assert report.operations, "nothing ran"
-    assert [label for label in report.operations if not label.startswith(("GET ", "Stateful"))] == []
+    assert [label for label in report.operations if not label.startswith("GET ")] == []
     assert any("a write (read-only run" in s for s in report.skipped)
     assert "response_schema_conformance" in report.failed_checks()
     finding = next(f for f in report.findings if f.check == "response_schema_conformance")
@@ -117,7 +121,8 @@ def test_cli_runs_the_embedded_mock_and_writes_reports(tmp_path: Path, capsys: p
     status = cli.main(["conformance", "--phases", "examples", "--max-examples", "2", "--reports", str(tmp_path)])
     out = capsys.readouterr().out
     assert status == 0, out
-    assert "0 findings" in out
+    assert "0 distinct findings" in out
+    assert "33 of 33 operations reached a 2xx" in out
     for api in APIS:
         suite = ET.parse(tmp_path / f"conformance-{api}.xml").getroot()
         assert suite.get("failures") == "0"
@@ -125,12 +130,23 @@ def test_cli_runs_the_embedded_mock_and_writes_reports(tmp_path: Path, capsys: p
     markdown = (tmp_path / "conformance.md").read_text(encoding="utf-8")
     assert "## grades: PASS" in markdown
     assert "## interop: PASS" in markdown
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "conformance-grades.json",
+        "conformance-grades.xml",
+        "conformance-interop.json",
+        "conformance-interop.xml",
+        "conformance.html",
+        "conformance.md",
+    ]
 
 
 def test_cli_requires_credentials_for_a_foreign_server(capsys: pytest.CaptureFixture[str]) -> None:
     status = cli.main(["conformance", "--api", "grades", "--base-url", "http://127.0.0.1:9/v2/grades"])
     assert status == 2
-    assert "give credentials" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "give credentials" in err
+    assert "TOKEN=" in err  # names the Make variables the README shows
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_credentials_repr_hides_secrets() -> None:

@@ -1,0 +1,360 @@
+"""Run schemathesis over one API and collect coverage and triaged findings (``findings.Result``).
+
+One runner serves both modes:
+
+* in-process: ``run(api, app=mock)`` drives an ASGI app directly (the dev loop; the store is reset before
+  every non-stateful case so cases do not depend on each other);
+* over HTTP: ``run(api, base_url=..., credentials=...)`` against the embedded mock started as a real server
+  or any other server. Against a server that is not the embedded mock only GET operations run unless
+  ``writes=True``, requests are rate-limited (``Manners``) and 429 is backpressure.
+
+All schemathesis checks run in the phases examples, coverage, fuzzing and stateful (following the specs'
+``links``), with a fixed seed and a bounded number of examples per operation, and testing of an operation
+continues after its first failure (``continue-on-failure``), so one defect never hides another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import events, from_schema
+from schemathesis.schemas import BaseSchema
+
+from datasync_openapi.findings import ALL_CLASSES, FindingClass, Result
+from datasync_openapi.specs import API, load_spec, operations, spec_path
+
+from .manners import Manners, active
+from .preflight import ConformanceError, Credentials, with_discovered_ids
+from .triage import Triage
+
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+DEFAULT_SEED = 20261122
+DEFAULT_MAX_EXAMPLES = 10
+BEARER_SCHEMES = ("oauth2ClientCredentials", "bearerAuth", "ltiJwt")
+MARK_KEY = "datasync_conformance"  # exchange metadata key marking what a run created
+# Operations that create something the run should clean up: operationId -> (kind, delete path template).
+CREATES: dict[str, tuple[str, str | None]] = {
+    "createExchange": ("exchange", None),  # the API has no DELETE for exchanges
+    "createScopingSchools": ("scoping school", "/tenant/scoping/schools/{id}"),
+    "createScopingCourses": ("scoping course", "/tenant/scoping/courses/{id}"),
+}
+
+
+@dataclass
+class Budget:
+    phases: Sequence[str] = PHASES
+    max_examples: int = DEFAULT_MAX_EXAMPLES
+    seed: int = DEFAULT_SEED
+    max_steps: int = 10
+    checks: Sequence[str] | None = None  # None: all checks
+    max_time: float | None = None  # seconds for this API's whole run; stops the engine, never extends it
+    request_timeout: float = 10.0
+
+
+def _config(base_url: str, budget: Budget, auth: dict[str, Any]) -> SchemathesisConfig:
+    phases: dict[str, Any] = {name: {"enabled": name in budget.phases} for name in PHASES}
+    phases["stateful"]["max-steps"] = budget.max_steps
+    data: dict[str, Any] = {
+        "seed": budget.seed,
+        "base-url": base_url,
+        "request-timeout": budget.request_timeout,
+        "generation": {"max-examples": budget.max_examples, "database": "none", "deterministic": True},
+        "phases": phases,
+        "auth": {"openapi": auth},
+        "warnings": False,
+        # Keep testing an operation after its first failure: a second, worse defect must not hide.
+        "continue-on-failure": True,
+    }
+    if budget.checks is not None:
+        data["checks"] = {"enabled": False, **{name: {"enabled": True} for name in budget.checks}}
+    # POST /tenant/scoping/<kind> replaces the whole set unless replace=false: the suite always appends.
+    # Replacing would make objects created earlier in a stateful scenario vanish legitimately (the
+    # ensure_resource_availability check cannot know that), and against a real server it would wipe the
+    # account's scoping. Only the scoping POSTs have a `replace` query parameter.
+    data["parameters"] = {"query.replace": "false"}
+    return SchemathesisConfig.from_dict(data)
+
+
+def _spec_digest(api: API) -> str:
+    return hashlib.sha256(spec_path(api).read_bytes()).hexdigest()[:12]
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def run(
+    api: API,
+    *,
+    base_url: str | None = None,
+    app: Any = None,
+    credentials: Credentials | None = None,
+    bearer: str | None = None,
+    budget: Budget | None = None,
+    writes: bool = False,
+    reset: Callable[[], None] | None = None,
+    only: Sequence[str] | None = None,
+    manners: Manners | None = None,
+    ids: dict[str, str] | None = None,
+    fail_on: frozenset[FindingClass] = ALL_CLASSES,
+    allow_not_exercised: bool = False,
+    embedded: bool = False,
+    on_progress: Callable[[str], None] | None = None,
+) -> Result:
+    """Fuzz one API. Give ``app`` (ASGI, in-process) or ``base_url`` (HTTP, e.g. https://host/v2/grades).
+
+    ``bearer`` is a token already fetched (the preflight's); otherwise one is fetched with ``credentials``.
+    ``reset`` is called before every non-stateful case (in-process, the mock's ``reset``); ``only`` limits
+    the run to these operationIds; ``ids`` are real ids per collection path, added as examples.
+    """
+    if (app is None) == (base_url is None):
+        raise ConformanceError("give exactly one of app= and base_url=")
+    budget = budget or Budget()
+    credentials = credentials or Credentials()
+    manners = manners or Manners()
+    url = base_url or f"http://mock/v2/{api}"
+    if bearer is None:
+        bearer = _bearer(credentials, app)
+    auth: dict[str, Any] = {name: {"bearer": bearer} for name in BEARER_SCHEMES if bearer}
+    if credentials.basic:
+        auth["basicAuth"] = {"username": credentials.basic[0], "password": credentials.basic[1]}
+    run_id = uuid.uuid4().hex[:12]
+    result = Result(api=api, target=url, fail_on=fail_on, allow_not_exercised=allow_not_exercised)
+    result.parameters = {
+        "seed": str(budget.seed),
+        "phases": ",".join(budget.phases),
+        "checks": ",".join(budget.checks) if budget.checks else "all",
+        "max examples per operation": str(budget.max_examples),
+        "stateful max steps": str(budget.max_steps),
+        "max time": f"{budget.max_time:g} s" if budget.max_time else "none",
+        "rate": f"{manners.rate:g} requests/s" if manners.rate else "unlimited",
+        "writes": "yes" if writes else "no (read-only)",
+        "fail on": ",".join(sorted(str(c) for c in fail_on)),
+        "auth": _auth_text(credentials, bearer),
+        "spec": f"openapi/{api}.yaml sha256:{_spec_digest(api)}",
+        "schemathesis": _version("schemathesis"),
+        "datasync-openapi": _version("datasync-openapi"),
+        "run id": run_id,
+    }
+    if ids:
+        result.parameters["discovered ids"] = ", ".join(f"{k}={v}" for k, v in sorted(ids.items()))
+    disabled: set[str] = set()
+    basic_ops: set[str] = set()
+    for op in operations(api):
+        schemes = {name for requirement in op.definition.get("security", [{}]) for name in requirement}
+        if op.definition.get("security") is None:
+            schemes = set(BEARER_SCHEMES)
+        if schemes == {"basicAuth"}:
+            basic_ops.add(op.key)
+        if only is not None and op.operation_id not in only:
+            disabled.add(op.operation_id)
+        elif not schemes & set(auth):
+            disabled.add(op.operation_id)
+            result.skipped.append(f"{op.key}: no credentials for {' or '.join(sorted(schemes))}")
+        elif not writes and op.method != "get":
+            disabled.add(op.operation_id)
+            result.skipped.append(f"{op.key}: a write (read-only run; WRITES=1 includes it)")
+    triage = Triage(
+        api, secrets=credentials.secrets() + ((bearer,) if bearer else ()), basic_operations=frozenset(basic_ops)
+    )
+    triage.include(op.key for op in operations(api) if op.operation_id not in disabled)
+    raw = with_discovered_ids(api, ids) if ids else load_spec(api)
+    schema: BaseSchema = schemathesis.openapi.from_dict(raw, config=_config(url, budget, auth))
+    if app is not None:
+        schema.app = app
+    if disabled:
+        schema = schema.exclude(operation_id=sorted(disabled))
+    foreign = app is None and not embedded
+    created: list[tuple[str, str]] = []  # (operationId, id)
+    created_lock = threading.Lock()
+
+    # before_call / after_call are global schemathesis hooks: they act only on this run's schema and are
+    # removed afterwards.
+    def before_call(context: Any, case: Any, kwargs: Any) -> None:
+        if case.operation.schema is not schema:
+            return
+        if reset is not None:
+            phase = getattr(getattr(case, "meta", None), "phase", None)
+            if phase is None or str(phase.name) != "stateful":
+                reset()
+        creates_exchange = case.operation.definition.raw.get("operationId") == "createExchange"
+        if foreign and writes and creates_exchange and isinstance(case.body, dict):
+            metadata = case.body.get("metadata")
+            if isinstance(metadata, dict):
+                metadata[MARK_KEY] = run_id
+            elif metadata is None:
+                case.body["metadata"] = {MARK_KEY: run_id}
+
+    def after_call(context: Any, case: Any, response: Any) -> None:
+        if case.operation.schema is not schema or not writes:
+            return
+        operation_id = case.operation.definition.raw.get("operationId")
+        if operation_id not in CREATES or not 200 <= int(response.status_code) < 300:
+            return
+        try:
+            data = json.loads(response.content).get("data")
+        except (ValueError, AttributeError):
+            return
+        items = data if isinstance(data, list) else [data]
+        with created_lock:
+            for item in items:
+                if isinstance(item, dict):
+                    found = next(
+                        (item[k] for k in ("id", "school_id", "course_id") if isinstance(item.get(k), str)), None
+                    )
+                    if found:
+                        created.append((str(operation_id), str(found)))
+
+    hooks = [schemathesis.hook(before_call), schemathesis.hook(after_call)]
+    started = time.perf_counter()
+    scope = active(schema, manners)
+    scope.__enter__()
+    stream = from_schema(schema).execute()
+    timer = threading.Timer(budget.max_time, stream.stop) if budget.max_time else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        for event in stream:
+            if isinstance(event, events.ScenarioFinished):
+                triage.scenario(event.recorder)
+                if on_progress is not None:
+                    on_progress(f"{api} {event.recorder.label}: {len(event.recorder.cases)} cases")
+            elif isinstance(event, events.NonFatalError):
+                message = str(event.info.message) if hasattr(event.info, "message") else str(event.info)
+                if "excluded by filters" in message:  # a filtered run without the linked operations
+                    result.skipped.append(f"{event.label}: the operations its links need are not in this run")
+                elif str(event.info.title) == "Network Error":
+                    triage.transport_error(str(event.label), _network_title(message), message)
+                else:
+                    result.errors.append(f"{event.label}: {event.info.title}: {_first(message)}")
+            elif isinstance(event, events.FatalError):
+                result.errors.append(f"fatal: {event.exception}")
+            elif isinstance(event, events.EngineFinished):
+                result.stop_reason = str(event.stop_reason)
+    finally:
+        scope.__exit__()
+        if timer is not None:
+            timer.cancel()
+        for hook in hooks:
+            schemathesis.hooks.unregister(hook)
+    if timer is not None and time.perf_counter() - started >= (budget.max_time or 0):
+        result.notes.append(f"stopped by MAX_TIME after {budget.max_time:g} s")
+    result.elapsed = time.perf_counter() - started
+    result.operations = triage.coverage
+    result.findings = list(triage.findings.values())
+    result.stateful_cases = triage.stateful_cases
+    if app is None:
+        result.notes.append(manners.note())
+    if triage.rate_limited:
+        result.notes.append(f"{triage.rate_limited} answers were still 429 after waiting (not counted as findings)")
+    if foreign and created:
+        _clean_up(result, url, bearer, created, manners)
+    return result
+
+
+def _bearer(credentials: Credentials, app: Any) -> str | None:
+    if app is None or credentials.token or not (credentials.client_id and credentials.token_url):
+        return credentials.bearer()
+    # In-process: fetch the token through the app itself (the token URL is a path on the mock).
+    import asyncio
+
+    async def fetch() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mock") as client:
+            data = {
+                "grant_type": "client_credentials",
+                "client_id": credentials.client_id or "",
+                "client_secret": credentials.client_secret or "",
+            }
+            return await client.post(str(credentials.token_url), data=data)
+
+    response = asyncio.run(fetch())
+    if response.status_code != 200:
+        raise ConformanceError(f"the mock's token endpoint answered {response.status_code}")
+    return str(response.json()["access_token"])
+
+
+def _auth_text(credentials: Credentials, bearer: str | None) -> str:
+    parts = []
+    if credentials.token:
+        parts.append("bearer token (TOKEN)")
+    elif bearer:
+        parts.append(
+            f"OAuth2 client credentials (client_id {credentials.client_id}, token URL {credentials.token_url})"
+        )
+    if credentials.basic:
+        parts.append(f"Basic (API key {credentials.basic[0]})")
+    return "; ".join(parts) or "none"
+
+
+def _first(message: str) -> str:
+    stripped = message.strip()
+    return stripped.splitlines()[0] if stripped else ""
+
+
+def _network_title(message: str) -> str:
+    lower = message.lower()
+    if "timed out" in lower or "timeout" in lower:
+        return "Request timed out"
+    if "connection" in lower:
+        return "Connection failed"
+    return "Network error"
+
+
+def _clean_up(
+    result: Result, base_url: str, bearer: str | None, created: list[tuple[str, str]], manners: Manners
+) -> None:
+    """Delete what the run created where the API allows it; list the rest, by id."""
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    deleted = 0
+    with httpx.Client(timeout=10.0, headers=headers) as http:
+        for operation_id, object_id in sorted(set(created)):
+            kind, template = CREATES[operation_id]
+            if template is None:
+                result.left_behind.append(
+                    f"{kind} {object_id} (the API has no DELETE for it; marked metadata.{MARK_KEY})"
+                )
+                continue
+            manners.before_request()
+            try:
+                response = http.delete(base_url + template.replace("{id}", object_id))
+            except httpx.HTTPError as exc:
+                result.left_behind.append(f"{kind} {object_id} (DELETE failed: {type(exc).__name__})")
+                continue
+            if response.status_code in (200, 202, 204, 404):
+                deleted += 1
+            else:
+                result.left_behind.append(f"{kind} {object_id} (DELETE answered {response.status_code})")
+    result.notes.append(f"created {len(set(created))} objects; deleted {deleted} afterwards")
+
+
+def write_plan(api: API, base_url: str) -> str:
+    """What a run with writes will do to the target, said before it starts."""
+    lines = [f"WRITES=1: this run sends writes to {base_url}:"]
+    for op in operations(api):
+        if op.method == "get":
+            continue
+        effect = ""
+        if op.operation_id in CREATES:
+            kind, template = CREATES[op.operation_id]
+            effect = f" creates {kind}s" + (
+                f", marked metadata.{MARK_KEY}=<run id>; they cannot be deleted and are listed in the report"
+                if template is None
+                else ", deleted afterwards"
+            )
+        lines.append(f"  {op.method.upper()} {op.path}{effect}")
+    return "\n".join(lines)

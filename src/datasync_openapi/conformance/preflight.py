@@ -1,0 +1,248 @@
+"""Preflight: in seconds, before any fuzzing, check that the run can mean something.
+
+The target is reachable; the base URL serves the API (a documented read does not answer 404); the
+credentials are accepted (it does not answer 401/403); client credentials come with a token URL. Each
+problem is one ``PreflightError`` line naming the Make variable to fix; the CLI exits 2 ("could not run").
+It also discovers one real id per collection (the first item of each list), so the by-id operations of a
+live server get requests for objects that exist.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from datasync_openapi.specs import API, load_spec, operations, resolve
+
+from .manners import retry_after
+
+BASE_PATHS: dict[str, str] = {"grades": "/v2/grades", "interop": "/v2/interop"}
+API_NAMES = {"grades": "Grades Exchange API", "interop": "Interop API"}
+# One documented, cheap, authenticated read per API and auth kind.
+PROBES: dict[str, str] = {"grades": "/exchanges", "interop": "/tenant/scoping/schools"}
+BASIC_PROBE = "/tenants"
+
+
+class ConformanceError(RuntimeError):
+    """The run could not be set up or could not run (bad options, unreachable target, rejected credentials).
+
+    The message is one line that names what to fix; the CLI prints it and exits 2."""
+
+
+class PreflightError(ConformanceError):
+    pass
+
+
+@dataclass
+class Credentials:
+    """How to authenticate: a ready bearer token, or client credentials to fetch one, and/or Basic."""
+
+    token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    token_url: str | None = None
+    basic: tuple[str, str] | None = None
+
+    def __repr__(self) -> str:  # never print secrets
+        return (
+            f"Credentials(token={'***' if self.token else None}, client_id={self.client_id!r}, "
+            f"token_url={self.token_url!r}, basic={'***' if self.basic else None})"
+        )
+
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.token, self.client_secret, self.basic[1] if self.basic else None) if s)
+
+    def bearer_source(self) -> str:
+        """The Make variables a rejected bearer token came from."""
+        return "TOKEN" if self.token else "CLIENT_ID / CLIENT_SECRET"
+
+    def check(self, base_url: str | None) -> None:
+        """Options that cannot work, as one line naming the variable (before any request)."""
+        if self.client_id or self.client_secret:
+            if not (self.client_id and self.client_secret):
+                missing = "CLIENT_SECRET" if self.client_id else "CLIENT_ID"
+                raise PreflightError(f"client credentials need both CLIENT_ID and CLIENT_SECRET: {missing} is not set")
+            if not self.token_url and not self.token:
+                origin = _origin(base_url) if base_url else "https://host"
+                raise PreflightError(
+                    "CLIENT_ID / CLIENT_SECRET need TOKEN_URL, the OAuth2 token endpoint "
+                    f"(e.g. TOKEN_URL={origin}/oauth/token)"
+                )
+        if not (self.token or self.client_id or self.basic):
+            raise PreflightError(
+                "give credentials: TOKEN=..., or CLIENT_ID=... CLIENT_SECRET=... TOKEN_URL=..., "
+                "and BASIC=key:secret for GET /tenants (or the DATASYNC_* environment variables)"
+            )
+
+    def bearer(self, client: httpx.Client | None = None) -> str | None:
+        """The bearer token: the given one, or one fetched with the client credentials."""
+        if self.token:
+            return self.token
+        if not (self.client_id and self.client_secret and self.token_url):
+            return None
+        data = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret}
+        own = client is None
+        http = client or httpx.Client(timeout=httpx.Timeout(10.0, connect=3.0))
+        try:
+            response = http.post(self.token_url, data=data, headers={"Accept": "application/json"})
+        except httpx.HTTPError as exc:
+            raise PreflightError(
+                f"cannot reach the token URL {self.token_url}: {_reason(exc)} (check TOKEN_URL)"
+            ) from None
+        finally:
+            if own:
+                http.close()
+        if response.status_code != 200:
+            raise PreflightError(
+                f"token request rejected: {response.status_code} from POST {self.token_url} "
+                "(check CLIENT_ID / CLIENT_SECRET and TOKEN_URL)"
+            )
+        try:
+            token = response.json().get("access_token")
+        except (ValueError, AttributeError):
+            token = None
+        if not isinstance(token, str) or not token:
+            raise PreflightError(f"the token response from {self.token_url} has no access_token (check TOKEN_URL)")
+        return token
+
+
+@dataclass
+class Preflight:
+    """What the preflight learned: the bearer token to use and real ids per collection path."""
+
+    bearer: str | None
+    ids: dict[str, str] = field(default_factory=dict)  # collection path ("/exchanges") -> an id it lists
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _reason(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.ConnectTimeout | httpx.ReadTimeout | httpx.WriteTimeout | httpx.PoolTimeout):
+        return "timed out"
+    text = str(exc) or type(exc).__name__
+    if "refused" in text.lower():
+        return "connection refused"
+    if "name or service not known" in text.lower() or "nodename nor servname" in text.lower():
+        return "unknown host"
+    return text.splitlines()[0][:120]
+
+
+def _get(http: httpx.Client, url: str, **kwargs: Any) -> httpx.Response:
+    """A GET that waits out 429s (bounded), like the run itself."""
+    for _attempt in range(4):
+        response = http.get(url, **kwargs)
+        if response.status_code != 429:
+            return response
+        time.sleep(retry_after(response.headers.get("Retry-After")))
+    return response
+
+
+def run_preflight(
+    api: API, base_url: str, credentials: Credentials, *, timeout: float = 3.0, discover: bool = True
+) -> Preflight:
+    """Check the target and the credentials; raise ``PreflightError`` with one line on the first problem."""
+    started = time.perf_counter()
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise PreflightError(f"BASE_URL must be an http(s) URL such as https://host{BASE_PATHS[api]}, got {base_url!r}")
+    credentials.check(base_url)
+    with httpx.Client(timeout=httpx.Timeout(10.0, connect=timeout), follow_redirects=False) as http:
+        probe = base_url + PROBES[api]
+        try:
+            _get(http, probe, params={"page_size": 1})  # reachable at all? (any answer will do)
+        except httpx.HTTPError as exc:
+            raise PreflightError(
+                f"cannot reach {base_url}: {_reason(exc)} (check BASE_URL; is the server running?)"
+            ) from None
+        bearer = credentials.bearer(http)
+        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+        notes: list[str] = []
+        if bearer:
+            response = _get(http, probe, params={"page_size": 1}, headers=headers)
+            _judge(api, base_url, "GET " + probe, response, credentials.bearer_source())
+            if response.status_code >= 500:
+                notes.append(f"preflight: GET {probe} answered {response.status_code}")
+        if credentials.basic and api == "interop":
+            url = base_url + BASIC_PROBE
+            response = _get(http, url, auth=credentials.basic)
+            _judge(api, base_url, "GET " + url, response, "BASIC")
+        ids = _discover(api, http, base_url, headers) if discover and bearer else {}
+    return Preflight(bearer=bearer, ids=ids, notes=notes, seconds=time.perf_counter() - started)
+
+
+def _judge(api: API, base_url: str, request: str, response: httpx.Response, variable: str) -> None:
+    status = response.status_code
+    if status == 404:
+        expected = BASE_PATHS[api]
+        if urlsplit(base_url).path.rstrip("/").endswith(expected):
+            raise PreflightError(
+                f"{request} answered 404: the server at BASE_URL does not serve the {API_NAMES[api]} there "
+                f"(expected its base path {expected})"
+            )
+        raise PreflightError(
+            f"{request} answered 404: BASE_URL must be the API's base URL, ending in {expected} "
+            f"(e.g. BASE_URL={_origin(base_url)}{expected})"
+        )
+    if status in (401, 403):
+        raise PreflightError(f"credentials rejected: {status} from {request} (check {variable})")
+
+
+def _discover(api: API, http: httpx.Client, base_url: str, headers: dict[str, str]) -> dict[str, str]:
+    """The first id of each list that has by-id operations below it (``/exchanges`` -> ``/exchanges/{id}``)."""
+    ops = operations(api)
+    lists = {op.path for op in ops if op.method == "get" and "{" not in op.path}
+    wanted = sorted({op.path.split("/{")[0] for op in ops if "/{id}" in op.path} & lists)
+    ids: dict[str, str] = {}
+    for path in wanted:
+        if path == BASIC_PROBE:
+            continue  # Basic only; discovered through the bearer-less probe below if Basic is given
+        try:
+            response = _get(http, base_url + path, params={"page_size": 1}, headers=headers)
+            items = response.json().get("data") if response.status_code == 200 else None
+        except (httpx.HTTPError, ValueError, AttributeError):
+            continue
+        if isinstance(items, list) and items and isinstance(items[0], dict):
+            found = _id_of(items[0], path)
+            if found:
+                ids[path] = found
+    return ids
+
+
+def _id_of(item: dict[str, Any], path: str) -> str | None:
+    kind = path.rstrip("/").rsplit("/", 1)[-1].rstrip("s")  # /tenant/scoping/schools -> school
+    for key in ("id", f"{kind}_id"):
+        if isinstance(item.get(key), str):
+            return str(item[key])
+    return None
+
+
+def with_discovered_ids(api: API, ids: dict[str, str]) -> dict[str, Any]:
+    """The spec with each discovered id added as the first example of its collection's ``{id}`` parameter."""
+    spec = load_spec(api)
+    for path, item in spec.get("paths", {}).items():
+        collection = path.split("/{id}")[0]
+        if "/{id}" not in path or collection not in ids:
+            continue
+        for definition in item.values():
+            if not isinstance(definition, dict) or "parameters" not in definition:
+                continue
+            for index, parameter in enumerate(definition["parameters"]):
+                resolved = resolve(spec, parameter)
+                if resolved.get("in") != "path" or resolved.get("name") != "id":
+                    continue
+                own = dict(resolved)
+                own["examples"] = {
+                    "discovered": {"summary": "listed by the target", "value": ids[collection]},
+                    **resolved.get("examples", {}),
+                }
+                definition["parameters"][index] = own
+    return spec

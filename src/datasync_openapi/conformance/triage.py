@@ -1,0 +1,216 @@
+"""Turn what schemathesis recorded into coverage per operation and classified, deduplicated findings.
+
+Each failed check becomes a ``Finding`` with a class (``findings.model.classify``) and a stable location:
+response-contract failures are re-explained against the spec (``findings.hints``) so every offending value
+is its own finding with a JSON pointer and a spec-fix hint; accepted-invalid input names the parameter that
+was invalid; statuses name the status. Failures that are consequences of a 5xx in the same case (its status
+is undocumented, its body is not the envelope) fold into the server-error finding. 429 answers are
+backpressure, never findings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from datasync_openapi.findings import Finding, FindingClass, OperationCoverage, classify
+from datasync_openapi.findings.hints import contract_errors
+from datasync_openapi.findings.model import normalise_pointer, pointer
+from datasync_openapi.specs import API, Operation, operations
+
+_CONSEQUENCES_OF_5XX = {"status_code_conformance", "content_type_conformance", "response_schema_conformance"}
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace every secret (tokens, client secrets, Basic passwords) with ``***``."""
+    for secret in secrets:
+        if secret and len(secret) >= 3:
+            text = text.replace(secret, "***")
+    return text
+
+
+@dataclass
+class Triage:
+    """Accumulates one API's observations across scenarios."""
+
+    api: API
+    secrets: tuple[str, ...] = ()
+    basic_operations: frozenset[str] = frozenset()
+    coverage: dict[str, OperationCoverage] = field(default_factory=dict)
+    findings: dict[str, Finding] = field(default_factory=dict)
+    stateful_cases: int = 0
+    rate_limited: int = 0  # 429 answers that reached the engine (after the manners' own retries)
+    _ops: dict[str, Operation] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._ops = {op.key: op for op in operations(self.api)}
+
+    def include(self, labels: Iterable[str]) -> None:
+        """Operations of this run: listed in the coverage even if no case reaches them."""
+        for label in labels:
+            self._coverage(label)
+
+    def _coverage(self, label: str) -> OperationCoverage:
+        cov = self.coverage.get(label)
+        if cov is None:
+            op = self._ops.get(label)
+            documented = tuple(str(k) for k in op.definition.get("responses", {})) if op else ()
+            cov = self.coverage[label] = OperationCoverage(label, documented)
+        return cov
+
+    # -- scenarios -----------------------------------------------------------------------------------------
+    def scenario(self, recorder: Any) -> None:
+        stateful = str(recorder.label) == "Stateful tests"
+        for case_id, node in recorder.cases.items():
+            case = node.value
+            label = str(case.operation.label)
+            cov = self._coverage(label)
+            cov.cases += 1
+            if stateful:
+                self.stateful_cases += 1
+            interaction = recorder.interactions.get(case_id)
+            response = getattr(interaction, "response", None)
+            if response is None:
+                cov.transport_errors += 1
+            else:
+                cov.statuses[int(response.status_code)] += 1
+        for case_id, checks in recorder.checks.items():
+            failed = [c for c in checks if c.failure_info is not None and str(c.status) == "failure"]
+            names = {c.name for c in failed}
+            for check in failed:
+                if check.name in _CONSEQUENCES_OF_5XX and "not_a_server_error" in names:
+                    continue
+                failure = check.failure_info.failure
+                target_id = getattr(failure, "case_id", None) or case_id
+                node = recorder.cases.get(target_id) or recorder.cases.get(case_id)
+                interaction = recorder.interactions.get(target_id) or recorder.interactions.get(case_id)
+                response = getattr(interaction, "response", None)
+                if response is not None and int(response.status_code) == 429:
+                    self.rate_limited += 1
+                    continue
+                case = node.value if node is not None else None
+                label = str(case.operation.label) if case is not None else str(failure.operation)
+                self._failure(label, check.name, failure, case, response, str(check.failure_info.code_sample))
+
+    def transport_error(self, label: str, title: str, message: str) -> None:
+        """A request that got no usable answer (connection failed, timed out, unreadable)."""
+        self._add(
+            Finding(
+                api=self.api,
+                operation=label,
+                check="transport",
+                cls=FindingClass.TRANSPORT,
+                title=title,
+                location=title.lower(),
+                message=redact(message, self.secrets),
+            )
+        )
+
+    # -- one failed check ----------------------------------------------------------------------------------
+    def _failure(self, label: str, check: str, failure: Any, case: Any, response: Any, code: str) -> None:
+        status = int(response.status_code) if response is not None else None
+        reproduce = self._curl(label, code)
+        message = redact(str(getattr(failure, "message", "") or ""), self.secrets)
+        title = str(getattr(failure, "title", check))
+        cls = classify(check)
+
+        def make(title: str, location: str, hint: str | None = None) -> Finding:
+            return Finding(
+                api=self.api,
+                operation=label,
+                check=check,
+                cls=cls,
+                title=title,
+                location=location,
+                message=message,
+                hint=hint,
+                reproduce=reproduce,
+                status=status,
+            )
+
+        op = self._ops.get(label)
+        if check == "response_schema_conformance" and op is not None and response is not None:
+            errors = contract_errors(op, status or 0, _json(response))
+            if errors:
+                for error in errors:
+                    self._add(make(f"Response violates schema: {error.message}", error.location, error.hint))
+                return
+            path = [str(p) for p in getattr(failure, "schema_path", [])]
+            location = f"{normalise_pointer(pointer(getattr(failure, 'instance_path', [])))} {path[-1] if path else ''}"
+            self._add(make(title, location.strip()))
+            return
+        location, hint = self._locate(label, check, failure, case, status)
+        if check == "not_a_server_error":
+            title = f"Server error {status}" if status else title
+        self._add(make(title, location, hint))
+
+    def _locate(self, label: str, check: str, failure: Any, case: Any, status: int | None) -> tuple[str, str | None]:
+        spec_file = f"openapi/{self.api}.yaml"
+        if check == "status_code_conformance":
+            return (
+                f"status {status}",
+                f"`{label}` answered {status}, which its responses do not declare: if the server is right, "
+                f"declare a `{status}` response (or `{str(status)[0]}XX`) for it in {spec_file}",
+            )
+        if check == "content_type_conformance":
+            media = str(getattr(failure, "content_type", "") or "none").split(";")[0].strip()
+            return (
+                f"status {status} content-type {media}",
+                f"`{label}` answered {status} as `{media}`: if the server is right, declare that media type "
+                f"under the {status} response's `content` in {spec_file}",
+            )
+        if check in ("negative_data_rejection", "missing_required_header", "unsupported_method"):
+            return self._invalid_input(case), (
+                f"the server accepted (answered {status}) input that the spec forbids: harmless to clients, "
+                "but if the server is right the spec is stricter than the service"
+            )
+        if check == "positive_data_acceptance":
+            return f"status {status}", (
+                f"the server refused (answered {status}) input that the spec allows: if the server is right, "
+                f"the spec should forbid it (a field it requires, a narrower range or format) in {spec_file}"
+            )
+        if check == "ignored_auth":
+            return str(getattr(failure, "title", "auth ignored")).lower(), (
+                "the server answered a request with missing or invalid credentials as if it were authenticated"
+            )
+        return (f"status {status}" if status is not None else check), None
+
+    @staticmethod
+    def _invalid_input(case: Any) -> str:
+        """Which part of the request was invalid: ``query.page_size``, ``body``, ``path.id``, ``method``..."""
+        meta = getattr(case, "meta", None)
+        data = getattr(getattr(meta, "phase", None), "data", None)
+        parameter = getattr(data, "parameter", None)
+        where = getattr(data, "parameter_location", None)
+        if parameter and where is not None:
+            return f"{getattr(where, 'value', where)}.{parameter}"
+        components = getattr(meta, "components", {}) or {}
+        negative = sorted(
+            str(getattr(location, "value", location))
+            for location, info in components.items()
+            if str(getattr(getattr(info, "mode", None), "value", "")) == "negative"
+        )
+        return ",".join(negative) or "request"
+
+    def _curl(self, label: str, code: str) -> str:
+        if label in self.basic_operations:
+            code = code.replace("-H 'Authorization: [Filtered]'", '-u "$BASIC"')
+        else:
+            code = code.replace("'Authorization: [Filtered]'", '"Authorization: Bearer $TOKEN"')
+        return redact(code, self.secrets)
+
+    def _add(self, finding: Finding) -> None:
+        existing = self.findings.get(finding.key)
+        if existing is None:
+            self.findings[finding.key] = finding
+        else:
+            existing.occurrences += 1
+
+
+def _json(response: Any) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, TypeError):
+        return None

@@ -1,0 +1,253 @@
+"""Explain a response the spec does not allow: every offending value, where it is, and the smallest spec change
+that would accept it (printed, never applied).
+
+A schema validator reports the first keyword that failed, often high up (``data`` failed ``anyOf`` because it
+is nullable), so one drifting field hides the others. ``contract_errors`` walks the response schema of the
+spec itself instead and reports each offending value at its own JSON pointer, with the component and
+property it belongs to (``ExchangeError.details``), so a run says "details was null" and "error_count was a
+string" as two findings with stable keys.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema_rs
+
+from datasync_openapi.specs import API, Operation, load_spec
+
+from .model import normalise_pointer, pointer
+
+_JSON_TYPES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string", list: "array"}
+
+
+def json_type(value: Any) -> str:
+    return "object" if isinstance(value, dict) else _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class ContractError:
+    """One value in a response that its schema does not allow."""
+
+    pointer: str  # JSON pointer of the value in the response body, e.g. /data/0/error_count
+    kind: str  # null | type | enum | format | required | additional | constraint | status | content-type
+    field: str  # where in the spec: "ExchangeError.details", "Exchange" (for required/additional), ...
+    message: str
+    hint: str
+
+    @property
+    def location(self) -> str:
+        """The stable part of a finding's key: pointer without indices, and what was wrong."""
+        return f"{normalise_pointer(self.pointer)} {self.kind}"
+
+
+@functools.cache
+def _spec(api: API) -> dict[str, Any]:
+    return load_spec(api)
+
+
+def _deref(spec: dict[str, Any], schema: Any) -> tuple[dict[str, Any], str]:
+    """Follow ``$ref``s; also return the name of the last component followed (``""`` if none)."""
+    seen, component = 0, ""
+    while isinstance(schema, dict) and "$ref" in schema and seen < 32:
+        ref = str(schema["$ref"])
+        target: Any = spec
+        for part in ref[2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        component = ref.rsplit("/", 1)[-1]
+        schema, seen = target, seen + 1
+    return (schema if isinstance(schema, dict) else {}), component
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return [declared]
+    if isinstance(declared, list):
+        return [str(t) for t in declared]
+    return []
+
+
+def _type_ok(value: Any, declared: list[str]) -> bool:
+    actual = json_type(value)
+    return not declared or actual in declared or (actual == "integer" and "number" in declared)
+
+
+@functools.cache
+def _validator(api: API, schema_json: str) -> jsonschema_rs.Validator:
+    schema = json.loads(schema_json)
+    schema["components"] = _spec(api).get("components", {})
+    return jsonschema_rs.validator_for(schema, validate_formats=True)
+
+
+def _valid(api: API, schema: dict[str, Any], value: Any) -> bool:
+    return bool(_validator(api, json.dumps(schema, sort_keys=True)).is_valid(value))
+
+
+def _type_hint(field: str, declared: list[str], actual: str, value: Any) -> str:
+    if actual == "null":
+        if declared:
+            types = ", ".join([*declared, "'null'"])
+            return f"`{field}` was null: declare it `type: [{types}]` (or have the server omit it)"
+        return f"`{field}` was null: declare it nullable, `anyOf: [<its schema>, {{type: 'null'}}]`"
+    wanted = " or ".join(declared)
+    return (
+        f"`{field}` was {'an' if actual[0] in 'aeio' else 'a'} {actual} ({_short(value)}), the spec says {wanted}: "
+        f"if the server is right, declare `type: [{', '.join([*declared, actual])}]`"
+    )
+
+
+def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str) -> list[ContractError]:
+    spec = _spec(api)
+    schema, component = _deref(spec, schema)
+    where = pointer(parts)
+    name = field or component or "the response body"
+    owner = component or field or "the response body"  # what an object's properties belong to
+    for keyword in ("anyOf", "oneOf"):
+        if keyword not in schema:
+            continue
+        if _valid(api, schema, value):
+            return []
+        non_null = [branch for branch in schema[keyword] if _types(_deref(spec, branch)[0]) != ["null"]]
+        if value is None:
+            return [
+                ContractError(
+                    where,
+                    "null",
+                    name,
+                    f"{name} was null",
+                    f"`{name}` was null: declare it nullable, `anyOf: [<its schema>, {{type: 'null'}}]`",
+                )
+            ]
+        if len(non_null) == 1:
+            return _walk(api, non_null[0], value, parts, field)
+        # An open enumeration (anyOf: [known values, any string]) or a real union: report it whole.
+        return [
+            ContractError(
+                where,
+                "type",
+                name,
+                f"{name} = {_short(value)} matches none of its {keyword} schemas",
+                f"`{name}` = {_short(value)} matches none of its `{keyword}` schemas: add a schema that accepts it",
+            )
+        ]
+    declared = _types(schema)
+    if not _type_ok(value, declared):
+        actual = json_type(value)
+        return [
+            ContractError(
+                where,
+                "null" if value is None else "type",
+                name,
+                f"{name} was {actual} {_short(value)}, expected {' or '.join(declared)}",
+                _type_hint(name, declared, actual, value),
+            )
+        ]
+    if "enum" in schema and value not in schema["enum"]:
+        return [
+            ContractError(
+                where,
+                "enum",
+                name,
+                f"{name} = {_short(value)} is not one of {schema['enum']}",
+                f"unknown value {_short(value)} for `{name}`: add it to the enum, or make it open "
+                f"(`anyOf: [<the enum>, {{type: string}}]`, as the specs do for the docs' lost enums)",
+            )
+        ]
+    errors: list[ContractError] = []
+    if isinstance(value, dict):
+        properties: dict[str, Any] = schema.get("properties", {})
+        for required in schema.get("required", []):
+            if required not in value:
+                errors.append(
+                    ContractError(
+                        pointer([*parts, required]),
+                        "required",
+                        owner,
+                        f"{owner} lacks required property {required!r}",
+                        f"`{owner}` lacks required `{required}`: remove it from `{owner}.required` "
+                        "if the server may omit it",
+                    )
+                )
+        extra = schema.get("additionalProperties", True)
+        for key, item in value.items():
+            child_field = f"{owner}.{key}"
+            if key in properties:
+                errors += _walk(api, properties[key], item, [*parts, key], child_field)
+            elif extra is False:
+                errors.append(
+                    ContractError(
+                        pointer([*parts, key]),
+                        "additional",
+                        owner,
+                        f"{owner} has undeclared property {key!r}",
+                        f"`{owner}` has undeclared property `{key}`: declare it under `{owner}.properties`",
+                    )
+                )
+            elif isinstance(extra, dict):
+                errors += _walk(api, extra, item, [*parts, key], f"{owner}.*")
+        return errors
+    if isinstance(value, list):
+        items = schema.get("items")
+        if items is not None:
+            for index, item in enumerate(value):
+                errors += _walk(api, items, item, [*parts, index], f"{name}[]")
+        return errors
+    if isinstance(value, str) and "format" in schema and not _valid(api, {"format": schema["format"]}, value):
+        return [
+            ContractError(
+                where,
+                "format",
+                name,
+                f"{name} = {_short(value)} is not a valid {schema['format']}",
+                f"`{name}` = {_short(value)} is not a valid `{schema['format']}`: drop `format: "
+                f"{schema['format']}` if the server is right",
+            )
+        ]
+    scalar = {k: v for k, v in schema.items() if k not in ("properties", "items", "description", "examples")}
+    if not _valid(api, scalar, value):
+        return [
+            ContractError(
+                where,
+                "constraint",
+                name,
+                f"{name} = {_short(value)} violates its schema {_short(scalar, 80)}",
+                f"`{name}` = {_short(value)} violates `{_short(scalar, 80)}`: "
+                "relax the constraint if the server is right",
+            )
+        ]
+    return []
+
+
+def response_schema(operation: Operation, status: int, media: str = "application/json") -> dict[str, Any] | None:
+    """The documented schema of a response (exact status, then ``4XX``, then ``default``), or None."""
+    spec = _spec(operation.api)
+    responses: dict[str, Any] = operation.definition.get("responses", {})
+    for key in (str(status), f"{str(status)[0]}XX", "default"):
+        if key in responses:
+            response, _ = _deref(spec, responses[key])
+            content = response.get("content", {})
+            entry = content.get(media) or content.get("application/json")
+            if isinstance(entry, dict) and isinstance(entry.get("schema"), dict):
+                return dict(entry["schema"])
+            return None
+    return None
+
+
+def contract_errors(operation: Operation, status: int, body: Any) -> list[ContractError]:
+    """Every value in a JSON response body that its documented schema does not allow, most specific first."""
+    schema = response_schema(operation, status)
+    if schema is None:
+        return []
+    return _walk(operation.api, schema, body, [], "")
+
+
+__all__ = ["ContractError", "contract_errors", "json_type", "response_schema"]
