@@ -1,4 +1,5 @@
-"""The ``datasync`` command: run the mock, run the conformance suite.
+"""The ``datasync`` command: run the mock, list and show Grades Exchanges (``exchanges``), download their
+artifacts (``artifacts``), run the conformance suite.
 
     datasync mock [--host 127.0.0.1] [--port 8000] [--state FILE]
     datasync conformance                                   # both APIs against the embedded mock
@@ -22,13 +23,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from datasync_openapi import conformance
 from datasync_openapi.specs import API, APIS
+
+DEFAULT_URL = "https://api.us2.kimonocloud.com"
+API_ENVIRONMENT = f"""environment:
+  DATASYNC_URL           the server (default: {DEFAULT_URL}; the mock: http://127.0.0.1:8000)
+  DATASYNC_TOKEN         a ready bearer token, or:
+  DATASYNC_CLIENT_ID     OAuth2 client credentials ...
+  DATASYNC_CLIENT_SECRET ... (never printed)
+  DATASYNC_TOKEN_URL     their token endpoint (default: $DATASYNC_URL/oauth/token)
+
+exit status: 0 done, 1 the API answered with an error, 2 bad configuration or the server cannot be reached"""
 
 
 def _mock(args: argparse.Namespace) -> int:
@@ -44,8 +57,14 @@ def _mock(args: argparse.Namespace) -> int:
     )
     from datasync_openapi.server import serve
 
+    problem = _cannot_listen(args.host, args.port)
+    if problem:
+        return _fail(problem)
     auth = AuthConfig(static_token=args.token or DEMO_TOKEN)
-    app = create_app(MockConfig(auth=auth, state_file=args.state))
+    try:
+        app = create_app(MockConfig(auth=auth, state_file=args.state))
+    except (sqlite3.Error, OSError) as exc:
+        return _fail(f"cannot use the state file {args.state}: {exc}")
     base = f"http://{args.host}:{args.port}"
     print(
         f"datasync mock on {base}\n"
@@ -145,18 +164,101 @@ def _conformance(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in reports) else 1
 
 
-def _grades_client() -> Any:
-    from datasync_grades.runtime import connect
+# -- errors: one line on stderr, never a traceback ------------------------------------------------------------
+class _ConfigError(Exception):
+    """Bad configuration (environment, options): one line on stderr, exit status 2."""
 
-    url = os.environ.get("DATASYNC_URL", "https://api.us2.kimonocloud.com").rstrip("/")
+
+def _fail(message: str, status: int = 2) -> int:
+    print(f"datasync: {message}", file=sys.stderr)
+    return status
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the mock could not listen on ``host:port`` (port taken, unknown host), or ``None``."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except OSError as exc:
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
+def _transport_problem(exc: Exception) -> str:
+    """One line for an httpx transport error: what was asked of whom, and what went wrong."""
+    import httpx
+
+    try:
+        request: httpx.Request | None = exc.request if isinstance(exc, httpx.RequestError) else None
+    except RuntimeError:  # an httpx error raised without a request
+        request = None
+    target = ""
+    if request is not None:
+        target = f" {request.method} {request.url.copy_with(query=None, fragment=None, userinfo=b'')}"
+    reason = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        what = f"timed out ({type(exc).__name__}) on{target}"
+    elif isinstance(exc, httpx.ConnectError):
+        what = f"cannot connect for{target}: {reason}"
+    elif isinstance(exc, httpx.UnsupportedProtocol):
+        what = f"cannot send{target}: {reason}"
+    else:
+        what = f"request failed{target}: {type(exc).__name__}: {reason}"
+    return f"{what} (check DATASYNC_URL and that the server is running)"
+
+
+def _api_command(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """An API command: an API error is one line and exit status 1; a transport error (nothing listening, DNS,
+    timeout) or bad configuration is one line and exit status 2. Never a traceback."""
+
+    def command(args: argparse.Namespace) -> int:
+        import httpx
+        from datasync_grades.runtime import ApiError
+
+        try:
+            return run(args)
+        except _ConfigError as exc:
+            return _fail(str(exc))
+        except ApiError as exc:
+            return _fail(str(exc), 1)
+        except httpx.TransportError as exc:
+            return _fail(_transport_problem(exc))
+
+    return command
+
+
+def _say_retry(event: Any) -> None:
+    print(f"datasync: {event}", file=sys.stderr, flush=True)
+
+
+def _grades_client() -> Any:
+    """A Grades client from the environment: DATASYNC_URL, DATASYNC_TOKEN or DATASYNC_CLIENT_ID and
+    DATASYNC_CLIENT_SECRET (DATASYNC_TOKEN_URL, default: $DATASYNC_URL/oauth/token)."""
+    import httpx
+    from datasync_grades.runtime import RetryPolicy, connect, token_url_for
+
+    url = os.environ.get("DATASYNC_URL", DEFAULT_URL).rstrip("/")
+    base_url = f"{url}/v2/grades"
+    try:
+        token_url_for(base_url)  # an absolute http(s) URL, or a clear error
+    except ValueError:
+        shown = url if "@" not in url else "(a URL with user info)"
+        raise _ConfigError(f"DATASYNC_URL must be an http(s) URL such as {DEFAULT_URL}, got {shown!r}") from None
+    # Retry what is worth retrying (429, 503, a dropped connection) and say so; fail fast when nothing listens.
+    retry = RetryPolicy(errors=(httpx.RemoteProtocolError,), on_retry=_say_retry)
     token = os.environ.get("DATASYNC_TOKEN")
     if token:
-        return connect(f"{url}/v2/grades", token=token)
+        return connect(base_url, token=token, retry=retry)
     client_id, secret = os.environ.get("DATASYNC_CLIENT_ID"), os.environ.get("DATASYNC_CLIENT_SECRET")
     if not (client_id and secret):
-        raise conformance.ConformanceError("set DATASYNC_TOKEN, or DATASYNC_CLIENT_ID and DATASYNC_CLIENT_SECRET")
+        missing = "DATASYNC_CLIENT_SECRET" if client_id else "DATASYNC_CLIENT_ID" if secret else None
+        hint = f" ({missing} is not set)" if missing else ""
+        raise _ConfigError(f"set DATASYNC_TOKEN, or DATASYNC_CLIENT_ID and DATASYNC_CLIENT_SECRET{hint}")
     token_url = os.environ.get("DATASYNC_TOKEN_URL") or f"{url}/oauth/token"
-    return connect(f"{url}/v2/grades", client_id=client_id, client_secret=secret, token_url=token_url)
+    return connect(base_url, client_id=client_id, client_secret=secret, token_url=token_url, retry=retry)
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -168,62 +270,88 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join(lines)
 
 
+@_api_command
 def _exchanges(args: argparse.Namespace) -> int:
     from datasync_grades.api.exchanges import count_exchanges, get_exchange, list_exchanges
-    from datasync_grades.runtime import ApiError, call, paginate
+    from datasync_grades.runtime import call, paginate
 
     with _grades_client() as client:
-        try:
-            if args.action == "get":
-                exchange = call(get_exchange, args.id, client=client).data
-                print(json.dumps(exchange.to_dict(), indent=2, default=str))
-                return 0
-            filters = {"state": args.state} if args.state else {}
-            total = call(count_exchanges, client=client, **filters)
-            limit = min(total, args.max) if args.max is not None else total
-            progress = sys.stderr.isatty()
-            rows: list[list[str]] = []
-            for exchange in paginate(list_exchanges, client, max_items=args.max, page_size=100, **filters):
-                rows.append(
-                    [
-                        str(exchange.id),
-                        str(exchange.state),
-                        str(exchange.error_count),
-                        str(exchange.course_app_id or ""),
-                        str(exchange.created_at or ""),
-                    ]
-                )
-                if progress:
-                    done = int(30 * len(rows) / max(limit, 1))
-                    print(f"\r[{'#' * done}{'.' * (30 - done)}] {len(rows)}/{limit}", end="", file=sys.stderr)
-            if progress:
-                print(file=sys.stderr)
-            print(_table(rows, ["id", "state", "errors", "course_app_id", "created_at"]))
-            print(f"{len(rows)} of {total} exchanges")
+        if args.action == "get":
+            exchange = call(get_exchange, args.id, client=client).data
+            print(json.dumps(exchange.to_dict(), indent=2, default=str))
             return 0
-        except ApiError as error:
-            print(f"datasync: {error}", file=sys.stderr)
-            return 1
+        filters = {"state": args.state} if args.state else {}
+        total = call(count_exchanges, client=client, **filters)
+        limit = min(total, args.max) if args.max is not None else total
+        progress = sys.stderr.isatty()
+        rows: list[list[str]] = []
+        for exchange in paginate(list_exchanges, client, max_items=args.max, page_size=100, **filters):
+            rows.append(
+                [
+                    str(exchange.id),
+                    str(exchange.state),
+                    str(exchange.error_count),
+                    str(exchange.course_app_id or ""),
+                    str(exchange.created_at or ""),
+                ]
+            )
+            if progress:
+                done = int(30 * len(rows) / max(limit, 1))
+                print(f"\r[{'#' * done}{'.' * (30 - done)}] {len(rows)}/{limit}", end="", file=sys.stderr)
+        if progress:
+            print(file=sys.stderr)
+        print(_table(rows, ["id", "state", "errors", "course_app_id", "created_at"]))
+        print(f"{len(rows)} of {total} exchanges")
+        return 0
 
 
+@_api_command
 def _artifacts(args: argparse.Namespace) -> int:
-    from datasync_grades.runtime import ApiError
     from datasync_grades.workflows import decode_artifact, download_consumer_logs, download_details
 
     download = download_details if args.kind == "details" else download_consumer_logs
     with _grades_client() as client:
-        try:
-            data = download(client, args.id)
-        except ApiError as error:
-            print(f"datasync: {error}", file=sys.stderr)
-            return 1
-    text = json.dumps(decode_artifact(data), indent=2)
+        data = download(client, args.id)
+    try:
+        text = json.dumps(decode_artifact(data), indent=2)
+    except ValueError as exc:
+        return _fail(f"the {args.kind} artifact of {args.id} is not what the API documents: {exc}", 1)
     if args.output in (None, "-"):
         print(text)
-    else:
+        return 0
+    try:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
-        print(f"wrote {args.output} ({len(data)} bytes compressed, {len(text)} decoded)")
+    except OSError as exc:
+        return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
+    print(f"wrote {args.output} ({len(data)} bytes compressed, {len(text)} decoded)")
     return 0
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions as written; every option's help ends with its default (unless it already says it)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "(default" in text or not action.option_strings or action.default in (None, False, argparse.SUPPRESS):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 1 and 65535, not {port}")
+    return port
+
+
+def _add_api_parser(sub: Any, name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=help_text, description=description, epilog=API_ENVIRONMENT, formatter_class=_HelpFormatter
+    )
+    return parser
 
 
 def parser() -> argparse.ArgumentParser:
@@ -232,12 +360,26 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = top.add_subparsers(dest="command", required=True)
 
-    mock = sub.add_parser("mock", help="run the stateful mock of both APIs")
-    mock.add_argument("--host", default="127.0.0.1")
-    mock.add_argument("--port", type=int, default=8000)
-    mock.add_argument("--state", metavar="FILE", help="keep the mock's data in this SQLite file (survives restarts)")
+    mock = sub.add_parser(
+        "mock",
+        help="run the stateful mock of both APIs",
+        description="Serve the stateful mock of the Grades Exchange and Interop APIs until Ctrl-C.",
+        formatter_class=_HelpFormatter,
+    )
+    mock.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    mock.add_argument("--port", type=_port, default=8000, help="port to listen on")
+    mock.add_argument(
+        "--state",
+        metavar="FILE",
+        help="keep the mock's data in this SQLite file, so it survives restarts (default: in memory)",
+    )
     mock.add_argument("--token", help="the static bearer token the mock accepts (default: demo-token)")
-    mock.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    mock.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="uvicorn's log level",
+    )
     mock.set_defaults(func=_mock)
 
     conf = sub.add_parser("conformance", help="fuzz a server (default: the embedded mock) against the specs")
@@ -260,19 +402,31 @@ def parser() -> argparse.ArgumentParser:
     conf.add_argument("--reports", default="reports", help="directory for the JUnit XML and Markdown reports")
     conf.set_defaults(func=_conformance)
 
-    exchanges = sub.add_parser("exchanges", help="list or show Grades Exchanges (DATASYNC_URL, credentials)")
+    exchanges = _add_api_parser(
+        sub,
+        "exchanges",
+        "list or show Grades Exchanges (DATASYNC_URL, credentials)",
+        "List the Grades Exchanges as a table, or show one as JSON.",
+    )
     actions = exchanges.add_subparsers(dest="action", required=True)
-    listing = actions.add_parser("list", help="every exchange, as a table")
-    listing.add_argument("--state", help="only exchanges in this state")
-    listing.add_argument("--max", type=int, help="stop after this many")
-    show = actions.add_parser("get", help="one exchange, as JSON")
-    show.add_argument("id")
+    listing = _add_api_parser(actions, "list", "every exchange, as a table", "Every exchange, as a table.")
+    listing.add_argument("--state", help="only exchanges in this state, e.g. created (default: every state)")
+    listing.add_argument("--max", type=int, metavar="N", help="stop after N exchanges (default: no limit)")
+    show = _add_api_parser(actions, "get", "one exchange, as JSON", "One exchange, as JSON.")
+    show.add_argument("id", metavar="EXCHANGE_ID", help="the exchange's id (a UUID)")
     exchanges.set_defaults(func=_exchanges)
 
-    artifacts = sub.add_parser("artifacts", help="download and decode an exchange's artifact")
-    artifacts.add_argument("kind", choices=["details", "consumerlogs"])
-    artifacts.add_argument("id")
-    artifacts.add_argument("-o", "--output", help="write the decoded JSON here (default: standard output)")
+    artifacts = _add_api_parser(
+        sub,
+        "artifacts",
+        "download and decode an exchange's artifact",
+        "Download an exchange's details or consumer-logs artifact (gzip JSON) and decode it.",
+    )
+    artifacts.add_argument("kind", choices=["details", "consumerlogs"], help="which artifact")
+    artifacts.add_argument("id", metavar="EXCHANGE_ID", help="the exchange's id (a UUID)")
+    artifacts.add_argument(
+        "-o", "--output", metavar="FILE", help="write the decoded JSON to FILE (default: standard output)"
+    )
     artifacts.set_defaults(func=_artifacts)
     return top
 
