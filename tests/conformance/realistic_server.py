@@ -497,6 +497,7 @@ class RealisticServer:
         self.defects: frozenset[str] = frozenset()
         self.set_defects(defects)
         self.ids: dict[str, str] = dict(IDS)
+        # (time.monotonic() at arrival, method, path, status) of every request, in order of arrival
         self.requests: list[tuple[float, str, str, int]] = []
         self._lock = threading.RLock()
         self._bucket = _Bucket(rate_limit, burst) if rate_limit else None
@@ -514,6 +515,10 @@ class RealisticServer:
         self.defects = chosen
 
     def reset(self) -> None:
+        """Restore the seeded data, forget created/deleted objects and requests, refill the rate bucket.
+
+        The injected defects stay as they are (``set_defects`` changes them).
+        """
         with self._lock:
             self._state = _seed()
             self._created = {kind: [] for kind in KINDS}
@@ -542,8 +547,11 @@ class RealisticServer:
                     return
         if scope["type"] != "http":
             return
-        received = time.monotonic()
         request = Request(scope, receive)
+        with self._lock:  # recorded in order of arrival; the status (0 meanwhile) is filled in when answered
+            received = time.monotonic()
+            entry = (received, request.method, request.url.path, 0)
+            self.requests.append(entry)
         try:
             response = await self._respond(request, received)
         except ApiError as exc:
@@ -551,7 +559,10 @@ class RealisticServer:
         except Exception as exc:  # a bug in this server: answer like a production service, a bare 500
             response = _error_response(ApiError(500, "internal_error", "Internal server error", type(exc).__name__))
         with self._lock:
-            self.requests.append((received, request.method, request.url.path, response.status_code))
+            for index in range(len(self.requests) - 1, -1, -1):
+                if self.requests[index] is entry:
+                    self.requests[index] = (*entry[:3], response.status_code)
+                    break
         await response(scope, receive, send)
 
     async def _respond(self, request: Request, received: float) -> Response:
