@@ -12,11 +12,10 @@ from datasync_grades.api.exchanges import count_exchanges, list_exchanges
 from datasync_grades.runtime import call, connect, paginate
 
 url = os.environ.get("DATASYNC_URL", "https://api.us2.kimonocloud.com")
-client = connect(
+client = connect(  # tokens come from the same host: {DATASYNC_URL}/oauth/token
     f"{url}/v2/grades",
     client_id=os.environ["DATASYNC_CLIENT_ID"],
     client_secret=os.environ["DATASYNC_CLIENT_SECRET"],
-    token_url=f"{url}/oauth/token",
 )
 state = sys.argv[1] if len(sys.argv) > 1 else None
 filters: dict[str, Any] = {"state": state} if state else {}

@@ -8,7 +8,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+from exchange_data import Recording, shape_errors
 
 from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp, create_app
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS
@@ -18,10 +20,18 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture(scope="module")
-def mock() -> Iterator[tuple[MockApp, str]]:
+def served() -> Iterator[tuple[MockApp, Recording, str]]:
     app = create_app()
-    with running(app) as base:
-        yield app, base
+    recording = Recording(app)
+    with running(recording) as base:
+        yield app, recording, base
+
+
+@pytest.fixture
+def mock(served: tuple[MockApp, Recording, str]) -> tuple[MockApp, str]:
+    app, recording, base = served
+    recording.bodies.clear()
+    return app, base
 
 
 def run(example: str, base: str, *args: str) -> str:
@@ -54,14 +64,52 @@ def test_list_exchanges(mock: tuple[MockApp, str]) -> None:
     assert run("list_exchanges.py", base, "created").splitlines()[0] == "1 exchanges"
 
 
-def test_producer_flow(mock: tuple[MockApp, str]) -> None:
-    app, base = mock
+def test_producer_flow(served: tuple[MockApp, Recording, str]) -> None:
+    app, recording, base = served
     app.reset()
-    out = run("producer_flow.py", base)
-    assert out == f"{EXCHANGE_CREATED}: posted 1 chunk(s)\n"
-    stored = app.store.get("exchanges", EXCHANGE_CREATED)
-    assert stored is not None
-    assert (stored["state"], stored["_assignments"], stored["_summaries"]) == ("completed", 2, 1)
+    recording.bodies.clear()
+    query = {"type": "assignment_scores", "conditions": [{"scope": "course", "scope_by": "id"}]}
+    with httpx.Client(base_url=f"{base}/v2/grades", headers={"Authorization": f"Bearer {DEMO_TOKEN}"}) as http:
+        # 120 pending with the seeded one: more than one page of 100
+        more = [http.post("/exchanges", json={"query": query}).json()["data"]["id"] for _ in range(119)]
+        refused = http.post("/exchanges", json={"query": {"type": "roster"}}).json()["data"]["id"]
+
+    out = run("producer_flow.py", base).splitlines()
+
+    answered = [EXCHANGE_CREATED, *more]
+    assert sorted(out[:-1]) == sorted(
+        [f"{key}: posted 1 chunk(s)" for key in answered]
+        + [f"{refused}: posted the exchange error query_type_not_supported"]
+    )
+    assert out[-1] == (
+        "121 exchange(s): 120 answered with data, 1 with an exchange error, 0 skipped, 0 failed, in 2 round(s)"
+    )
+    for key in answered:
+        stored = app.store.get("exchanges", key)
+        assert stored is not None
+        assert (stored["state"], stored["_chunks"], stored["_assignments"], stored["_summaries"]) == (
+            "completed",
+            1,
+            2,
+            2,
+        )
+    rejected = app.store.get("exchanges", refused)
+    assert rejected is not None
+    assert (rejected["state"], rejected["error_count"]) == ("created", 1)
+    # every body has the spec's shape: assignments with scores of a $person, summaries of a $person in a $section
+    assert sorted(key for key, _ in recording.bodies) == sorted(answered)
+    for _key, body in recording.bodies:
+        assert shape_errors(body) == []
+    _, first = recording.bodies[0]
+    quiz = first["assignments"][0]
+    assert (quiz["name"], quiz["points_possible"], quiz["$section"]["name"]) == ("Quiz 1", 10.0, "course-app-101")
+    assert quiz["scores"][0] == {
+        "$person": {"name": "Ada Lovelace", "$sys": {"source_id": {"sis": "s-1001"}}},
+        "score": 9.5,
+        "grade": "A",
+    }
+    assert first["summaries"][1]["$person"]["name"] == "Alan Turing"
+    assert (first["summaries"][1]["summary_type"], first["summaries"][1]["score"]) == ("final", 82.5)
 
 
 def test_download_artifacts(mock: tuple[MockApp, str], tmp_path: Path) -> None:
