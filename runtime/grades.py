@@ -4,9 +4,14 @@
     from datasync_grades.workflows import answer_pending
 
     def answer(exchange):   # the exchange as JSON; returns (assignments, summaries) for its query
-        return [{"name": "Quiz 1", "points_possible": 10, "scores": [...]}], [{"summary_type": "final", ...}]
+        ada = {"name": "Ada Lovelace", "$sys": {"source_id": {"sis": "s-1001"}}}      # an ObjectRef
+        section = {"name": "Math 101"}
+        quiz = {"$section": section, "name": "Quiz 1", "points_possible": 10,
+                "scores": [{"$person": ada, "score": 9.5, "grade": "A"}]}
+        final = {"$section": section, "$person": ada, "summary_type": "final", "score": 95.0}
+        return [quiz], [final]
 
-    client = connect(BASE_URL, client_id="...", client_secret="...")
+    client = connect("https://api.us2.kimonocloud.com/v2/grades", client_id=ID, client_secret=SECRET)
     report = answer_pending(client, answer)   # every exchange in "created", each answered exactly once
 
 Assignments and summaries may be plain dicts shaped as the spec's ``Assignment`` and ``Summary`` (an
