@@ -100,7 +100,7 @@ def test_over_http_read_only_by_default_and_reports_bugs(tmp_path: Path) -> None
     conformance.write_junit(report, tmp_path / "r.xml")
     suite = ET.parse(tmp_path / "r.xml").getroot()
     assert suite.get("failures") == str(len(report.findings))
-    assert suite.findall(".//failure[@type='response_schema_conformance']")
+    assert suite.findall(".//failure[@type='response-contract']")
 
 
 def test_operations_without_credentials_are_skipped_not_failed() -> None:
@@ -118,7 +118,9 @@ def test_operations_without_credentials_are_skipped_not_failed() -> None:
 
 
 def test_cli_runs_the_embedded_mock_and_writes_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status = cli.main(["conformance", "--phases", "examples", "--max-examples", "2", "--reports", str(tmp_path)])
+    status = cli.main(
+        ["conformance", "--phases", "examples,fuzzing", "--max-examples", "2", "--reports", str(tmp_path)]
+    )
     out = capsys.readouterr().out
     assert status == 0, out
     assert "0 distinct findings" in out

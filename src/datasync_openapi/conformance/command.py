@@ -14,7 +14,7 @@ from typing import Any
 
 from datasync_openapi.findings import ALL_CLASSES, FOREIGN_DEFAULT_FAIL_ON, BaselineError, Result, parse_classes, report
 from datasync_openapi.findings import baseline as baselines
-from datasync_openapi.specs import API, APIS
+from datasync_openapi.specs import API, APIS, operations
 
 from .engine import DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, PHASES, Budget, run, write_plan
 from .manners import DEFAULT_RATE, Manners
@@ -71,6 +71,11 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="do not fail when an operation never reached a 2xx (ALLOW_NOT_EXERCISED=1)",
     )
+    conf.add_argument(
+        "--include",
+        metavar="OPERATION_ID,...",
+        help="only these operations, by operationId, e.g. listExchanges,getExchange (INCLUDE=; default: all)",
+    )
     conf.add_argument("--reports", type=Path, default=Path("reports"), help="directory for the reports (REPORTS=)")
     conf.set_defaults(func=main)
 
@@ -110,6 +115,13 @@ def main(args: argparse.Namespace) -> int:
         raise ConformanceError("MAX_EXAMPLES must be at least 1")
     if args.update_baseline and args.baseline is None:
         raise ConformanceError("UPDATE_BASELINE=1 needs BASELINE=file.json (the file to write)")
+    only = [o.strip() for o in args.include.split(",") if o.strip()] if args.include else None
+    if only is not None:
+        known = {op.operation_id for api in apis for op in operations(api)}
+        unknown_ops = sorted(set(only) - known)
+        if unknown_ops:
+            raise ConformanceError(f"INCLUDE: unknown operationId {', '.join(unknown_ops)}")
+    args.only = only
     budget = Budget(phases=phases, max_examples=args.max_examples, seed=args.seed, max_time=args.max_time)
     foreign = bool(args.base_url)
     try:
@@ -165,6 +177,7 @@ def _run_foreign(args: argparse.Namespace, apis: list[API], budget: Budget, fail
         writes=args.writes,
         manners=Manners(rate=rate if rate > 0 else None),
         ids=preflight.ids,
+        only=args.only,
         fail_on=fail_on,
         allow_not_exercised=args.allow_not_exercised,
     )
@@ -195,6 +208,7 @@ def _run_embedded(args: argparse.Namespace, apis: list[API], budget: Budget, fai
                     budget=budget,
                     writes=True,
                     reset=app.reset,
+                    only=args.only,
                     manners=Manners(rate=args.rate or None),
                     fail_on=fail_on,
                     allow_not_exercised=args.allow_not_exercised,

@@ -35,7 +35,7 @@ from datasync_openapi.findings import ALL_CLASSES, FindingClass, Result
 from datasync_openapi.specs import API, load_spec, operations, spec_path
 
 from .manners import Manners, active
-from .preflight import ConformanceError, Credentials, with_discovered_ids
+from .preflight import ConformanceError, Credentials, id_of, with_discovered_ids
 from .triage import Triage
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -43,12 +43,13 @@ DEFAULT_SEED = 20261122
 DEFAULT_MAX_EXAMPLES = 10
 BEARER_SCHEMES = ("oauth2ClientCredentials", "bearerAuth", "ltiJwt")
 MARK_KEY = "datasync_conformance"  # exchange metadata key marking what a run created
-# Operations that create something the run should clean up: operationId -> (kind, delete path template).
-CREATES: dict[str, tuple[str, str | None]] = {
-    "createExchange": ("exchange", None),  # the API has no DELETE for exchanges
-    "createScopingSchools": ("scoping school", "/tenant/scoping/schools/{id}"),
-    "createScopingCourses": ("scoping course", "/tenant/scoping/courses/{id}"),
+# Operations that create something the run should clean up: operationId -> (kind, list path, delete template).
+CREATES: dict[str, tuple[str, str, str | None]] = {
+    "createExchange": ("exchange", "/exchanges", None),  # the API has no DELETE for exchanges
+    "createScopingSchools": ("scoping school", "/tenant/scoping/schools", "/tenant/scoping/schools/{id}"),
+    "createScopingCourses": ("scoping course", "/tenant/scoping/courses", "/tenant/scoping/courses/{id}"),
 }
+MAX_SNAPSHOT_PAGES = 100
 
 
 @dataclass
@@ -180,6 +181,14 @@ def run(
         schema = schema.exclude(operation_id=sorted(disabled))
     foreign = app is None and not embedded
     created: list[tuple[str, str]] = []  # (operationId, id)
+    # What exists before the run, per create operation in it: afterwards, what is new was made by the run
+    # (a scoping POST answers only the first object it created, so responses alone miss some).
+    included = {op.operation_id for op in operations(api)} - disabled
+    before = (
+        {op_id: _snapshot(url, bearer, CREATES[op_id][1], manners) for op_id in sorted(CREATES.keys() & included)}
+        if foreign and writes
+        else {}
+    )
     created_lock = threading.Lock()
 
     # before_call / after_call are global schemathesis hooks: they act only on this run's schema and are
@@ -262,9 +271,37 @@ def run(
         result.notes.append(manners.note())
     if triage.rate_limited:
         result.notes.append(f"{triage.rate_limited} answers were still 429 after waiting (not counted as findings)")
+    if before:
+        for op_id, existing in before.items():
+            if existing is None:
+                continue
+            after = _snapshot(url, bearer, CREATES[op_id][1], manners) or set()
+            created += [(op_id, object_id) for object_id in sorted(after - existing)]
     if foreign and created:
         _clean_up(result, url, bearer, created, manners)
     return result
+
+
+def _snapshot(base_url: str, bearer: str | None, path: str, manners: Manners) -> set[str] | None:
+    """The ids a list operation pages through (``None`` if it cannot be listed)."""
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    ids: set[str] = set()
+    with httpx.Client(timeout=10.0, headers=headers) as http:
+        for page in range(MAX_SNAPSHOT_PAGES):
+            manners.before_request()
+            try:
+                response = http.get(base_url + path, params={"page": page, "page_size": 100})
+                body = response.json() if response.status_code == 200 else None
+            except (httpx.HTTPError, ValueError):
+                return None
+            items = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                return None
+            ids.update(found for item in items if isinstance(item, dict) and (found := id_of(item, path)))
+            paging = body.get("paging") if isinstance(body, dict) else None
+            if not items or not isinstance(paging, dict) or not paging.get("next"):
+                return ids
+    return ids
 
 
 def _bearer(credentials: Credentials, app: Any) -> str | None:
@@ -323,7 +360,7 @@ def _clean_up(
     deleted = 0
     with httpx.Client(timeout=10.0, headers=headers) as http:
         for operation_id, object_id in sorted(set(created)):
-            kind, template = CREATES[operation_id]
+            kind, _, template = CREATES[operation_id]
             if template is None:
                 result.left_behind.append(
                     f"{kind} {object_id} (the API has no DELETE for it; marked metadata.{MARK_KEY})"
@@ -350,7 +387,7 @@ def write_plan(api: API, base_url: str) -> str:
             continue
         effect = ""
         if op.operation_id in CREATES:
-            kind, template = CREATES[op.operation_id]
+            kind, _, template = CREATES[op.operation_id]
             effect = f" creates {kind}s" + (
                 f", marked metadata.{MARK_KEY}=<run id>; they cannot be deleted and are listed in the report"
                 if template is None

@@ -113,35 +113,33 @@ class Manners:
         return text
 
 
-_ACTIVE: dict[int, Manners] = {}  # id(schemathesis schema) -> the manners of the run using it
+_ACTIVE: dict[int, Manners] = {}  # id(schemathesis schema) -> the manners of the run using it (one at a time)
 _ACTIVE_LOCK = threading.Lock()
 
 
 def _install() -> None:
-    """Wrap schemathesis' session factory so each run's sessions carry its manners.
+    """Give every ``requests`` session schemathesis makes during a run that run's manners.
 
-    The engine builds one ``requests.Session`` per worker thread with ``engine.context.make_session`` and
-    does not hand it to hooks; wrapping that factory (schemathesis is pinned, and the rate-limit test
-    measures the effect at the server) is the one place every request of a run passes through.
+    The engine builds its sessions itself (one per worker thread, plus fresh ones for some checks and
+    probes) and does not hand them to hooks; all are ``SameHostRedirectsSession``s, so wrapping that class'
+    constructor is the one place every request of a run passes through. schemathesis is pinned, and the
+    rate-limit test measures the effect at the server.
     """
-    from schemathesis.engine import context
+    from schemathesis.transport.requests import SameHostRedirectsSession
 
-    original = context.make_session
+    original = SameHostRedirectsSession.__init__
     if getattr(original, "_datasync", False):
         return
 
-    def make_session(config: Any, *, operation: Any = None) -> requests.Session:
-        session = original(config, operation=operation)
+    def __init__(self: requests.Session, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
         with _ACTIVE_LOCK:
-            manners = _ACTIVE.get(id(getattr(operation, "schema", None)))
-            if manners is None and len(_ACTIVE) == 1:
-                (manners,) = _ACTIVE.values()
+            manners = next(iter(_ACTIVE.values())) if len(_ACTIVE) == 1 else None
         if manners is not None:
-            manners.adopt(session)
-        return session
+            manners.adopt(self)
 
-    make_session._datasync = True  # type: ignore[attr-defined]
-    context.make_session = make_session
+    __init__._datasync = True  # type: ignore[attr-defined]
+    SameHostRedirectsSession.__init__ = __init__  # type: ignore[method-assign]
 
 
 class active:

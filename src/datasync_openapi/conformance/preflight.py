@@ -211,13 +211,13 @@ def _discover(api: API, http: httpx.Client, base_url: str, headers: dict[str, st
         except (httpx.HTTPError, ValueError, AttributeError):
             continue
         if isinstance(items, list) and items and isinstance(items[0], dict):
-            found = _id_of(items[0], path)
+            found = id_of(items[0], path)
             if found:
                 ids[path] = found
     return ids
 
 
-def _id_of(item: dict[str, Any], path: str) -> str | None:
+def id_of(item: dict[str, Any], path: str) -> str | None:
     kind = path.rstrip("/").rsplit("/", 1)[-1].rstrip("s")  # /tenant/scoping/schools -> school
     for key in ("id", f"{kind}_id"):
         if isinstance(item.get(key), str):
