@@ -21,7 +21,7 @@ REDOCLY := node_modules/.bin/redocly
 WHEELHOUSE := $(TOOLS)/wheelhouse
 PYTEST_ARGS ?=
 
-.PHONY: help install generate check-generated lint test conformance mock bench dist clean
+.PHONY: help install chromium generate check-generated lint test conformance mock bench dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -46,7 +46,15 @@ $(REDOCLY): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.synced $(WHEELHOUSE)/.done $(REDOCLY) ## create .venv (uv.lock), node_modules (package-lock.json), .tools/wheelhouse
+# Headless Chromium renders the conformance HTML report in a test (Debian's package; root installs it).
+CHROMIUM := $(shell command -v chromium 2>/dev/null)
+chromium:
+ifeq ($(CHROMIUM),)
+	@echo "installing Debian's chromium (the HTML report test renders in it)"
+	apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+endif
+
+install: $(VENV)/.synced $(WHEELHOUSE)/.done $(REDOCLY) chromium ## create .venv (uv.lock), node_modules (package-lock.json), .tools/wheelhouse; chromium
 
 generate: $(VENV)/.synced ## regenerate generated/ from openapi/ with the pinned generator and ruff
 	$(BIN)/python scripts/generate.py
