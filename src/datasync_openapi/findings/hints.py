@@ -147,7 +147,9 @@ def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str)
                 where,
                 "null" if value is None else "type",
                 name,
-                f"{name} was {actual} {_short(value)}, expected {' or '.join(declared)}",
+                f"{name} was null, expected {' or '.join(declared)}"
+                if value is None
+                else f"{name} was {actual} {_short(value)}, expected {' or '.join(declared)}",
                 _type_hint(name, declared, actual, value),
             )
         ]
