@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from datasync_openapi import conformance
-from datasync_openapi.specs import API, APIS
+from datasync_openapi.conformance import command as conformance_command
 
 DEFAULT_URL = "https://api.us2.kimonocloud.com"
 API_ENVIRONMENT = f"""environment:
@@ -80,88 +80,6 @@ def _mock(args: argparse.Namespace) -> int:
     )
     serve(app, args.host, args.port, log_level=args.log_level)
     return 0
-
-
-def _credentials(args: argparse.Namespace) -> conformance.Credentials:
-    basic = args.basic or os.environ.get("DATASYNC_BASIC")
-    pair = None
-    if basic:
-        user, sep, password = basic.partition(":")
-        if not sep:
-            raise conformance.ConformanceError("--basic takes KEY:SECRET")
-        pair = (user, password)
-    return conformance.Credentials(
-        token=args.token or os.environ.get("DATASYNC_TOKEN") or None,
-        client_id=args.client_id or os.environ.get("DATASYNC_CLIENT_ID") or None,
-        client_secret=args.client_secret or os.environ.get("DATASYNC_CLIENT_SECRET") or None,
-        token_url=args.token_url or os.environ.get("DATASYNC_TOKEN_URL") or None,
-        basic=pair,
-    )
-
-
-def _conformance(args: argparse.Namespace) -> int:
-    from datasync_openapi.mock import (
-        DEMO_API_KEY,
-        DEMO_API_SECRET,
-        DEMO_CLIENT_ID,
-        DEMO_CLIENT_SECRET,
-        create_app,
-    )
-    from datasync_openapi.server import running
-
-    apis: list[API] = list(APIS) if args.api == "both" else [args.api]
-    budget = conformance.Budget(
-        phases=tuple(args.phases.split(",")),
-        max_examples=args.max_examples,
-        seed=args.seed,
-        max_time=args.max_time,
-    )
-    reports: list[conformance.Report] = []
-    reports_dir = Path(args.reports)
-    if args.base_url:
-        if len(apis) != 1:
-            raise conformance.ConformanceError("--base-url needs --api grades or --api interop")
-        credentials = _credentials(args)
-        if credentials.token is None and credentials.client_id is None and credentials.basic is None:
-            raise conformance.ConformanceError(
-                "give credentials: --token, --client-id/--client-secret/--token-url "
-                "or --basic (or the DATASYNC_* environment variables)"
-            )
-        print(f"conformance: {apis[0]} at {args.base_url} ({'writes allowed' if args.writes else 'read-only'})")
-        reports.append(
-            conformance.run(
-                apis[0], base_url=args.base_url.rstrip("/"), credentials=credentials, budget=budget, writes=args.writes
-            )
-        )
-    else:
-        app = create_app()
-        with running(app) as base:
-            print(f"conformance: embedded mock at {base}")
-            credentials = conformance.Credentials(
-                client_id=DEMO_CLIENT_ID,
-                client_secret=DEMO_CLIENT_SECRET,
-                token_url=f"{base}/oauth/token",
-                basic=(DEMO_API_KEY, DEMO_API_SECRET),
-            )
-            for api in apis:
-                reports.append(
-                    conformance.run(
-                        api,
-                        base_url=f"{base}/v2/{api}",
-                        credentials=credentials,
-                        budget=budget,
-                        writes=True,
-                        reset=app.reset,
-                    )
-                )
-    for report in reports:
-        print(conformance.summary(report))
-        conformance.write_junit(report, reports_dir / f"conformance-{report.api}.xml")
-    conformance.write_markdown(reports, reports_dir / "conformance.md")
-    total = sum(r.cases for r in reports)
-    findings = sum(len(r.findings) + len(r.errors) for r in reports)
-    print(f"{total} cases, {findings} findings; reports in {reports_dir}/ (conformance-<api>.xml, conformance.md)")
-    return 0 if all(r.ok for r in reports) else 1
 
 
 # -- errors: one line on stderr, never a traceback ------------------------------------------------------------
@@ -382,25 +300,7 @@ def parser() -> argparse.ArgumentParser:
     )
     mock.set_defaults(func=_mock)
 
-    conf = sub.add_parser("conformance", help="fuzz a server (default: the embedded mock) against the specs")
-    conf.add_argument("--api", default="both", choices=["both", *APIS])
-    conf.add_argument("--base-url", help="the API's base URL, e.g. https://host/v2/grades (default: embedded mock)")
-    conf.add_argument("--token", help="a ready bearer token (OAuth2 access token or LTI JWT)")
-    conf.add_argument("--client-id")
-    conf.add_argument("--client-secret")
-    conf.add_argument("--token-url", help="OAuth2 token URL for --client-id/--client-secret")
-    conf.add_argument("--basic", metavar="KEY:SECRET", help="API key and secret for Basic operations (GET /tenants)")
-    conf.add_argument(
-        "--writes",
-        action="store_true",
-        help="also run POST/PUT/PATCH/DELETE against --base-url (the default is read-only)",
-    )
-    conf.add_argument("--phases", default=",".join(conformance.PHASES))
-    conf.add_argument("--max-examples", type=int, default=conformance.DEFAULT_MAX_EXAMPLES)
-    conf.add_argument("--seed", type=int, default=conformance.DEFAULT_SEED)
-    conf.add_argument("--max-time", type=int, help="stop each API's run after this many seconds")
-    conf.add_argument("--reports", default="reports", help="directory for the JUnit XML and Markdown reports")
-    conf.set_defaults(func=_conformance)
+    conformance_command.add_parser(sub)
 
     exchanges = _add_api_parser(
         sub,
