@@ -78,8 +78,8 @@ def explain(error: jsonschema_rs.ValidationError, field: str) -> str:
     """One sentence for ``error``, naming ``field`` (e.g. ``"body"``, ``"query parameter 'page'"``) and the
     location inside it, what was expected and, where safe, what was given.
 
-    >>> explain(error, "body")   # {"query": {"type": 5}} against the Grades ExchangeCreate schema
-    "body field 'query.type' must be a string (known values: 'assignment_scores'), got 5"
+    For ``{"query": {"type": 5}}`` against the Grades ``ExchangeCreate`` schema, ``explain(error, "body")`` is
+    ``body field 'query.type' must be a string (known values: 'assignment_scores'), got 5``.
     """
     return _explain(error, field)
 
