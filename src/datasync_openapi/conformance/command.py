@@ -121,7 +121,6 @@ def main(args: argparse.Namespace) -> int:
         unknown_ops = sorted(set(only) - known)
         if unknown_ops:
             raise ConformanceError(f"INCLUDE: unknown operationId {', '.join(unknown_ops)}")
-    args.only = only
     budget = Budget(phases=phases, max_examples=args.max_examples, seed=args.seed, max_time=args.max_time)
     foreign = bool(args.base_url)
     try:
@@ -134,7 +133,8 @@ def main(args: argparse.Namespace) -> int:
             entries = baselines.load(args.baseline)
         except BaselineError as exc:
             raise ConformanceError(str(exc)) from None
-    results = _run_foreign(args, apis, budget, fail_on) if foreign else _run_embedded(args, apis, budget, fail_on)
+    run_one = _run_foreign if foreign else _run_embedded
+    results = run_one(args, apis, budget, fail_on, only)
     if args.update_baseline:
         kept = []
         if args.baseline.exists():
@@ -152,7 +152,9 @@ def main(args: argparse.Namespace) -> int:
     return _report(args.reports, results)
 
 
-def _run_foreign(args: argparse.Namespace, apis: list[API], budget: Budget, fail_on: frozenset[Any]) -> list[Result]:
+def _run_foreign(
+    args: argparse.Namespace, apis: list[API], budget: Budget, fail_on: frozenset[Any], only: list[str] | None
+) -> list[Result]:
     if len(apis) != 1:
         raise ConformanceError("BASE_URL needs API=grades or API=interop (one API per base URL)")
     api = apis[0]
@@ -177,7 +179,7 @@ def _run_foreign(args: argparse.Namespace, apis: list[API], budget: Budget, fail
         writes=args.writes,
         manners=Manners(rate=rate if rate > 0 else None),
         ids=preflight.ids,
-        only=args.only,
+        only=only,
         fail_on=fail_on,
         allow_not_exercised=args.allow_not_exercised,
     )
@@ -185,7 +187,9 @@ def _run_foreign(args: argparse.Namespace, apis: list[API], budget: Budget, fail
     return [result]
 
 
-def _run_embedded(args: argparse.Namespace, apis: list[API], budget: Budget, fail_on: frozenset[Any]) -> list[Result]:
+def _run_embedded(
+    args: argparse.Namespace, apis: list[API], budget: Budget, fail_on: frozenset[Any], only: list[str] | None
+) -> list[Result]:
     from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, create_app
     from datasync_openapi.server import running
 
@@ -208,7 +212,7 @@ def _run_embedded(args: argparse.Namespace, apis: list[API], budget: Budget, fai
                     budget=budget,
                     writes=True,
                     reset=app.reset,
-                    only=args.only,
+                    only=only,
                     manners=Manners(rate=args.rate or None),
                     fail_on=fail_on,
                     allow_not_exercised=args.allow_not_exercised,

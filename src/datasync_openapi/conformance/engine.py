@@ -32,10 +32,11 @@ from schemathesis.engine import events, from_schema
 from schemathesis.schemas import BaseSchema
 
 from datasync_openapi.findings import ALL_CLASSES, FindingClass, Result
+from datasync_openapi.findings.report import first_line
 from datasync_openapi.specs import API, load_spec, operations, spec_path
 
 from .manners import Manners, active
-from .preflight import ConformanceError, Credentials, id_of, with_discovered_ids
+from .preflight import ConformanceError, Credentials, id_of, patient_request, with_discovered_ids
 from .triage import Triage
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -172,7 +173,8 @@ def run(
     triage = Triage(
         api, secrets=credentials.secrets() + ((bearer,) if bearer else ()), basic_operations=frozenset(basic_ops)
     )
-    triage.include(op.key for op in operations(api) if op.operation_id not in disabled)
+    included = [op for op in operations(api) if op.operation_id not in disabled]
+    triage.include(op.key for op in included)
     raw = with_discovered_ids(api, ids) if ids else load_spec(api)
     schema: BaseSchema = schemathesis.openapi.from_dict(raw, config=_config(url, budget, auth))
     if app is not None:
@@ -183,11 +185,9 @@ def run(
     created: list[tuple[str, str]] = []  # (operationId, id)
     # What exists before the run, per create operation in it: afterwards, what is new was made by the run
     # (a scoping POST answers only the first object it created, so responses alone miss some).
-    included = {op.operation_id for op in operations(api)} - disabled
+    creates = sorted(op.operation_id for op in included if op.operation_id in CREATES)
     before = (
-        {op_id: _snapshot(url, bearer, CREATES[op_id][1], manners) for op_id in sorted(CREATES.keys() & included)}
-        if foreign and writes
-        else {}
+        {op_id: _snapshot(url, bearer, CREATES[op_id][1], manners) for op_id in creates} if foreign and writes else {}
     )
     created_lock = threading.Lock()
 
@@ -219,25 +219,25 @@ def run(
         except (ValueError, AttributeError):
             return
         items = data if isinstance(data, list) else [data]
+        list_path = CREATES[operation_id][1]
         with created_lock:
-            for item in items:
-                if isinstance(item, dict):
-                    found = next(
-                        (item[k] for k in ("id", "school_id", "course_id") if isinstance(item.get(k), str)), None
-                    )
-                    if found:
-                        created.append((str(operation_id), str(found)))
+            created.extend(
+                (str(operation_id), found)
+                for item in items
+                if isinstance(item, dict) and (found := id_of(item, list_path))
+            )
 
     hooks = [schemathesis.hook(before_call), schemathesis.hook(after_call)]
-    started = time.perf_counter()
     scope = active(schema, manners)
-    scope.__enter__()
-    stream = from_schema(schema).execute()
-    timer = threading.Timer(budget.max_time, stream.stop) if budget.max_time else None
-    if timer is not None:
-        timer.daemon = True
-        timer.start()
+    started = time.perf_counter()
+    timer: threading.Timer | None = None
     try:
+        scope.__enter__()
+        stream = from_schema(schema).execute()
+        if budget.max_time:
+            timer = threading.Timer(budget.max_time, stream.stop)
+            timer.daemon = True
+            timer.start()
         for event in stream:
             if isinstance(event, events.ScenarioFinished):
                 triage.scenario(event.recorder)
@@ -250,7 +250,7 @@ def run(
                 elif str(event.info.title) == "Network Error":
                     triage.transport_error(str(event.label), _network_title(message), message)
                 else:
-                    result.errors.append(f"{event.label}: {event.info.title}: {_first(message)}")
+                    result.errors.append(f"{event.label}: {event.info.title}: {first_line(message)}")
             elif isinstance(event, events.FatalError):
                 result.errors.append(f"fatal: {event.exception}")
             elif isinstance(event, events.EngineFinished):
@@ -290,7 +290,7 @@ def _snapshot(base_url: str, bearer: str | None, path: str, manners: Manners) ->
         for page in range(MAX_SNAPSHOT_PAGES):
             manners.before_request()
             try:
-                response = http.get(base_url + path, params={"page": page, "page_size": 100})
+                response = patient_request(http, "GET", base_url + path, params={"page": page, "page_size": 100})
                 body = response.json() if response.status_code == 200 else None
             except (httpx.HTTPError, ValueError):
                 return None
@@ -338,11 +338,6 @@ def _auth_text(credentials: Credentials, bearer: str | None) -> str:
     return "; ".join(parts) or "none"
 
 
-def _first(message: str) -> str:
-    stripped = message.strip()
-    return stripped.splitlines()[0] if stripped else ""
-
-
 def _network_title(message: str) -> str:
     lower = message.lower()
     if "timed out" in lower or "timeout" in lower:
@@ -368,7 +363,7 @@ def _clean_up(
                 continue
             manners.before_request()
             try:
-                response = http.delete(base_url + template.replace("{id}", object_id))
+                response = patient_request(http, "DELETE", base_url + template.replace("{id}", object_id))
             except httpx.HTTPError as exc:
                 result.left_behind.append(f"{kind} {object_id} (DELETE failed: {type(exc).__name__})")
                 continue

@@ -136,10 +136,11 @@ def _reason(exc: httpx.HTTPError) -> str:
     return text.splitlines()[0][:120]
 
 
-def _get(http: httpx.Client, url: str, **kwargs: Any) -> httpx.Response:
-    """A GET that waits out 429s (bounded), like the run itself."""
+def patient_request(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """A request outside the engine (preflight, snapshots, cleanup) that waits out 429s (bounded), like the
+    run's own requests do."""
     for _attempt in range(4):
-        response = http.get(url, **kwargs)
+        response = http.request(method, url, **kwargs)
         if response.status_code != 429:
             return response
         time.sleep(retry_after(response.headers.get("Retry-After")))
@@ -158,7 +159,7 @@ def run_preflight(
     with httpx.Client(timeout=httpx.Timeout(10.0, connect=timeout), follow_redirects=False) as http:
         probe = base_url + PROBES[api]
         try:
-            _get(http, probe, params={"page_size": 1})  # reachable at all? (any answer will do)
+            patient_request(http, "GET", probe, params={"page_size": 1})  # reachable at all? (any answer will do)
         except httpx.HTTPError as exc:
             raise PreflightError(
                 f"cannot reach {base_url}: {_reason(exc)} (check BASE_URL; is the server running?)"
@@ -167,13 +168,13 @@ def run_preflight(
         headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
         notes: list[str] = []
         if bearer:
-            response = _get(http, probe, params={"page_size": 1}, headers=headers)
+            response = patient_request(http, "GET", probe, params={"page_size": 1}, headers=headers)
             _judge(api, base_url, "GET " + probe, response, credentials.bearer_source())
             if response.status_code >= 500:
                 notes.append(f"preflight: GET {probe} answered {response.status_code}")
         if credentials.basic and api == "interop":
             url = base_url + BASIC_PROBE
-            response = _get(http, url, auth=credentials.basic)
+            response = patient_request(http, "GET", url, auth=credentials.basic)
             _judge(api, base_url, "GET " + url, response, "BASIC")
         ids = _discover(api, http, base_url, headers) if discover and bearer else {}
     return Preflight(bearer=bearer, ids=ids, notes=notes, seconds=time.perf_counter() - started)
@@ -206,7 +207,7 @@ def _discover(api: API, http: httpx.Client, base_url: str, headers: dict[str, st
         if path == BASIC_PROBE:
             continue  # Basic only; discovered through the bearer-less probe below if Basic is given
         try:
-            response = _get(http, base_url + path, params={"page_size": 1}, headers=headers)
+            response = patient_request(http, "GET", base_url + path, params={"page_size": 1}, headers=headers)
             items = response.json().get("data") if response.status_code == 200 else None
         except (httpx.HTTPError, ValueError, AttributeError):
             continue

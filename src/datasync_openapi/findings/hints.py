@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from datasync_openapi.specs import API, Operation, load_spec
+from datasync_openapi.specs import API, Operation, load_spec, resolve
 
 from .model import normalise_pointer, pointer
 
@@ -55,16 +55,10 @@ def _spec(api: API) -> dict[str, Any]:
 
 
 def _deref(spec: dict[str, Any], schema: Any) -> tuple[dict[str, Any], str]:
-    """Follow ``$ref``s; also return the name of the last component followed (``""`` if none)."""
-    seen, component = 0, ""
-    while isinstance(schema, dict) and "$ref" in schema and seen < 32:
-        ref = str(schema["$ref"])
-        target: Any = spec
-        for part in ref[2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        component = ref.rsplit("/", 1)[-1]
-        schema, seen = target, seen + 1
-    return (schema if isinstance(schema, dict) else {}), component
+    """Follow ``$ref`` (``specs.resolve``); also return the name of the component it names (``""`` if none)."""
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    target = resolve(spec, schema)
+    return (target if isinstance(target, dict) else {}), (str(ref).rsplit("/", 1)[-1] if ref else "")
 
 
 def _types(schema: dict[str, Any]) -> list[str]:

@@ -251,6 +251,7 @@ class Result:
         return "PASS" if self.ok else "FAIL"
 
     def to_dict(self) -> dict[str, Any]:
+        failing = {f.key for f in self.failing()}
         return {
             "api": self.api,
             "target": self.target,
@@ -267,9 +268,7 @@ class Result:
                 "per_operation": [op.to_dict() for _, op in sorted(self.operations.items())],
             },
             "fail_on": sorted(str(c) for c in self.fail_on),
-            "findings": [
-                {**f.to_dict(), "new": self.is_new(f), "fails_run": f in self.failing()} for f in self.findings
-            ],
+            "findings": [{**f.to_dict(), "new": self.is_new(f), "fails_run": f.key in failing} for f in self.findings],
             "baseline": {"used": self.baseline_used, "known": sorted(self.known), "fixed": self.fixed},
             "skipped": self.skipped,
             "errors": self.errors,

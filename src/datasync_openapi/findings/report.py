@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 from .model import CLASS_DESCRIPTIONS, Finding, Result
 
 
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
     stripped = text.strip()
     return stripped.splitlines()[0] if stripped else ""
 
@@ -50,7 +50,7 @@ def summary(result: Result) -> str:
                 if finding.hint:
                     lines.append(f"        hint: {finding.hint}")
                 if finding.reproduce:
-                    lines.append(f"        {_first_line(finding.reproduce)}")
+                    lines.append(f"        {first_line(finding.reproduce)}")
     lines.extend(f"   fixed (in the baseline, not seen): {e['key']}" for e in result.fixed)
     lines.extend(f"   ERROR {e}" for e in result.errors)
     lines.extend(f"   note: {n}" for n in result.notes)
