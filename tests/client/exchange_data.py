@@ -13,8 +13,11 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+import httpx
 import jsonschema_rs
 
+from datasync_openapi.mock import DEMO_TOKEN, MockApp
+from datasync_openapi.mock.seed import EXCHANGE_CREATED
 from datasync_openapi.specs import load_spec
 from datasync_openapi.validation import explain
 
@@ -90,3 +93,45 @@ class Recording:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+# -- the "answer every pending exchange" scenario the README block and the producer example share -------------
+PENDING_QUERY = {"type": "assignment_scores", "conditions": [{"scope": "course", "scope_by": "id"}]}
+
+
+def create_pending(base: str, extra: int, refused_type: str) -> tuple[list[str], str]:
+    """Create ``extra`` pending exchanges beside the seeded one, and one whose query type the producer cannot
+    answer; return (the ids to be answered with data, the seeded one first; the refused id)."""
+    with httpx.Client(base_url=f"{base}/v2/grades", headers={"Authorization": f"Bearer {DEMO_TOKEN}"}) as http:
+        more = [http.post("/exchanges", json={"query": PENDING_QUERY}).json()["data"]["id"] for _ in range(extra)]
+        refused = http.post("/exchanges", json={"query": {"type": refused_type}}).json()["data"]["id"]
+    return [EXCHANGE_CREATED, *more], refused
+
+
+def assert_answered_once(
+    app: MockApp, recording: Recording, out: list[str], answered: list[str], refused: str, items: tuple[int, int]
+) -> None:
+    """Every pending exchange answered exactly once (``items``: assignments and summaries each posted), the
+    refused one with one exchange error, every posted body in the spec's shape."""
+    assert sorted(out[:-1]) == sorted(
+        [f"{key}: posted 1 chunk(s)" for key in answered]
+        + [f"{refused}: posted the exchange error query_type_not_supported"]
+    )
+    assert out[-1] == (
+        f"{len(answered) + 1} exchange(s): {len(answered)} answered with data, 1 with an exchange error, "
+        "0 skipped, 0 failed, in 2 round(s)"
+    )
+    for key in answered:
+        stored = app.store.get("exchanges", key)
+        assert stored is not None
+        assert (stored["state"], stored["_chunks"], stored["_assignments"], stored["_summaries"]) == (
+            "completed",
+            1,
+            *items,
+        )
+    rejected = app.store.get("exchanges", refused)
+    assert rejected is not None
+    assert (rejected["state"], rejected["error_count"]) == ("created", 1)
+    assert sorted(key for key, _ in recording.bodies) == sorted(answered)
+    for _key, body in recording.bodies:
+        assert shape_errors(body) == []

@@ -5,31 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from exchange_data import Recording, shape_errors
+from exchange_data import Recording, assert_answered_once, create_pending
 
-from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp, create_app
-from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS
-from datasync_openapi.server import running
+from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp
+from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_NO_LOGS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[MockApp, Recording, str]]:
-    app = create_app()
-    recording = Recording(app)
-    with running(recording) as base:
-        yield app, recording, base
-
-
 @pytest.fixture
-def mock(served: tuple[MockApp, Recording, str]) -> tuple[MockApp, str]:
-    app, recording, base = served
+def mock(recorded: tuple[MockApp, Recording, str]) -> tuple[MockApp, str]:
+    app, recording, base = recorded
     recording.bodies.clear()
     return app, base
 
@@ -64,42 +53,16 @@ def test_list_exchanges(mock: tuple[MockApp, str]) -> None:
     assert run("list_exchanges.py", base, "created").splitlines()[0] == "1 exchanges"
 
 
-def test_producer_flow(served: tuple[MockApp, Recording, str]) -> None:
-    app, recording, base = served
+def test_producer_flow(recorded: tuple[MockApp, Recording, str]) -> None:
+    app, recording, base = recorded
     app.reset()
     recording.bodies.clear()
-    query = {"type": "assignment_scores", "conditions": [{"scope": "course", "scope_by": "id"}]}
-    with httpx.Client(base_url=f"{base}/v2/grades", headers={"Authorization": f"Bearer {DEMO_TOKEN}"}) as http:
-        # 120 pending with the seeded one: more than one page of 100
-        more = [http.post("/exchanges", json={"query": query}).json()["data"]["id"] for _ in range(119)]
-        refused = http.post("/exchanges", json={"query": {"type": "roster"}}).json()["data"]["id"]
+    answered, refused = create_pending(base, 119, "roster")  # 120 with the seeded one: more than a page of 100
 
     out = run("producer_flow.py", base).splitlines()
 
-    answered = [EXCHANGE_CREATED, *more]
-    assert sorted(out[:-1]) == sorted(
-        [f"{key}: posted 1 chunk(s)" for key in answered]
-        + [f"{refused}: posted the exchange error query_type_not_supported"]
-    )
-    assert out[-1] == (
-        "121 exchange(s): 120 answered with data, 1 with an exchange error, 0 skipped, 0 failed, in 2 round(s)"
-    )
-    for key in answered:
-        stored = app.store.get("exchanges", key)
-        assert stored is not None
-        assert (stored["state"], stored["_chunks"], stored["_assignments"], stored["_summaries"]) == (
-            "completed",
-            1,
-            2,
-            2,
-        )
-    rejected = app.store.get("exchanges", refused)
-    assert rejected is not None
-    assert (rejected["state"], rejected["error_count"]) == ("created", 1)
     # every body has the spec's shape: assignments with scores of a $person, summaries of a $person in a $section
-    assert sorted(key for key, _ in recording.bodies) == sorted(answered)
-    for _key, body in recording.bodies:
-        assert shape_errors(body) == []
+    assert_answered_once(app, recording, out, answered, refused, items=(2, 2))
     _, first = recording.bodies[0]
     quiz = first["assignments"][0]
     assert (quiz["name"], quiz["points_possible"], quiz["$section"]["name"]) == ("Quiz 1", 10.0, "course-app-101")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -19,25 +18,11 @@ from datasync_grades.api.exchanges import list_exchanges
 from datasync_grades.models import Assignment, ObjectRef, Score, Summary, SummaryTypeKnown
 from datasync_grades.runtime import paginate
 
-from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp, create_app
+from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp
 from datasync_openapi.mock.seed import EXCHANGE_CREATED
-from datasync_openapi.server import running
 
 GRADES = "/v2/grades"
 QUERY = {"type": "assignment_scores", "conditions": [{"scope": "course", "scope_by": "id"}]}
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[MockApp, str]]:
-    app = create_app()
-    with running(app) as base:
-        yield app, base
-
-
-@pytest.fixture
-def server(served: tuple[MockApp, str]) -> tuple[MockApp, str]:
-    served[0].reset()
-    return served
 
 
 class Counting(httpx.BaseTransport):

@@ -12,16 +12,14 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from exchange_data import Recording, shape_errors
+from exchange_data import Recording, assert_answered_once, create_pending, shape_errors
 
-from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp, create_app
+from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, MockApp
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS
-from datasync_openapi.server import running
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)
@@ -36,20 +34,12 @@ def block_with(marker: str) -> str:
     return block
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[MockApp, Recording, str]]:
-    app = create_app()
-    recording = Recording(app)
-    with running(recording) as base:
-        yield app, recording, base
-
-
 @pytest.fixture
-def mock(served: tuple[MockApp, Recording, str]) -> tuple[MockApp, Recording, str]:
-    app, recording, _ = served
+def mock(recorded: tuple[MockApp, Recording, str]) -> tuple[MockApp, Recording, str]:
+    app, recording, _ = recorded
     app.reset()
     recording.bodies.clear()
-    return served
+    return recorded
 
 
 def run_block(code: str, base: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -82,36 +72,11 @@ def test_the_producer_block_answers_every_pending_exchange_once(
     mock: tuple[MockApp, Recording, str], tmp_path: Path
 ) -> None:
     app, recording, base = mock
-    query = {"type": "assignment_scores", "conditions": [{"scope": "course", "scope_by": "id"}]}
-    with httpx.Client(base_url=f"{base}/v2/grades", headers={"Authorization": f"Bearer {DEMO_TOKEN}"}) as http:
-        more = [http.post("/exchanges", json={"query": query}).json()["data"]["id"] for _ in range(149)]
-        refused = http.post("/exchanges", json={"query": {"type": "attendance"}}).json()["data"]["id"]
-    answered = [EXCHANGE_CREATED, *more]  # 150 with the seeded one, more than a page
+    answered, refused = create_pending(base, 149, "attendance")  # 150 with the seeded one, more than a page
 
     out = run_block(block_with("answer_pending("), base, tmp_path).stdout.splitlines()
 
-    assert sorted(out[:-1]) == sorted(
-        [f"{key}: posted 1 chunk(s)" for key in answered]
-        + [f"{refused}: posted the exchange error query_type_not_supported"]
-    )
-    assert out[-1] == (
-        "151 exchange(s): 150 answered with data, 1 with an exchange error, 0 skipped, 0 failed, in 2 round(s)"
-    )
-    for key in answered:
-        stored = app.store.get("exchanges", key)
-        assert stored is not None
-        assert (stored["state"], stored["_chunks"], stored["_assignments"], stored["_summaries"]) == (
-            "completed",
-            1,
-            1,
-            1,
-        )
-    rejected = app.store.get("exchanges", refused)
-    assert rejected is not None
-    assert (rejected["state"], rejected["error_count"]) == ("created", 1)
-    assert sorted(key for key, _ in recording.bodies) == sorted(answered)
-    for _key, body in recording.bodies:
-        assert shape_errors(body) == []
+    assert_answered_once(app, recording, out, answered, refused, items=(1, 1))
     seeded = next(body for key, body in recording.bodies if key == EXCHANGE_CREATED)
     [assignment] = seeded["assignments"]
     assert assignment["$section"]["name"] == "course-app-101"  # the ObjectRef of the query's condition

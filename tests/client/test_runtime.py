@@ -43,23 +43,8 @@ from datasync_openapi.mock import (
     create_app,
 )
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS, EXCHANGE_PROCESSING
-from datasync_openapi.server import running
 
 GRADES = "/v2/grades"
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[MockApp, str]]:
-    """One mock over a real socket for the sync tests (reset before each test that uses it)."""
-    app = create_app()
-    with running(app) as base:
-        yield app, base
-
-
-@pytest.fixture
-def server(served: tuple[MockApp, str]) -> tuple[MockApp, str]:
-    served[0].reset()
-    return served
 
 
 @pytest.fixture(autouse=True)
