@@ -1,8 +1,27 @@
-"""Run an ASGI app (the mock) as a real HTTP server with uvicorn: in the foreground, or in a thread."""
+"""Serve an ASGI app (the mock) over HTTP/1.1: in the foreground, or on a free port in a background thread.
+
+The stack is uvicorn on httptools (llhttp) with the uvloop event loop: measured on this project's 2-core
+machine, a trivial ASGI app answers ~22 000-25 000 requests/s on it against ~2 500 on uvicorn's default h11
+stack (see ``make bench``), and llhttp rejects ambiguous framing (``Content-Length`` together with
+``Transfer-Encoding``) with a 400 and closes the connection, as RFC 9112 section 6.3 asks.
+
+The request head has fixed limits, checked on the parsed request line and header fields, so they hold however
+the bytes arrive (in one read or a byte at a time):
+
+    request target (path and query)   8 KiB        past it: 414, JSON error envelope, connection closed
+    header fields, names and values   16 KiB total past it: 431, same
+    number of header fields           100          past it: 431, same
+    a head still incomplete           64 KiB       past it: 431, same (bounds one endless field)
+
+A request the HTTP parser cannot read at all is answered 400 with the same JSON envelope (uvicorn's own answer
+is ``text/plain``). The body limits (16 MiB, JSON nesting depth) are the app's: see ``datasync_openapi.mock``.
+"""
 
 from __future__ import annotations
 
+import json
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -10,10 +29,126 @@ from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+MAX_TARGET_BYTES = 8 * 1024
+MAX_HEADER_BYTES = 16 * 1024
+MAX_HEADER_FIELDS = 100
+MAX_HEAD_RAW_BYTES = 64 * 1024  # bytes of a request head still incomplete (line, fields, line ends)
+LINGER_BYTES, LINGER_SECONDS = 1024 * 1024, 2.0
+LOOP = "uvloop" if sys.platform != "win32" else "asyncio"
+
+_REASONS = {400: "Bad Request", 414: "URI Too Long", 431: "Request Header Fields Too Large"}
+_CODES = {400: "invalid_request", 414: "uri_too_long", 431: "request_header_fields_too_large"}
+
+
+class _HeadTooLarge(Exception):
+    """Raised inside a parser callback; the parser turns it into an error and the protocol answers ``status``."""
+
+    def __init__(self, status: int, details: str) -> None:
+        super().__init__(details)
+        self.status = status
+        self.details = details
+
+
+class LimitedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with fixed request-head limits and JSON answers for unreadable requests."""
+
+    _target_bytes = 0
+    _header_bytes = 0
+    _header_fields = 0
+    _rejection: _HeadTooLarge | None = None
+    _in_head = True
+    _lingering = 0
+    _head_raw_bytes = 0
+
+    def on_message_begin(self) -> None:
+        self._target_bytes = self._header_bytes = self._header_fields = 0
+        self._rejection = None
+        super().on_message_begin()
+
+    def on_url(self, url: bytes) -> None:
+        self._target_bytes += len(url)
+        if self._target_bytes > MAX_TARGET_BYTES:
+            self._reject(414, f"request target longer than {MAX_TARGET_BYTES} bytes")
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_fields += 1
+        self._header_bytes += len(name) + len(value)
+        if self._header_fields > MAX_HEADER_FIELDS:
+            self._reject(431, f"more than {MAX_HEADER_FIELDS} header fields")
+        if self._header_bytes > MAX_HEADER_BYTES:
+            self._reject(431, f"header fields larger than {MAX_HEADER_BYTES} bytes in total")
+        super().on_header(name, value)
+
+    def _reject(self, status: int, details: str) -> None:
+        self._rejection = _HeadTooLarge(status, details)
+        raise self._rejection
+
+    def on_headers_complete(self) -> None:
+        self._in_head, self._head_raw_bytes = False, 0
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._in_head, self._head_raw_bytes = True, 0
+        super().on_message_complete()
+
+    def data_received(self, data: bytes) -> None:
+        if self._lingering:  # the answer is sent: drain what the client still sends, then close
+            self._lingering -= min(self._lingering, len(data))
+            if not self._lingering:
+                self.transport.close()
+            return
+        super().data_received(data)
+        # httptools buffers a header field until it is complete before calling ``on_header``: bound the raw
+        # bytes of a head that is still incomplete, so one endless field cannot grow the buffer.
+        if self._in_head and not self.transport.is_closing():
+            self._head_raw_bytes += len(data)
+            if self._head_raw_bytes > MAX_HEAD_RAW_BYTES:
+                self._rejection = _HeadTooLarge(431, f"request head larger than {MAX_HEAD_RAW_BYTES} bytes")
+                self.send_400_response(self._rejection.details)
+
+    def send_400_response(self, msg: str) -> None:
+        rejection = self._rejection
+        status, details = (rejection.status, rejection.details) if rejection else (400, "malformed HTTP request")
+        body = json.dumps(
+            {
+                "error": {
+                    "status": status,
+                    "code": _CODES[status],
+                    "message": _REASONS[status],
+                    "ext_message": None,
+                    "details": details,
+                }
+            },
+            separators=(",", ":"),
+        ).encode()
+        head = [f"HTTP/1.1 {status} {_REASONS[status]}".encode()]
+        head += [name + b": " + value for name, value in self.server_state.default_headers]
+        head += [b"content-type: application/json", b"content-length: %d" % len(body), b"connection: close"]
+        self.transport.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
+        # Lingering close (as nginx does): closing with unread input makes the kernel send a reset that can
+        # destroy the answer before the client reads it. Stop writing, drain up to 1 MiB for up to 2 s, close.
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+            self._lingering = LINGER_BYTES
+            self.loop.call_later(LINGER_SECONDS, self.transport.close)
+        else:
+            self.transport.close()
 
 
 def _config(app: Any, log_level: str) -> uvicorn.Config:
-    return uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=False, workers=1)
+    return uvicorn.Config(
+        app,
+        log_level=log_level,
+        lifespan="off",
+        access_log=False,
+        workers=1,
+        http=LimitedHttpToolsProtocol,
+        loop=LOOP,
+        ws="none",
+    )
 
 
 def serve(app: Any, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
@@ -56,3 +191,6 @@ def running(app: Any, host: str = "127.0.0.1", log_level: str = "error") -> Iter
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+__all__ = ["MAX_HEADER_BYTES", "MAX_HEADER_FIELDS", "MAX_TARGET_BYTES", "free_port", "running", "serve"]
