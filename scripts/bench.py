@@ -1,15 +1,17 @@
-"""Benchmarks (make bench): the mock's throughput and latency, and the conformance suite's speed.
+"""Benchmarks (make bench): generated models, the mock beside Prism and its server stack's ceiling, conformance.
 
-    python scripts/bench.py [--seconds 5] [--concurrency 8] [--skip-conformance]
+    python scripts/bench.py [--seconds 3] [--rounds 3] [--workers 1] [--only models|mock|conformance ...]
 
-1. The mock on one uvicorn worker (a separate process, as `datasync mock` runs it), loaded by a raw asyncio
-   HTTP/1.1 client with N concurrent keep-alive connections for a few seconds per endpoint: requests/s, p50 and p99
-   latency, for a list (GET /v2/grades/exchanges) and a get-by-id (GET /v2/grades/exchanges/{id}).
-   Every request is authenticated and validated against the spec. Target: >= 500 requests/s.
-2. Conformance throughput: cases/s of the same budget in-process (ASGI) and over HTTP.
-3. The wall time of `datasync conformance` (what `make conformance` runs), target <= 90 s.
-4. The generated models' cost: decoding a 10 000-item list response vs json.loads alone, and encoding a 5 MB
-   exchange-data payload vs json.dumps alone, as ratios (target <= 3x each).
+1. The generated models' cost: decoding a 10 000-item list response vs json.loads alone, and encoding a 5 MB
+   exchange-data payload vs json.dumps alone, as best-of-N ratios measured in the same run.
+2. The mock (``datasync mock``, a separate process) beside Prism (the pinned ``@stoplight/prism-cli``, ``prism mock``
+   on the same spec) and beside the ceiling (a trivial ASGI app on the mock's own server stack): the same
+   endpoints (list and get-by-id of Grades exchanges, authenticated), the same load generator (``wrk -t1`` when it
+   is on PATH, a built-in raw asyncio client otherwise; the output says which), 8 and 50 keep-alive connections,
+   alternating rounds (mock, Prism, ceiling, mock, ...), medians and ratios printed.
+   Targets: mock >= 5x Prism and >= 50% of the ceiling in requests/s; mock p99 < 20 ms at 50 connections.
+3. Conformance throughput: cases/s of the same budget in-process (ASGI) and over HTTP, and the wall time of
+   ``datasync conformance`` (what ``make conformance`` runs).
 """
 
 from __future__ import annotations
@@ -18,12 +20,18 @@ import argparse
 import asyncio
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -36,11 +44,27 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+TRIVIAL_APP = """
+import sys
+from datasync_openapi.server import serve
+
+BODY = b'{"data":[],"paging":{"next":null}}'
+HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    await send({"type": "http.response.body", "body": BODY})
+
+serve(app, port=int(sys.argv[1]), log_level="warning")
+"""
+
+
 async def _connection(host: str, port: int, request: bytes, deadline: float, latencies: list[float]) -> int:
     """One keep-alive connection sending requests back to back; returns the number of non-200 answers.
 
-    A raw asyncio client (status line, headers, Content-Length body) so the load generator costs far less
-    CPU than the server it measures: both share the machine's two cores.
+    A raw asyncio client (status line, headers, Content-Length body), the fallback when ``wrk`` is not on PATH.
     """
     reader, writer = await asyncio.open_connection(host, port)
     errors = 0
@@ -62,9 +86,11 @@ async def _connection(host: str, port: int, request: bytes, deadline: float, lat
     return errors
 
 
-async def _load(host: str, port: int, path: str, seconds: float, concurrency: int) -> tuple[list[float], int]:
+async def _raw_load(url: str, seconds: float, concurrency: int) -> tuple[list[float], int]:
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
     request = (
-        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {DEMO_TOKEN}\r\n"
+        f"GET {parts.path} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {DEMO_TOKEN}\r\n"
         "Accept: application/json\r\n\r\n"
     ).encode()
     latencies: list[float] = []
@@ -73,39 +99,141 @@ async def _load(host: str, port: int, path: str, seconds: float, concurrency: in
     return latencies, sum(errors)
 
 
-def bench_mock(seconds: float, concurrency: int) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BIN / "datasync"), "mock", "--port", str(port), "--log-level", "warning"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+WRK = shutil.which("wrk")
+
+
+def _wrk_ms(value: str) -> float:
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if value.endswith(unit):
+            return float(value[: -len(unit)]) * factor
+    raise ValueError(f"unexpected wrk latency {value!r}")
+
+
+def load(url: str, seconds: float, connections: int) -> Load:
+    """Keep-alive GET load on ``url``: wrk (one thread) when it is on PATH, the raw asyncio client otherwise."""
+    if WRK:
+        out = subprocess.run(
+            [
+                WRK,
+                "-t1",
+                f"-c{connections}",
+                f"-d{seconds:g}s",
+                "--latency",
+                "-H",
+                f"Authorization: Bearer {DEMO_TOKEN}",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        p50 = _wrk_ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+        p99 = _wrk_ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        return Load(rps, p50, p99, int(bad.group(1)) if bad else 0)
+    latencies, errors = asyncio.run(_raw_load(url, seconds, connections))
+    quantiles = statistics.quantiles(latencies, n=100)
+    return Load(len(latencies) / seconds, quantiles[49] * 1000, quantiles[98] * 1000, errors)
+
+
+@contextmanager
+def _process(argv: list[str], health: str, name: str) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with {process.returncode}: {' '.join(argv)}")
             try:
-                if httpx.get(f"{base}/_mock/health").status_code == 200:
-                    break
+                httpx.get(health, headers={"Authorization": f"Bearer {DEMO_TOKEN}"}, timeout=2)
+                break
             except httpx.TransportError:
-                time.sleep(0.05)
-        print(
-            f"mock: one uvicorn worker (pid {process.pid}), {concurrency} concurrent keep-alive connections, "
-            f"{seconds:.0f} s per endpoint, client and server share the machine's {os.cpu_count()} cores"
-        )
-        for name, path in (
-            ("list  GET /v2/grades/exchanges       ", "/v2/grades/exchanges"),
-            ("get   GET /v2/grades/exchanges/{id}  ", f"/v2/grades/exchanges/{EXCHANGE_COMPLETED}"),
-        ):
-            latencies, errors = asyncio.run(_load("127.0.0.1", port, path, seconds, concurrency))
-            count = len(latencies)
-            quantiles = statistics.quantiles(latencies, n=100)
-            print(
-                f"  {name} {count / seconds:8.0f} req/s   p50 {quantiles[49] * 1000:6.2f} ms   "
-                f"p99 {quantiles[98] * 1000:6.2f} ms   non-200: {errors}"
-            )
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{name} did not answer {health} within 60 s")
+        yield process
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def bench_mock(seconds: float, rounds: int, workers: int) -> None:
+    """The mock beside Prism and beside the stack's ceiling: same endpoints, load generator and connections."""
+    prism = ROOT / "node_modules" / ".bin" / "prism"
+    ports = {name: free_port() for name in ("mock", "prism", "ceiling")}
+    exchange_id = EXCHANGE_COMPLETED
+    targets = {
+        "mock": (
+            [str(BIN / "datasync"), "mock", "--port", str(ports["mock"]), "--log-level", "warning"]
+            + (["--workers", str(workers)] if workers > 1 else []),
+            f"http://127.0.0.1:{ports['mock']}/v2/grades",
+        ),
+        # Prism at its fastest: only errors logged (its default, info, logs every request and costs ~20%).
+        "prism": (
+            [str(prism), "mock", "-p", str(ports["prism"]), "-v", "error", str(ROOT / "openapi" / "grades.yaml")],
+            f"http://127.0.0.1:{ports['prism']}",
+        ),
+        "ceiling": ([sys.executable, "-c", TRIVIAL_APP, str(ports["ceiling"])], f"http://127.0.0.1:{ports['ceiling']}"),
+    }
+    endpoints = {"list": "/exchanges", "get-by-id": f"/exchanges/{exchange_id}"}
+    generator = f"wrk -t1 ({WRK})" if WRK else "the built-in raw asyncio generator (wrk is not on PATH)"
+    print(
+        f"mock ({workers} worker{'s' if workers > 1 else ''}, uvicorn + httptools + uvloop) vs Prism "
+        f"{_prism_version(prism)} (prism mock openapi/grades.yaml -v error) vs the ceiling (a trivial ASGI app on "
+        f"the mock's server stack); load generator: {generator}; {rounds} alternating rounds of {seconds:g} s per "
+        f"cell, median shown; client and servers share {os.cpu_count()} cores"
+    )
+    with ExitStack() as stack:
+        for name, (argv, base) in targets.items():
+            stack.enter_context(_process(argv, base + "/exchanges", name))
+        header = (
+            f"  {'endpoint':<10} {'conns':>5}  {'target':<8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}"
+        )
+        print(header)
+        summary = []
+        for connections in (8, 50):
+            for endpoint, path in endpoints.items():
+                results: dict[str, list[Load]] = {name: [] for name in targets}
+                for _round in range(rounds):
+                    for name, (_argv, base) in targets.items():
+                        results[name].append(load(base + path, seconds, connections))
+                medians = {name: _median(runs) for name, runs in results.items()}
+                for name, value in medians.items():
+                    print(
+                        f"  {endpoint:<10} {connections:>5}  {name:<8} {value.rps:8.0f} {value.p50_ms:7.2f} "
+                        f"{value.p99_ms:7.2f} {value.errors:>7}"
+                    )
+                mock, prism_load, ceiling = medians["mock"], medians["prism"], medians["ceiling"]
+                summary.append(
+                    f"  {endpoint:<10} {connections:>3} conns: "
+                    f"mock/Prism {mock.rps / prism_load.rps:5.1f}x (target >= 5x), "
+                    f"mock/ceiling {mock.rps / ceiling.rps:5.0%} (target >= 50%), mock p99 {mock.p99_ms:.1f} ms"
+                    + (" (target < 20 ms)" if connections == 50 else "")
+                )
+        print("ratios (medians of the rounds above):")
+        print("\n".join(summary))
+
+
+def _median(runs: list[Load]) -> Load:
+    ordered = sorted(runs, key=lambda run: run.rps)
+    return ordered[len(ordered) // 2]
+
+
+def _prism_version(prism: Path) -> str:
+    out = subprocess.run([str(prism), "--version"], capture_output=True, text=True, check=False)
+    return out.stdout.strip() or "?"
 
 
 def bench_conformance() -> None:
@@ -203,13 +331,17 @@ def bench_models() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--skip-conformance", action="store_true")
+    parser.add_argument("--seconds", type=float, default=3.0, help="seconds of load per cell (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per cell; the median is shown")
+    parser.add_argument("--workers", type=int, default=1, help="mock worker processes (default 1)")
+    parser.add_argument("--only", choices=["models", "mock", "conformance"], action="append", help="run only these")
     args = parser.parse_args()
-    bench_models()
-    bench_mock(args.seconds, args.concurrency)
-    if not args.skip_conformance:
+    parts = set(args.only or ["models", "mock", "conformance"])
+    if "models" in parts:
+        bench_models()
+    if "mock" in parts:
+        bench_mock(args.seconds, args.rounds, args.workers)
+    if "conformance" in parts:
         bench_conformance()
     return 0
 
