@@ -17,6 +17,8 @@ With client credentials, ``connect`` fetches tokens from the base URL's origin +
 at ``http://127.0.0.1:8000/v2/grades``), so one call works against the vendor, the mock and a proxy alike;
 pass ``token_url=`` when the token endpoint lives elsewhere. Retries are silent unless you give
 ``RetryPolicy(on_retry=...)`` a callback: it receives a ``RetryEvent`` before each wait.
+
+User info in the base URL never reaches a log line or an error.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ class ApiError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        method, url = self.response.request.method, self.response.request.url.copy_with(query=None)
+        method, url = self.response.request.method, _shown_url(self.response.request.url)
         text = f"{self.status} {self.message} ({method} {url})"
         if self.code:
             text += f" [code={self.code}]"
@@ -90,6 +92,23 @@ class ResponseParseError(ApiError):
 
 def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+# -- URLs -----------------------------------------------------------------------------------------------------
+def _shown_url(url: httpx.URL | str) -> str:
+    """``url`` as the runtime prints it (errors, retry events): no user info, no query string, no fragment."""
+    return str(httpx.URL(url).copy_with(userinfo=b"", query=None, fragment=None))
+
+
+def _without_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
+    """``url`` without user info, and the ``(user, password)`` it carried (``None`` if none)."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return url, None
+    if not parsed.userinfo:
+        return url, None
+    return str(parsed.copy_with(userinfo=b"")), (parsed.username, parsed.password)
 
 
 class _DetailedResponse(Protocol):
@@ -175,6 +194,7 @@ class ClientCredentialsAuth(httpx.Auth):
 
     Safe to share between threads and between a sync and an async client: token fetches are serialised
     per flavour (a lock for threads, an asyncio lock per event loop) and the cache is swapped atomically.
+    User info in ``token_url`` is dropped (it was never sent: the client authenticates with the form).
     """
 
     requires_response_body = True
@@ -190,7 +210,7 @@ class ClientCredentialsAuth(httpx.Auth):
     ) -> None:
         self.client_id = client_id
         self._client_secret = client_secret
-        self.token_url = token_url
+        self.token_url = _without_userinfo(token_url)[0]
         self.refresh_margin = refresh_margin
         self._clock = clock
         self._token: tuple[str, float] | None = None  # (access token, monotonic expiry)
@@ -327,11 +347,10 @@ def _retry_event(
     response: httpx.Response | None,
     error: Exception | None,
 ) -> RetryEvent:
-    url = request.url.copy_with(query=None, fragment=None, userinfo=b"")
     described = None if error is None else f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     return RetryEvent(
         method=request.method,
-        url=str(url),
+        url=_shown_url(request.url),
         status=None if response is None else response.status_code,
         error=described,
         wait=wait,
@@ -527,14 +546,20 @@ def connect(
     With ``client_id``/``client_secret``, tokens come from ``token_url``, by default the base URL's origin +
     ``/oauth/token`` (``token_url_for(base_url)``): the vendor's ``https://api.us2.kimonocloud.com/oauth/token``
     for ``https://api.us2.kimonocloud.com/v2/grades``, the mock's for ``http://127.0.0.1:8000/v2/grades``.
+
+    User info in the base URL (``https://key:secret@host/v2/interop``) is taken out of the URL, so no log line
+    or error shows it, and used as HTTP Basic (``api_key=``) when no other credentials are given (with other
+    credentials it is dropped: explicit credentials win, as in httpx).
     """
+    base_url, userinfo = _without_userinfo(base_url)
     auth: httpx.Auth
     if token is not None:
         auth = BearerAuth(token)
     elif client_id is not None and client_secret is not None:
         auth = ClientCredentialsAuth(client_id, client_secret, token_url or token_url_for(base_url))
-    elif api_key is not None:
-        auth = ApiKeyAuth(*api_key)
+    elif api_key is not None or userinfo is not None:
+        key, secret = api_key or userinfo or ("", "")
+        auth = ApiKeyAuth(key, secret)
     else:
         raise ValueError("give token=, client_id= and client_secret=, or api_key=(key, secret)")
     policy = retry or RetryPolicy()
