@@ -17,7 +17,9 @@ at ``http://127.0.0.1:8000/v2/grades``), so one call works against the vendor, t
 pass ``token_url=`` when the token endpoint lives elsewhere. Retries are silent unless you give
 ``RetryPolicy(on_retry=...)`` a callback: it receives a ``RetryEvent`` before each wait.
 
-User info in the base URL never reaches a log line or an error.
+Credentials only ever go to the base URL's origin: a link in a response to anywhere else is refused
+(``ForeignLinkError``), redirects are not followed, and user info in the base URL never reaches a log line
+or an error.
 """
 
 from __future__ import annotations
@@ -89,14 +91,37 @@ class ResponseParseError(ApiError):
     """A 2xx response whose body does not have the documented shape."""
 
 
+class ForeignLinkError(ApiError):
+    """A response links to another origin than the API's (``paging.next`` naming another scheme, host or
+    port). The runtime does not follow such a link, so credentials never leave the API's origin; ``link`` is
+    the refused URL without user info or query string. ``response`` is the response that held the link."""
+
+    def __init__(self, response: httpx.Response, link: httpx.URL, what: str = "paging.next") -> None:
+        self.link = _shown_url(link)
+        super().__init__(
+            response, f"{what} links to {self.link}, another origin than the API's: not followed (no credentials)"
+        )
+
+
 def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
 # -- URLs -----------------------------------------------------------------------------------------------------
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def _shown_url(url: httpx.URL | str) -> str:
     """``url`` as the runtime prints it (errors, retry events): no user info, no query string, no fragment."""
     return str(httpx.URL(url).copy_with(userinfo=b"", query=None, fragment=None))
+
+
+def _origin_of(url: httpx.URL | str) -> tuple[str, str, int | None]:
+    """``(scheme, host, port)`` of ``url``, the default port filled in: two URLs share an origin when these
+    are equal (``https://h/x`` and ``https://h:443/y`` do; ``http://h`` and ``https://h`` do not)."""
+    parsed = httpx.URL(url)
+    port = parsed.port if parsed.port is not None else _DEFAULT_PORTS.get(parsed.scheme)
+    return parsed.scheme, parsed.host, port
 
 
 def _without_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
@@ -162,34 +187,57 @@ async def acall(endpoint: Any, *args: Any, client: Client | AuthenticatedClient,
 
 
 # -- auth -----------------------------------------------------------------------------------------------------
-class BearerAuth(httpx.Auth):
-    """A ready token (an OAuth2 access token or an LTI JWT) sent as ``Authorization: Bearer``."""
+# Each auth takes an optional ``origin`` (a URL; connect() passes the base URL): credentials are then only ever
+# added to requests for that origin (scheme, host, port). A request anywhere else (a link in a response, an
+# absolute URL someone passes to the client) goes out without them, as browsers and httpx's own redirects do.
+def _scope_of(origin: str | None) -> tuple[str, str, int | None] | None:
+    return None if origin is None else _origin_of(origin)
 
-    def __init__(self, token: str) -> None:
+
+def _in_scope(scope: tuple[str, str, int | None] | None, request: httpx.Request) -> bool:
+    return scope is None or _origin_of(request.url) == scope
+
+
+class BearerAuth(httpx.Auth):
+    """A ready token (an OAuth2 access token or an LTI JWT) sent as ``Authorization: Bearer`` (only to
+    ``origin``'s scheme, host and port when given)."""
+
+    def __init__(self, token: str, *, origin: str | None = None) -> None:
         self._token = token
+        self._scope = _scope_of(origin)
 
     def __repr__(self) -> str:
         return "BearerAuth(token=***)"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token}"
+        if _in_scope(self._scope, request):
+            request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
 
 
 class ApiKeyAuth(httpx.BasicAuth):
-    """HTTP Basic with the account API key as user name and its secret as password (``GET /tenants``)."""
+    """HTTP Basic with the account API key as user name and its secret as password (``GET /tenants``); only
+    to ``origin``'s scheme, host and port when given."""
 
-    def __init__(self, api_key: str, secret: str) -> None:
+    def __init__(self, api_key: str, secret: str, *, origin: str | None = None) -> None:
         super().__init__(api_key, secret)
         self._api_key = api_key
+        self._scope = _scope_of(origin)
 
     def __repr__(self) -> str:
         return f"ApiKeyAuth(api_key={self._api_key!r}, secret=***)"
 
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if _in_scope(self._scope, request):
+            yield from super().auth_flow(request)
+        else:
+            yield request
+
 
 class ClientCredentialsAuth(httpx.Auth):
     """OAuth2 client credentials: fetches a token from ``token_url``, caches it until ``refresh_margin``
-    seconds before it expires, and on a 401 fetches a new one and retries the request once.
+    seconds before it expires, and on a 401 fetches a new one and retries the request once. With ``origin``,
+    tokens are only sent to (and only fetched for requests to) that scheme, host and port.
 
     Safe to share between threads and between a sync and an async client: token fetches are serialised
     per flavour (a lock for threads, an asyncio lock per event loop) and the cache is swapped atomically.
@@ -206,12 +254,14 @@ class ClientCredentialsAuth(httpx.Auth):
         *,
         refresh_margin: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        origin: str | None = None,
     ) -> None:
         self.client_id = client_id
         self._client_secret = client_secret
         self.token_url = _without_userinfo(token_url)[0]
         self.refresh_margin = refresh_margin
         self._clock = clock
+        self._scope = _scope_of(origin)
         self._token: tuple[str, float] | None = None  # (access token, monotonic expiry)
         self._lock = threading.Lock()
         self._async_locks: dict[int, asyncio.Lock] = {}
@@ -249,6 +299,9 @@ class ClientCredentialsAuth(httpx.Auth):
         self._token = None
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if not _in_scope(self._scope, request):
+            yield request
+            return
         token = self._cached()
         if token is None:
             with self._lock:
@@ -270,6 +323,9 @@ class ClientCredentialsAuth(httpx.Auth):
             yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if not _in_scope(self._scope, request):
+            yield request
+            return
         lock = self._async_locks.setdefault(id(asyncio.get_running_loop()), asyncio.Lock())
         token = self._cached()
         if token is None:
@@ -546,25 +602,29 @@ def connect(
     ``/oauth/token`` (``token_url_for(base_url)``): the vendor's ``https://api.us2.kimonocloud.com/oauth/token``
     for ``https://api.us2.kimonocloud.com/v2/grades``, the mock's for ``http://127.0.0.1:8000/v2/grades``.
 
-    User info in the base URL (``https://key:secret@host/v2/interop``) is taken out of the URL, so no log line
-    or error shows it, and used as HTTP Basic (``api_key=``) when no other credentials are given (with other
-    credentials it is dropped: explicit credentials win, as in httpx).
+    Credentials go to the base URL's origin (scheme, host, port) only: the auth adds them to no request for
+    anywhere else, redirects are not followed (a 3xx is an ``ApiError``), and ``paginate_json`` refuses a
+    ``paging.next`` link to another origin (``ForeignLinkError``). User info in the base URL
+    (``https://key:secret@host/v2/interop``) is taken out of the URL, so no log line or error shows it, and
+    used as HTTP Basic (``api_key=``) when no other credentials are given (with other credentials it is
+    dropped: explicit credentials win, as in httpx).
     """
     base_url, userinfo = _without_userinfo(base_url)
     auth: httpx.Auth
     if token is not None:
-        auth = BearerAuth(token)
+        auth = BearerAuth(token, origin=base_url)
     elif client_id is not None and client_secret is not None:
-        auth = ClientCredentialsAuth(client_id, client_secret, token_url or token_url_for(base_url))
+        auth = ClientCredentialsAuth(client_id, client_secret, token_url or token_url_for(base_url), origin=base_url)
     elif api_key is not None or userinfo is not None:
         key, secret = api_key or userinfo or ("", "")
-        auth = ApiKeyAuth(key, secret)
+        auth = ApiKeyAuth(key, secret, origin=base_url)
     else:
         raise ValueError("give token=, client_id= and client_secret=, or api_key=(key, secret)")
     policy = retry or RetryPolicy()
     client = Client(
         base_url=base_url,
         timeout=timeout,
+        follow_redirects=False,
         raise_on_unexpected_status=raise_on_unexpected_status,
         httpx_args={"auth": auth, "transport": RetryTransport(transport, policy)},
     )
@@ -628,13 +688,17 @@ def paginate_json(
 ) -> Iterator[dict[str, Any]]:
     """Every item of a list operation as plain JSON dicts, following ``paging.next`` links: for bulk reads
     where building the generated models costs too much (see ``make bench``). ``path`` is relative to the
-    client's base URL, e.g. ``"/exchanges"``; ``params`` are its query parameters."""
+    client's base URL, e.g. ``"/exchanges"``; ``params`` are its query parameters.
+
+    A ``paging.next`` link is followed only on the origin (scheme, host, port) of the first request, the
+    API's: a link anywhere else raises ``ForeignLinkError`` (an ``ApiError``) after the items read so far,
+    so the client's credentials are never sent to a host the response names."""
     http = client if isinstance(client, httpx.Client) else client.get_httpx_client()
-    url: str | None = path
-    query: dict[str, Any] | None = {k: v for k, v in params.items() if v is not None}
+    request = http.build_request("GET", path, params={k: v for k, v in params.items() if v is not None})
+    home, read = _origin_of(request.url), {str(request.url)}
     seen = 0
-    while url:
-        response = http.get(url, params=query)
+    while True:  # bounded: every page is a new URL with items (a link back to a page read is refused)
+        response = http.send(request)
         if response.status_code != 200:
             raise ApiError(response)
         try:
@@ -647,4 +711,13 @@ def paginate_json(
                 return
             seen += 1
             yield item
-        url, query = (following if isinstance(following, str) and items else None), None
+        if not (isinstance(following, str) and following and items):
+            return
+        request = http.build_request("GET", following)
+        if _origin_of(request.url) != home:
+            raise ForeignLinkError(response, request.url)
+        if str(request.url) in read:
+            raise ResponseParseError(
+                response, f"paging.next links back to a page already read: {_shown_url(request.url)}"
+            )
+        read.add(str(request.url))

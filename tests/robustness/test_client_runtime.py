@@ -4,18 +4,23 @@ tiny recording ASGI app) or httpx.MockTransport.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
-from datasync_grades import runtime
+from datasync_grades import runtime, workflows
+from datasync_grades.client import Client
 from datasync_grades.runtime import ApiError
 from datasync_interop import runtime as interop_runtime
 from datasync_interop.api.scoping_schools import list_scoping_schools
 from datasync_interop.api.tenants import list_tenants
 
 from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_TOKEN, MockApp, create_app
+from datasync_openapi.mock.seed import EXCHANGE_CREATED
 from datasync_openapi.server import running
 
 GRADES = "/v2/grades"
@@ -32,6 +37,101 @@ def mock_served() -> Iterator[tuple[MockApp, str]]:
 def mock(mock_served: tuple[MockApp, str]) -> tuple[MockApp, str]:
     mock_served[0].reset()
     return mock_served
+
+
+# -- a tiny recording server ----------------------------------------------------------------------------------
+@dataclass
+class Seen:
+    method: str
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Redirect:
+    location: str
+
+
+@dataclass
+class Site:
+    """An ASGI app answering ``routes[(method, path)]`` with JSON or a ``Redirect`` (404 otherwise); records
+    every request."""
+
+    routes: dict[tuple[str, str], Any] = field(default_factory=dict)
+    seen: list[Seen] = field(default_factory=list)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        more = True
+        while more:  # drain the request body
+            message = await receive()
+            more = bool(message.get("more_body"))
+        method, path = scope["method"], scope["path"]
+        received = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        self.seen.append(Seen(method, path, received))
+        route = self.routes.get((method, path))
+        status, body = (200, route) if route is not None else (404, {"error": {"code": "not_found"}})
+        headers = [(b"content-type", b"application/json")]
+        if isinstance(route, Redirect):
+            status, body = 302, {}
+            headers.append((b"location", route.location.encode()))
+        content = json.dumps(body).encode()
+        headers.append((b"content-length", str(len(content)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
+
+
+def _connect(kind: str, base_url: str) -> Client:
+    if kind == "token":
+        return runtime.connect(base_url, token="static-token-1")
+    return runtime.connect(base_url, client_id="id-1", client_secret="secret-1")
+
+
+# -- 7: links to another origin get no credentials ------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["token", "client_credentials"])
+def test_a_paging_link_to_another_origin_is_refused_and_no_credentials_leave(kind: str) -> None:
+    elsewhere = Site(routes={("GET", "/v2/grades/exchanges"): {"data": [{"id": "stolen"}], "paging": {"next": None}}})
+    with running(elsewhere) as other:
+        home = Site(
+            routes={
+                ("POST", "/oauth/token"): {"access_token": "fetched-token-1", "expires_in": 3600},
+                ("GET", "/v2/grades/exchanges"): {
+                    "data": [{"id": "a"}],
+                    "paging": {"next": f"{other}/v2/grades/exchanges?page=1"},
+                },
+            }
+        )
+        with running(home) as base:
+            client = _connect(kind, base + GRADES)
+            with client:
+                items: list[dict[str, Any]] = []
+                with pytest.raises(runtime.ForeignLinkError) as caught:
+                    items.extend(runtime.paginate_json(client, "/exchanges"))
+                assert items == [{"id": "a"}]  # the API's own page was read
+                assert elsewhere.seen == []  # the link was not followed at all
+                assert other.removeprefix("http://") in str(caught.value)
+                assert isinstance(caught.value, ApiError)
+                # the auth itself never sends credentials off the API's origin, whatever asks for it
+                assert client.get_httpx_client().get(f"{other}/v2/grades/exchanges").status_code == 200
+    sent = {"token": "Bearer static-token-1", "client_credentials": "Bearer fetched-token-1"}[kind]
+    assert [s.headers.get("authorization") for s in home.seen if s.path == "/v2/grades/exchanges"] == [sent]
+    assert [s.path for s in elsewhere.seen] == ["/v2/grades/exchanges"]
+    assert "authorization" not in elsewhere.seen[0].headers
+
+
+def test_a_redirect_to_another_origin_is_not_followed() -> None:
+    elsewhere = Site(routes={("GET", "/artifact.json.gz"): {"stolen": True}})
+    with running(elsewhere) as other:
+        path = f"/v2/grades/exchanges/{EXCHANGE_CREATED}/artifacts/details"
+        home = Site(routes={("GET", path): Redirect(f"{other}/artifact.json.gz")})
+        with running(home) as base:
+            client = runtime.connect(base + GRADES, token="static-token-1")
+            with client, pytest.raises(ApiError) as caught:
+                workflows.download_details(client, EXCHANGE_CREATED)
+    assert caught.value.status == 302
+    assert [s.headers.get("authorization") for s in home.seen] == ["Bearer static-token-1"]
+    assert elsewhere.seen == []
 
 
 # -- 8: credentials in the base URL ---------------------------------------------------------------------------
