@@ -4,22 +4,25 @@ tiny recording ASGI app) or httpx.MockTransport.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 from datasync_grades import runtime, workflows
+from datasync_grades.api.exchanges import get_exchange
 from datasync_grades.client import Client
-from datasync_grades.runtime import ApiError
+from datasync_grades.runtime import ApiError, RetryPolicy, acall, call
 from datasync_interop import runtime as interop_runtime
 from datasync_interop.api.scoping_schools import list_scoping_schools
 from datasync_interop.api.tenants import list_tenants
 
 from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_TOKEN, MockApp, create_app
+from datasync_openapi.mock.faults import Fault
 from datasync_openapi.mock.seed import EXCHANGE_CREATED
 from datasync_openapi.server import running
 
@@ -165,3 +168,38 @@ def test_errors_never_print_user_info_of_the_request_url() -> None:
     for text in (str(error), repr(error), str(runtime.ResponseParseError(httpx.Response(200, request=request)))):
         assert "s3cret-pw" not in text
         assert "https://api.test/v2/grades/exchanges" in text
+
+
+# -- 10: with_* copies keep everything connect() configured ---------------------------------------------------
+VARIANTS: dict[str, Callable[[Client], Client]] = {
+    "with_headers": lambda c: c.with_headers({"X-Trace": "t-1"}),
+    "with_timeout": lambda c: c.with_timeout(httpx.Timeout(7.0)),
+    "with_cookies": lambda c: c.with_cookies({"session": "s-1"}),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_with_copies_call_and_acall_with_auth_and_retries(variant: str, mock: tuple[MockApp, str]) -> None:
+    app, base = mock
+    events: list[runtime.RetryEvent] = []
+    original = runtime.connect(
+        base + GRADES, token=DEMO_TOKEN, retry=RetryPolicy(rng=lambda: 0.0, on_retry=events.append)
+    )
+    copy = VARIANTS[variant](original)
+
+    app.faults.add(Fault(status=503, retry_after="0", count=1, path=GRADES + "/exchanges"))
+    with copy:
+        assert call(get_exchange, EXCHANGE_CREATED, client=copy).data.state == "created"
+
+    async def scenario() -> Any:
+        app.faults.add(Fault(status=503, retry_after="0", count=1, path=GRADES + "/exchanges"))
+        async with copy:
+            return await acall(get_exchange, EXCHANGE_CREATED, client=copy)
+
+    assert asyncio.run(scenario()).data.state == "created"
+    assert [e.status for e in events] == [503, 503]  # the copy retried, sync and async (auth: the mock's 401s)
+    http = copy.get_async_httpx_client()
+    if variant == "with_timeout":
+        assert http.timeout == httpx.Timeout(7.0)
+    elif variant == "with_headers":
+        assert http.headers["X-Trace"] == "t-1"

@@ -477,51 +477,117 @@ class RetryPolicy:
             self.on_retry(_retry_event(self, request, attempt, wait, response, error))
 
 
-class RetryTransport(httpx.BaseTransport):
-    """Wraps a transport; repeats safe requests on 429/503 and connection errors per ``RetryPolicy``."""
+def _retried_sync(
+    policy: RetryPolicy,
+    send: Callable[[httpx.Request], httpx.Response],
+    sleep: Callable[[float], None],
+    request: httpx.Request,
+) -> httpx.Response:
+    if not policy.retries(request):
+        return send(request)
+    request.read()
+    started, attempt = time.monotonic(), 0
+    while True:  # bounded: policy.delay gives up after max_attempts
+        attempt += 1
+        try:
+            response = send(request)
+        except Exception as exc:
+            if not isinstance(exc, policy.errors):
+                raise
+            wait = policy.delay(attempt, None, time.monotonic() - started)
+            if wait is None:
+                raise
+            policy.notify(request, attempt, wait, error=exc)
+        else:
+            if response.status_code not in policy.statuses:
+                return response
+            wait = policy.delay(attempt, response, time.monotonic() - started)
+            if wait is None:
+                return response
+            response.close()
+            policy.notify(request, attempt, wait, response=response)
+        sleep(wait)
+
+
+async def _retried_async(
+    policy: RetryPolicy,
+    send: Callable[[httpx.Request], Awaitable[httpx.Response]],
+    sleep: Callable[[float], Awaitable[None]],
+    request: httpx.Request,
+) -> httpx.Response:
+    if not policy.retries(request):
+        return await send(request)
+    await request.aread()
+    started, attempt = time.monotonic(), 0
+    while True:  # bounded: policy.delay gives up after max_attempts
+        attempt += 1
+        try:
+            response = await send(request)
+        except Exception as exc:
+            if not isinstance(exc, policy.errors):
+                raise
+            wait = policy.delay(attempt, None, time.monotonic() - started)
+            if wait is None:
+                raise
+            policy.notify(request, attempt, wait, error=exc)
+        else:
+            if response.status_code not in policy.statuses:
+                return response
+            wait = policy.delay(attempt, response, time.monotonic() - started)
+            if wait is None:
+                return response
+            await response.aclose()
+            policy.notify(request, attempt, wait, response=response)
+        await sleep(wait)
+
+
+class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Wraps a transport; repeats safe requests on 429/503 and connection errors per ``RetryPolicy``.
+
+    One instance serves an ``httpx.Client`` and an ``httpx.AsyncClient`` alike (as ``httpx.MockTransport``
+    does): sync requests go to ``transport``, async ones to ``async_transport`` (by default httpx's own, made
+    when first needed). That is what lets ``connect()`` hand it to the generated ``Client`` through
+    ``httpx_args``, from which the sync and the async httpx client (and those of every ``with_headers``,
+    ``with_timeout`` and ``with_cookies`` copy) are built.
+    """
 
     def __init__(
         self,
         transport: httpx.BaseTransport | None = None,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        *,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.transport = transport or httpx.HTTPTransport()
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
+        self._async_transport = async_transport
+        self.async_sleep = async_sleep
+
+    @property
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        if self._async_transport is None:
+            self._async_transport = httpx.AsyncHTTPTransport()
+        return self._async_transport
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if not self.policy.retries(request):
-            return self.transport.handle_request(request)
-        request.read()
-        started, attempt = time.monotonic(), 0
-        while True:
-            attempt += 1
-            try:
-                response = self.transport.handle_request(request)
-            except Exception as exc:
-                if not isinstance(exc, self.policy.errors):
-                    raise
-                wait = self.policy.delay(attempt, None, time.monotonic() - started)
-                if wait is None:
-                    raise
-                self.policy.notify(request, attempt, wait, error=exc)
-            else:
-                if response.status_code not in self.policy.statuses:
-                    return response
-                wait = self.policy.delay(attempt, response, time.monotonic() - started)
-                if wait is None:
-                    return response
-                response.close()
-                self.policy.notify(request, attempt, wait, response=response)
-            self.sleep(wait)
+        return _retried_sync(self.policy, self.transport.handle_request, self.sleep, request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await _retried_async(self.policy, self.async_transport.handle_async_request, self.async_sleep, request)
 
     def close(self) -> None:
         self.transport.close()
 
+    async def aclose(self) -> None:
+        if self._async_transport is not None:
+            await self._async_transport.aclose()
+
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """The async twin of ``RetryTransport``."""
+    """The async-only twin of ``RetryTransport``, for an ``httpx.AsyncClient`` you build yourself."""
 
     def __init__(
         self,
@@ -534,30 +600,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.sleep = sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if not self.policy.retries(request):
-            return await self.transport.handle_async_request(request)
-        await request.aread()
-        started, attempt = time.monotonic(), 0
-        while True:
-            attempt += 1
-            try:
-                response = await self.transport.handle_async_request(request)
-            except Exception as exc:
-                if not isinstance(exc, self.policy.errors):
-                    raise
-                wait = self.policy.delay(attempt, None, time.monotonic() - started)
-                if wait is None:
-                    raise
-                self.policy.notify(request, attempt, wait, error=exc)
-            else:
-                if response.status_code not in self.policy.statuses:
-                    return response
-                wait = self.policy.delay(attempt, response, time.monotonic() - started)
-                if wait is None:
-                    return response
-                await response.aclose()
-                self.policy.notify(request, attempt, wait, response=response)
-            await self.sleep(wait)
+        return await _retried_async(self.policy, self.transport.handle_async_request, self.sleep, request)
 
     async def aclose(self) -> None:
         await self.transport.aclose()
@@ -609,6 +652,9 @@ def connect(
     (``https://key:secret@host/v2/interop``) is taken out of the URL, so no log line or error shows it, and
     used as HTTP Basic (``api_key=``) when no other credentials are given (with other credentials it is
     dropped: explicit credentials win, as in httpx).
+
+    The sync and async httpx clients are both built from the same settings (``httpx_args``), so ``call`` and
+    ``acall`` work alike on the client and on its ``with_headers``/``with_timeout``/``with_cookies`` copies.
     """
     base_url, userinfo = _without_userinfo(base_url)
     auth: httpx.Auth
@@ -622,17 +668,16 @@ def connect(
     else:
         raise ValueError("give token=, client_id= and client_secret=, or api_key=(key, secret)")
     policy = retry or RetryPolicy()
-    client = Client(
+    return Client(
         base_url=base_url,
         timeout=timeout,
         follow_redirects=False,
         raise_on_unexpected_status=raise_on_unexpected_status,
-        httpx_args={"auth": auth, "transport": RetryTransport(transport, policy)},
+        httpx_args={
+            "auth": auth,
+            "transport": RetryTransport(transport, policy, async_transport=async_transport),
+        },
     )
-    async_client = httpx.AsyncClient(
-        base_url=base_url, timeout=timeout, auth=auth, transport=AsyncRetryTransport(async_transport, policy)
-    )
-    return client.set_async_httpx_client(async_client)
 
 
 # -- pagination -----------------------------------------------------------------------------------------------
