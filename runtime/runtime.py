@@ -19,7 +19,7 @@ pass ``token_url=`` when the token endpoint lives elsewhere. Retries are silent 
 
 Credentials only ever go to the base URL's origin: a link in a response to anywhere else is refused
 (``ForeignLinkError``), redirects are not followed, and user info in the base URL never reaches a log line
-or an error.
+or an error. ``RetryPolicy(max_total=...)`` is a deadline for a request with all its retries.
 """
 
 from __future__ import annotations
@@ -418,6 +418,12 @@ class RetryPolicy:
     """When and how long to wait: 429/503 and connection errors, for safe methods, exponential backoff with
     full jitter, ``Retry-After`` honoured, bounded by ``max_attempts`` and ``max_total`` seconds.
 
+    ``max_total`` is a deadline for the whole request, counted from the start of its first attempt: no wait
+    ends past it, no retry starts that cannot finish before it (judged by the fastest attempt so far), and
+    every attempt's timeouts are shortened to the time left, so a slow attempt ends with
+    ``httpx.TimeoutException`` at the deadline. (httpx timeouts bound each network operation: a response that
+    keeps streaming bytes is not cut mid-body.) Only retried requests (``methods``) have a deadline.
+
     ``errors`` are the transport exceptions worth another attempt (default ``RETRY_ERRORS``: the connection
     failed or was dropped; pass ``()`` to fail fast when nothing is listening). ``on_retry``, if given, is
     called with a ``RetryEvent`` before each wait (for logs or a progress line); by default retries are
@@ -437,6 +443,8 @@ class RetryPolicy:
         on_retry: Callable[[RetryEvent], None] | None = None,
         rng: Callable[[], float] = random.random,
     ) -> None:
+        if not max_total > 0:
+            raise ValueError("max_total must be a positive number of seconds")
         self.max_attempts = max_attempts
         self.max_total = max_total
         self.backoff = backoff
@@ -447,8 +455,12 @@ class RetryPolicy:
         self.on_retry = on_retry
         self.rng = rng
 
-    def delay(self, attempt: int, response: httpx.Response | None, elapsed: float) -> float | None:
-        """Seconds to wait before attempt ``attempt + 1``, or ``None`` to give up."""
+    def delay(
+        self, attempt: int, response: httpx.Response | None, elapsed: float, attempt_time: float = 0.0
+    ) -> float | None:
+        """Seconds to wait before attempt ``attempt + 1``, or ``None`` to give up: attempts exhausted, or
+        ``elapsed`` (since the first attempt started) + the wait + ``attempt_time`` (how long an attempt
+        takes) would pass ``max_total``."""
         if attempt >= self.max_attempts:
             return None
         wait = self.rng() * min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
@@ -456,7 +468,7 @@ class RetryPolicy:
             hinted = retry_after_seconds(response.headers.get("Retry-After"))
             if hinted is not None:
                 wait = hinted
-        if elapsed + wait > self.max_total:
+        if elapsed + wait + attempt_time > self.max_total:
             return None
         return float(wait)
 
@@ -476,6 +488,42 @@ class RetryPolicy:
             self.on_retry(_retry_event(self, request, attempt, wait, response, error))
 
 
+_TIMEOUT_KEYS = ("connect", "read", "write", "pool")
+
+
+class _Attempts:
+    """One request's way through its retries, shared by the sync and the async transport: the attempt
+    count, the deadline (``max_total`` from the start of the first attempt) and the fastest attempt so far."""
+
+    def __init__(self, policy: RetryPolicy, request: httpx.Request) -> None:
+        self.policy = policy
+        self.request = request
+        self.started = time.monotonic()
+        self.deadline = self.started + policy.max_total
+        self.attempt = 0
+        self.fastest: float | None = None
+        self._began = self.started
+        timeout = request.extensions.get("timeout")
+        self._timeout: dict[str, float | None] = dict(timeout) if isinstance(timeout, dict) else {}
+
+    def begin(self) -> None:
+        """Start the next attempt: its timeouts end at the deadline at the latest."""
+        self.attempt += 1
+        self._began = time.monotonic()
+        left = max(self.deadline - self._began, 0.0)
+        configured = {key: self._timeout.get(key) for key in _TIMEOUT_KEYS}
+        self.request.extensions["timeout"] = {
+            key: left if value is None else min(value, left) for key, value in configured.items()
+        }
+
+    def wait(self, response: httpx.Response | None) -> float | None:
+        """After a failed attempt: seconds to wait before the next (the policy told), or ``None`` to stop."""
+        now = time.monotonic()
+        took = now - self._began
+        self.fastest = took if self.fastest is None else min(self.fastest, took)
+        return self.policy.delay(self.attempt, response, now - self.started, self.fastest)
+
+
 def _retried_sync(
     policy: RetryPolicy,
     send: Callable[[httpx.Request], httpx.Response],
@@ -485,26 +533,26 @@ def _retried_sync(
     if not policy.retries(request):
         return send(request)
     request.read()
-    started, attempt = time.monotonic(), 0
+    attempts = _Attempts(policy, request)
     while True:  # bounded: policy.delay gives up after max_attempts
-        attempt += 1
+        attempts.begin()
         try:
             response = send(request)
         except Exception as exc:
             if not isinstance(exc, policy.errors):
                 raise
-            wait = policy.delay(attempt, None, time.monotonic() - started)
+            wait = attempts.wait(None)
             if wait is None:
                 raise
-            policy.notify(request, attempt, wait, error=exc)
+            policy.notify(request, attempts.attempt, wait, error=exc)
         else:
             if response.status_code not in policy.statuses:
                 return response
-            wait = policy.delay(attempt, response, time.monotonic() - started)
+            wait = attempts.wait(response)
             if wait is None:
                 return response
             response.close()
-            policy.notify(request, attempt, wait, response=response)
+            policy.notify(request, attempts.attempt, wait, response=response)
         sleep(wait)
 
 
@@ -517,26 +565,26 @@ async def _retried_async(
     if not policy.retries(request):
         return await send(request)
     await request.aread()
-    started, attempt = time.monotonic(), 0
+    attempts = _Attempts(policy, request)
     while True:  # bounded: policy.delay gives up after max_attempts
-        attempt += 1
+        attempts.begin()
         try:
             response = await send(request)
         except Exception as exc:
             if not isinstance(exc, policy.errors):
                 raise
-            wait = policy.delay(attempt, None, time.monotonic() - started)
+            wait = attempts.wait(None)
             if wait is None:
                 raise
-            policy.notify(request, attempt, wait, error=exc)
+            policy.notify(request, attempts.attempt, wait, error=exc)
         else:
             if response.status_code not in policy.statuses:
                 return response
-            wait = policy.delay(attempt, response, time.monotonic() - started)
+            wait = attempts.wait(response)
             if wait is None:
                 return response
             await response.aclose()
-            policy.notify(request, attempt, wait, response=response)
+            policy.notify(request, attempts.attempt, wait, response=response)
         await sleep(wait)
 
 

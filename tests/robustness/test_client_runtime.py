@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -168,6 +169,75 @@ def test_errors_never_print_user_info_of_the_request_url() -> None:
     for text in (str(error), repr(error), str(runtime.ResponseParseError(httpx.Response(200, request=request)))):
         assert "s3cret-pw" not in text
         assert "https://api.test/v2/grades/exchanges" in text
+
+
+# -- 9: the retry deadline ------------------------------------------------------------------------------------
+SLACK = 0.75  # generous: the bound under test is max_total; slow CI machines add scheduling noise
+
+
+def _slow_503s(app: MockApp, seconds: float) -> None:
+    app.faults.add(Fault(status=503, retry_after="0", delay=seconds, count=5, path=GRADES + "/exchanges"))
+
+
+def test_no_retry_starts_that_cannot_finish_before_the_deadline(mock: tuple[MockApp, str]) -> None:
+    app, base = mock
+    events: list[runtime.RetryEvent] = []
+    client = runtime.connect(base + GRADES, token=DEMO_TOKEN, retry=RetryPolicy(max_total=2.0, on_retry=events.append))
+    _slow_503s(app, 1.5)  # each attempt takes 1.5 s: a second one would end at 3 s
+    started = time.monotonic()
+    with client, pytest.raises(ApiError) as caught:
+        call(get_exchange, EXCHANGE_CREATED, client=client)
+    elapsed = time.monotonic() - started
+    assert caught.value.status == 503
+    assert events == []
+    assert elapsed < 2.0 + SLACK
+
+
+def test_a_slow_retry_is_cut_at_the_deadline(mock: tuple[MockApp, str]) -> None:
+    app, base = mock
+    client = runtime.connect(base + GRADES, token=DEMO_TOKEN, retry=RetryPolicy(max_total=1.5, rng=lambda: 0.0))
+    app.faults.add(Fault(status=503, retry_after="0", count=1, path=GRADES + "/exchanges"))  # fast
+    app.faults.add(Fault(delay=2.5, count=1, path=GRADES + "/exchanges"))  # then far too slow
+    started = time.monotonic()
+    with client, pytest.raises(httpx.TimeoutException):
+        call(get_exchange, EXCHANGE_CREATED, client=client)
+    assert time.monotonic() - started < 1.5 + SLACK
+
+
+def test_the_async_deadline_is_the_same(mock: tuple[MockApp, str]) -> None:
+    app, base = mock
+    events: list[runtime.RetryEvent] = []
+
+    async def scenario() -> tuple[float, float]:
+        client = runtime.connect(
+            base + GRADES, token=DEMO_TOKEN, retry=RetryPolicy(max_total=2.0, rng=lambda: 0.0, on_retry=events.append)
+        )
+        async with client:
+            _slow_503s(app, 1.5)
+            started = time.monotonic()
+            with pytest.raises(ApiError):
+                await acall(get_exchange, EXCHANGE_CREATED, client=client)
+            first = time.monotonic() - started
+            app.faults.clear()
+            app.faults.add(Fault(status=503, retry_after="0", count=1, path=GRADES + "/exchanges"))
+            app.faults.add(Fault(delay=2.5, count=1, path=GRADES + "/exchanges"))
+            started = time.monotonic()
+            with pytest.raises(httpx.TimeoutException):
+                await acall(get_exchange, EXCHANGE_CREATED, client=client)
+            return first, time.monotonic() - started
+
+    slow, cut = asyncio.run(scenario())
+    assert slow < 2.0 + SLACK
+    assert cut < 2.0 + SLACK
+    assert [e.status for e in events] == [503]  # only the fast 503 of the second call was retried
+
+
+def test_retry_policy_counts_the_attempts_own_time() -> None:
+    policy = RetryPolicy(max_total=2.0, rng=lambda: 0.0)
+    assert policy.delay(1, None, 0.5, 1.0) == 0.0  # 0.5 s spent, an attempt takes 1 s: fits
+    assert policy.delay(1, None, 1.5, 1.0) is None  # it would end at 2.5 s
+    with pytest.raises(ValueError, match="max_total"):
+        RetryPolicy(max_total=0)  # every attempt's timeouts would be cut to nothing
 
 
 # -- 10: with_* copies keep everything connect() configured ---------------------------------------------------
