@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from datasync_grades import runtime, workflows
-from datasync_grades.api.exchanges import get_exchange
+from datasync_grades.api.exchanges import count_exchanges, get_exchange, list_exchanges
 from datasync_grades.client import Client
 from datasync_grades.runtime import ApiError, RetryPolicy, acall, call
 from datasync_interop import runtime as interop_runtime
@@ -273,3 +273,72 @@ def test_with_copies_call_and_acall_with_auth_and_retries(variant: str, mock: tu
         assert http.timeout == httpx.Timeout(7.0)
     elif variant == "with_headers":
         assert http.headers["X-Trace"] == "t-1"
+
+
+# -- 11: a 2xx body the models cannot read --------------------------------------------------------------------
+EXCHANGE = {"id": EXCHANGE_CREATED, "state": "created", "max_data_content_length": 1000, "error_count": 0}
+
+
+def _answering(body: Any, status: int = 200) -> Client:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json=body)
+
+    transport = httpx.MockTransport(handler)
+    return runtime.connect("https://api.test/v2/grades", token="t", transport=transport, async_transport=transport)
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "value"),
+    [
+        pytest.param({"data": {**EXCHANGE, "id": 123}}, "$.data.id", 123, id="number-for-uuid"),
+        pytest.param({"data": {**EXCHANGE, "error_count": "many"}}, "$.data.error_count", "many", id="string-for-int"),
+        pytest.param({"error": None}, "$.data", runtime.MISSING, id="missing-required"),
+        pytest.param([EXCHANGE], "$", [EXCHANGE], id="list-for-object"),
+        pytest.param({"data": "x" * 5000}, "$.data", "x" * 5000, id="long-value"),
+    ],
+)
+def test_a_2xx_body_the_models_cannot_read_is_a_typed_error_naming_the_field(body: Any, path: str, value: Any) -> None:
+    client = _answering(body)
+    with client, pytest.raises(runtime.ResponseParseError) as caught:
+        call(get_exchange, EXCHANGE_CREATED, client=client)
+    error = caught.value
+    assert (error.status, error.path, error.value) == (200, path, value)
+    assert f"at {path}" in str(error)
+    assert len(str(error)) < 400  # long values are cut short in the message
+
+    async def scenario() -> runtime.ResponseParseError:
+        async with client:
+            with pytest.raises(runtime.ResponseParseError) as caught:
+                await acall(get_exchange, EXCHANGE_CREATED, client=client)
+            return caught.value
+
+    assert asyncio.run(scenario()).path == path
+
+
+def test_list_items_and_primitives_are_checked_too() -> None:
+    page = {"data": [EXCHANGE, {**EXCHANGE, "id": "not-a-uuid"}], "paging": {"next": None}}
+    client = _answering(page)
+    with client, pytest.raises(runtime.ResponseParseError) as caught:
+        list(runtime.paginate(list_exchanges, client))
+    assert (caught.value.path, caught.value.value) == ("$.data[1].id", "not-a-uuid")
+    counted = _answering("seven")
+    with counted, pytest.raises(runtime.ResponseParseError) as caught:
+        call(count_exchanges, client=counted)
+    assert (caught.value.path, caught.value.value) == ("$", "seven")
+    fine = _answering({"data": {**EXCHANGE, "course_app_id": None, "unknown_field": [1]}})
+    with fine:  # null for an optional field reads as absent; unknown fields are kept, not refused
+        assert str(call(get_exchange, EXCHANGE_CREATED, client=fine).data.id) == EXCHANGE_CREATED
+    seven = _answering(7)
+    with seven:
+        assert call(count_exchanges, client=seven) == 7
+
+
+def test_an_error_status_with_an_unreadable_body_is_still_the_api_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, text="<html>not here</html>")  # a documented status, an HTML body
+
+    client = runtime.connect("https://api.test/v2/grades", token="t", transport=httpx.MockTransport(handler))
+    with client, pytest.raises(ApiError) as caught:
+        call(get_exchange, EXCHANGE_CREATED, client=client)
+    assert caught.value.status == 404
+    assert not isinstance(caught.value, runtime.ResponseParseError)

@@ -20,24 +20,34 @@ pass ``token_url=`` when the token endpoint lives elsewhere. Retries are silent 
 
 Credentials only ever go to the base URL's origin: a link in a response to anywhere else is refused
 (``ForeignLinkError``), redirects are not followed, and user info in the base URL never reaches a log line
-or an error. ``RetryPolicy(max_total=...)`` is a deadline for a request with all its retries.
+or an error. ``RetryPolicy(max_total=...)`` is a deadline for a request with all its retries. A 2xx body of
+the wrong shape is a ``ResponseParseError`` naming the field and the value, never a half-parsed dict.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime
 import email.utils
+import enum
 import json
 import random
+import re
+import sys
 import threading
 import time
+import types
+import typing
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
+from uuid import UUID
 
 import httpx
 
 from .client import AuthenticatedClient, Client
+from .types import Unset
 
 DEFAULT_TOKEN_URL = "https://api.us2.kimonocloud.com/oauth/token"  # noqa: S105 - a URL, not a secret
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path, not a secret
@@ -88,8 +98,29 @@ class ArtifactNotAvailable(ApiError):
     """The exchange does not exist or did not produce the requested artifact (404)."""
 
 
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Final[Any] = _Missing()
+"""``ResponseParseError.value`` when a required field is absent."""
+
+
 class ResponseParseError(ApiError):
-    """A 2xx response whose body does not have the documented shape."""
+    """A 2xx response whose body does not have the documented shape.
+
+    ``path`` names the first place that differs, as a JSON path into the body: ``$.data.id``, ``$.data[2].id``,
+    ``$`` for the whole body (``None`` when it cannot be told); ``value`` is what was there (``MISSING`` for
+    a required field that is absent). The message shows both, long values cut short.
+    """
+
+    def __init__(
+        self, response: httpx.Response, message: str | None = None, *, path: str | None = None, value: Any = None
+    ) -> None:
+        self.path = path
+        self.value = value
+        super().__init__(response, message)
 
 
 class ForeignLinkError(ApiError):
@@ -155,9 +186,13 @@ def parsed_or_raise(response: _DetailedResponse, http: httpx.Response | None = N
         content=response.content,
         request=httpx.Request("GET", "http://api.invalid/"),  # the generated Response keeps no request
     )
-    if status == 404 and b"artifact" in response.content.lower():
-        raise ArtifactNotAvailable(raw)
-    raise ApiError(raw)
+    raise _error_for(raw)
+
+
+def _error_for(response: httpx.Response) -> ApiError:
+    if response.status_code == 404 and b"artifact" in response.content.lower():
+        return ArtifactNotAvailable(response)
+    return ApiError(response)
 
 
 _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
@@ -166,25 +201,335 @@ _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 def call(endpoint: Any, *args: Any, client: Client | AuthenticatedClient, **kwargs: Any) -> Any:
     """Call a generated operation module and return its parsed 2xx body: ``call(get_exchange, id, client=c)``.
 
-    Any other status raises ``ApiError`` (with the request and the error envelope); a 2xx body the generated
-    models cannot read raises ``ResponseParseError`` instead of a bare ``KeyError``/``TypeError``.
+    Any other status raises ``ApiError`` (with the request and the error envelope). A 2xx body the generated
+    models cannot read raises ``ResponseParseError`` naming the field and the value (``$.data.id``, ``123``):
+    a body that fails to parse, and one the generated code would hand back half-parsed (a plain dict where a
+    model belongs, a string where the spec says integer) alike. ``null`` for an optional field reads as
+    absent, and fields the spec does not know are kept (``additional_properties``), not refused.
     """
     response = client.get_httpx_client().request(**endpoint._get_kwargs(*args, **kwargs))
-    try:
-        detailed = endpoint._build_response(client=client, response=response)
-    except _PARSE_ERRORS as exc:
-        raise ResponseParseError(response, f"response body does not match the spec: {exc!r}") from exc
-    return parsed_or_raise(detailed, response)
+    return _result(endpoint, client, response)
 
 
 async def acall(endpoint: Any, *args: Any, client: Client | AuthenticatedClient, **kwargs: Any) -> Any:
     """The async twin of ``call``."""
     response = await client.get_async_httpx_client().request(**endpoint._get_kwargs(*args, **kwargs))
+    return _result(endpoint, client, response)
+
+
+def _result(endpoint: Any, client: Client | AuthenticatedClient, response: httpx.Response) -> Any:
+    if not 200 <= response.status_code < 300:
+        # The generated parser raises UnexpectedStatus for an undocumented status if the client says so; an
+        # error body the models cannot read is still the error its status says.
+        with contextlib.suppress(*_PARSE_ERRORS):
+            endpoint._build_response(client=client, response=response)
+        raise _error_for(response)
     try:
-        detailed = endpoint._build_response(client=client, response=response)
+        parsed = endpoint._build_response(client=client, response=response).parsed
     except _PARSE_ERRORS as exc:
-        raise ResponseParseError(response, f"response body does not match the spec: {exc!r}") from exc
-    return parsed_or_raise(detailed, response)
+        raise _unreadable(response, _check_2xx_body(endpoint, response), exc) from exc
+    if parsed is not None:  # None: a 2xx status the spec does not document for this operation
+        misfit = _check_2xx(endpoint, parsed)
+        if misfit is not None:
+            raise _unreadable(response, misfit)
+    return parsed
+
+
+# -- does a 2xx body have the documented shape? ---------------------------------------------------------------
+# The generated parsers swallow what they cannot read in unions (``except ...: pass; return cast(..., data)``)
+# and copy primitives unchecked, so a body of the wrong shape can come back as a plain dict deep inside a
+# model. A check, compiled once per type hint of the generated code (models through their attrs fields and
+# resolved annotations), walks a value and returns the deepest first place that does not fit: parsed models
+# by attribute, raw JSON objects (left by a fallback, or the whole body when parsing raised) by key.
+@dataclass(frozen=True)
+class _Misfit:
+    where: tuple[str, ...]  # path segments below the value checked: ".data", "[1]", ".id"
+    value: Any
+    expected: str
+
+    @property
+    def path(self) -> str:
+        return "$" + "".join(self.where)
+
+    def under(self, segment: str) -> _Misfit:
+        return _Misfit((segment, *self.where), self.value, self.expected)
+
+
+_Check = Callable[[Any], "_Misfit | None"]
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str  # the attribute
+    key: str  # the JSON key it most likely came from (shown in paths)
+    norm: str  # both, normalised for matching (``$person`` ~ ``person``, ``next`` ~ ``next_``)
+    check: _Check
+    required: bool  # the generator types a field the spec does not require as ``... | Unset``
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z]")
+_CHECKS: dict[Any, _Check] = {}
+_MODEL_FIELDS: dict[type, list[_Field] | None] = {}
+_EXPECTED: dict[str, tuple[tuple[Any, ...], _Check | None]] = {}
+_SHOWN_CHARS = 80
+
+
+def _norm(name: str) -> str:
+    return _NOT_WORD.sub("", name.lower())
+
+
+def _members(hint: Any) -> tuple[Any, ...]:
+    return typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+
+
+def _is_model(hint: Any) -> bool:
+    return isinstance(hint, type) and hasattr(hint, "__attrs_attrs__") and callable(getattr(hint, "from_dict", None))
+
+
+def _model_fields(model: type) -> list[_Field] | None:
+    """The fields of a generated model, each with its check (``None`` if its hints cannot be resolved)."""
+    if model in _MODEL_FIELDS:
+        return _MODEL_FIELDS[model]
+    fields: list[_Field] | None = None
+    module = sys.modules.get(model.__module__)
+    package = sys.modules.get(model.__module__.rpartition(".")[0])  # the models package: every model by name
+    try:
+        namespace = {**(vars(package) if package else {}), **(vars(module) if module else {})}
+        hints = typing.get_type_hints(model, globalns=namespace)
+        fields = []
+        for attribute in getattr(model, "__attrs_attrs__", ()):
+            if not attribute.init:  # additional_properties: whatever the spec does not name
+                continue
+            hint = hints[attribute.name]
+            key = attribute.name.rstrip("_") or attribute.name
+            required = Unset not in _members(hint)
+            fields.append(_Field(attribute.name, key, _norm(attribute.name), _check_for(hint), required))
+    except (NameError, KeyError, TypeError, AttributeError):
+        fields = None
+    _MODEL_FIELDS[model] = fields
+    return fields
+
+
+def _is_error_envelope(hint: Any) -> bool:
+    """The ``{"error": {...}}`` envelope every error status documents (a model whose one required field is
+    ``error``): never what a 2xx body is."""
+    if not _is_model(hint):
+        return False
+    fields = _model_fields(hint)
+    return fields is not None and [f.name for f in fields if f.required] == ["error"]
+
+
+def _expected_2xx(endpoint: Any) -> tuple[tuple[Any, ...], _Check | None]:
+    """What the operation's parser may return for a 2xx, and its check: the return annotation without
+    ``None`` (an undocumented status) and the error envelope; no check when anything goes (``Any``)."""
+    name = getattr(endpoint, "__name__", repr(endpoint))
+    if name not in _EXPECTED:
+        try:
+            returned = typing.get_type_hints(endpoint._parse_response)["return"]
+        except (NameError, KeyError, TypeError, AttributeError):
+            returned = Any
+        members = tuple(m for m in _members(returned) if m is not type(None))
+        if any(m is Any for m in members):
+            members = ()
+        members = tuple(m for m in members if not _is_error_envelope(m)) or members
+        _EXPECTED[name] = members, (_union_check(members) if members else None)
+    return _EXPECTED[name]
+
+
+def _check_2xx(endpoint: Any, parsed: Any) -> _Misfit | None:
+    """Where the parsed 2xx body does not fit (the parser picked the model by status: a parsed model is
+    checked against its own class)."""
+    members, check = _expected_2xx(endpoint)
+    if check is None:
+        return None
+    return _check_for(type(parsed))(parsed) if type(parsed) in members else check(parsed)
+
+
+def _check_2xx_body(endpoint: Any, response: httpx.Response) -> _Misfit | None:
+    """Where the raw 2xx body does not fit, when parsing it raised."""
+    check = _expected_2xx(endpoint)[1]
+    if check is None:
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return _Misfit((), response.text, "JSON")
+    return check(body)
+
+
+def _check_for(hint: Any) -> _Check:
+    try:
+        check = _CHECKS.get(hint)
+    except TypeError:  # an unhashable hint
+        return _compile(hint)
+    if check is None:
+        check = _CHECKS[hint] = _compile(hint)
+    return check
+
+
+def _accept(value: Any) -> _Misfit | None:
+    return None
+
+
+def _is_uuid(value: Any) -> bool:
+    if isinstance(value, UUID):
+        return True
+    try:
+        UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return True
+
+
+def _is_iso(value: Any, kind: type[datetime.date]) -> bool:
+    if isinstance(value, kind):
+        return True
+    try:
+        kind.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+_PRIMITIVES: dict[Any, tuple[str, Callable[[Any], bool]]] = {
+    str: ("a string", lambda v: isinstance(v, str)),
+    bool: ("true or false", lambda v: isinstance(v, bool)),
+    int: ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    float: ("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool)),
+    type(None): ("null", lambda v: v is None),
+    Unset: ("absent", lambda v: isinstance(v, Unset)),
+    UUID: ("a UUID string", _is_uuid),
+    datetime.datetime: ("an RFC 3339 date-time string", lambda v: _is_iso(v, datetime.datetime)),
+    datetime.date: ("an RFC 3339 date string", lambda v: _is_iso(v, datetime.date)),
+}
+
+
+def _compile(hint: Any) -> _Check:
+    """The check for one type hint of the generated code; a form it does not know accepts anything."""
+    if hint is Any:
+        return _accept
+    members = _members(hint)
+    if len(members) > 1:
+        return _union_check(members)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list:
+        return _list_check(_check_for(args[0]) if args else _accept)
+    if origin is dict:
+        return _dict_check(_check_for(args[1]) if len(args) == 2 else _accept)
+    if hint in _PRIMITIVES:
+        expected, fits = _PRIMITIVES[hint]
+        return lambda v: None if fits(v) else _Misfit((), v, expected)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return _enum_check(hint)
+    if _is_model(hint):
+        return lambda v: _check_model(hint, v)
+    if isinstance(hint, type):
+        return lambda v: None if isinstance(v, hint) else _Misfit((), v, f"a {hint.__name__}")
+    return _accept
+
+
+def _union_check(members: tuple[Any, ...]) -> _Check:
+    checks = tuple(_check_for(m) for m in members)
+    optional = Unset in members
+    named = tuple(m is not Unset for m in members)  # "absent" is no use in a message about a present value
+
+    def check(value: Any) -> _Misfit | None:
+        if value is None and optional:
+            return None  # null for an optional field reads as absent
+        found: list[_Misfit] = []
+        for one in checks:
+            misfit = one(value)
+            if misfit is None:
+                return None
+            found.append(misfit)
+        deepest = max(found, key=lambda m: len(m.where))
+        if deepest.where or len(found) == 1:
+            return deepest
+        said = list(dict.fromkeys(m.expected for m, shown in zip(found, named, strict=True) if shown))
+        if "a string" in said:  # an open enumeration: any string will do
+            said = [e for e in said if not e.startswith("one of ")]
+        return _Misfit((), value, " or ".join(said) or found[0].expected)
+
+    return check
+
+
+def _list_check(item: _Check) -> _Check:
+    def check(value: Any) -> _Misfit | None:
+        if not isinstance(value, list):
+            return _Misfit((), value, "a list")
+        for index, element in enumerate(value):
+            misfit = item(element)
+            if misfit is not None:
+                return misfit.under(f"[{index}]")
+        return None
+
+    return check
+
+
+def _dict_check(item: _Check) -> _Check:
+    def check(value: Any) -> _Misfit | None:
+        if not isinstance(value, dict):
+            return _Misfit((), value, "an object")
+        if item is not _accept:
+            for key, element in value.items():
+                misfit = item(element)
+                if misfit is not None:
+                    return misfit.under(f".{key}")
+        return None
+
+    return check
+
+
+def _enum_check(kind: type[enum.Enum]) -> _Check:
+    values = [member.value for member in kind]
+    expected = "one of " + ", ".join(json.dumps(v, default=str) for v in values)
+    return lambda v: None if isinstance(v, kind) or any(v == known for known in values) else _Misfit((), v, expected)
+
+
+def _check_model(model: type, value: Any) -> _Misfit | None:
+    fields = _model_fields(model)
+    if fields is None:
+        return None
+    if isinstance(value, model):
+        for f in fields:
+            misfit = f.check(getattr(value, f.name))
+            if misfit is not None:
+                return misfit.under(f".{f.key}")
+        return None
+    if not isinstance(value, dict):
+        return _Misfit((), value, f"an object ({model.__name__})")
+    keys = {_norm(k): k for k in value if isinstance(k, str)}
+    for f in fields:
+        key = keys.get(f.norm)
+        if key is None:
+            if f.required:
+                return _Misfit((f".{f.key}",), MISSING, "a required field")
+            continue
+        misfit = f.check(value[key])
+        if misfit is not None:
+            return misfit.under(f".{key}")
+    return None
+
+
+def _shown(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
+
+
+def _unreadable(response: httpx.Response, misfit: _Misfit | None, error: Exception | None = None) -> ResponseParseError:
+    """The ``ResponseParseError`` for a 2xx body that did not parse (``error``) or parsed into the wrong shape."""
+    if misfit is None:
+        return ResponseParseError(response, f"response body does not match the spec: {error!r}")
+    if misfit.value is MISSING:
+        problem = f"{misfit.path}: a required field is missing"
+    else:
+        problem = f"{misfit.path}: expected {misfit.expected}, got {_shown(misfit.value)}"
+    return ResponseParseError(
+        response, f"response body does not match the spec at {problem}", path=misfit.path, value=misfit.value
+    )
 
 
 # -- auth -----------------------------------------------------------------------------------------------------
