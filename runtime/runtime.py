@@ -16,23 +16,37 @@ With client credentials, ``connect`` fetches tokens from the base URL's origin +
 at ``http://127.0.0.1:8000/v2/grades``), so one call works against the vendor, the mock and a proxy alike;
 pass ``token_url=`` when the token endpoint lives elsewhere. Retries are silent unless you give
 ``RetryPolicy(on_retry=...)`` a callback: it receives a ``RetryEvent`` before each wait.
+
+Credentials only ever go to the base URL's origin: a link in a response to anywhere else is refused
+(``ForeignLinkError``), redirects are not followed, and user info in the base URL never reaches a log line
+or an error. ``RetryPolicy(max_total=...)`` is a deadline for a request with all its retries. A 2xx body of
+the wrong shape is a ``ResponseParseError`` naming the field and the value, never a half-parsed dict.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime
 import email.utils
+import enum
 import json
 import random
+import re
+import sys
 import threading
 import time
+import types
+import typing
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
+from uuid import UUID
 
 import httpx
 
 from .client import AuthenticatedClient, Client
+from .types import Unset
 
 DEFAULT_TOKEN_URL = "https://api.us2.kimonocloud.com/oauth/token"  # noqa: S105 - a URL, not a secret
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path, not a secret
@@ -70,7 +84,7 @@ class ApiError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        method, url = self.response.request.method, self.response.request.url.copy_with(query=None)
+        method, url = self.response.request.method, _shown_url(self.response.request.url)
         text = f"{self.status} {self.message} ({method} {url})"
         if self.code:
             text += f" [code={self.code}]"
@@ -83,12 +97,73 @@ class ArtifactNotAvailable(ApiError):
     """The exchange does not exist or did not produce the requested artifact (404)."""
 
 
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Final[Any] = _Missing()
+"""``ResponseParseError.value`` when a required field is absent."""
+
+
 class ResponseParseError(ApiError):
-    """A 2xx response whose body does not have the documented shape."""
+    """A 2xx response whose body does not have the documented shape.
+
+    ``path`` names the first place that differs, as a JSON path into the body: ``$.data.id``, ``$.data[2].id``,
+    ``$`` for the whole body (``None`` when it cannot be told); ``value`` is what was there (``MISSING`` for
+    a required field that is absent). The message shows both, long values cut short.
+    """
+
+    def __init__(
+        self, response: httpx.Response, message: str | None = None, *, path: str | None = None, value: Any = None
+    ) -> None:
+        self.path = path
+        self.value = value
+        super().__init__(response, message)
+
+
+class ForeignLinkError(ApiError):
+    """A response links to another origin than the API's (``paging.next`` naming another scheme, host or
+    port). The runtime does not follow such a link, so credentials never leave the API's origin; ``link`` is
+    the refused URL without user info or query string. ``response`` is the response that held the link."""
+
+    def __init__(self, response: httpx.Response, link: httpx.URL, what: str = "paging.next") -> None:
+        self.link = _shown_url(link)
+        super().__init__(
+            response, f"{what} links to {self.link}, another origin than the API's: not followed (no credentials)"
+        )
 
 
 def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+# -- URLs -----------------------------------------------------------------------------------------------------
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _shown_url(url: httpx.URL | str) -> str:
+    """``url`` as the runtime prints it (errors, retry events): no user info, no query string, no fragment."""
+    return str(httpx.URL(url).copy_with(userinfo=b"", query=None, fragment=None))
+
+
+def _origin_of(url: httpx.URL | str) -> tuple[str, str, int | None]:
+    """``(scheme, host, port)`` of ``url``, the default port filled in: two URLs share an origin when these
+    are equal (``https://h/x`` and ``https://h:443/y`` do; ``http://h`` and ``https://h`` do not)."""
+    parsed = httpx.URL(url)
+    port = parsed.port if parsed.port is not None else _DEFAULT_PORTS.get(parsed.scheme)
+    return parsed.scheme, parsed.host, port
+
+
+def _without_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
+    """``url`` without user info, and the ``(user, password)`` it carried (``None`` if none)."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return url, None
+    if not parsed.userinfo:
+        return url, None
+    return str(parsed.copy_with(userinfo=b"")), (parsed.username, parsed.password)
 
 
 class _DetailedResponse(Protocol):
@@ -110,9 +185,13 @@ def parsed_or_raise(response: _DetailedResponse, http: httpx.Response | None = N
         content=response.content,
         request=httpx.Request("GET", "http://api.invalid/"),  # the generated Response keeps no request
     )
-    if status == 404 and b"artifact" in response.content.lower():
-        raise ArtifactNotAvailable(raw)
-    raise ApiError(raw)
+    raise _error_for(raw)
+
+
+def _error_for(response: httpx.Response) -> ApiError:
+    if response.status_code == 404 and b"artifact" in response.content.lower():
+        return ArtifactNotAvailable(response)
+    return ApiError(response)
 
 
 _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
@@ -121,59 +200,393 @@ _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 def call(endpoint: Any, *args: Any, client: Client | AuthenticatedClient, **kwargs: Any) -> Any:
     """Call a generated operation module and return its parsed 2xx body: ``call(get_exchange, id, client=c)``.
 
-    Any other status raises ``ApiError`` (with the request and the error envelope); a 2xx body the generated
-    models cannot read raises ``ResponseParseError`` instead of a bare ``KeyError``/``TypeError``.
+    Any other status raises ``ApiError`` (with the request and the error envelope). A 2xx body the generated
+    models cannot read raises ``ResponseParseError`` naming the field and the value (``$.data.id``, ``123``):
+    a body that fails to parse, and one the generated code would hand back half-parsed (a plain dict where a
+    model belongs, a string where the spec says integer) alike. ``null`` for an optional field reads as
+    absent, and fields the spec does not know are kept (``additional_properties``), not refused.
     """
     response = client.get_httpx_client().request(**endpoint._get_kwargs(*args, **kwargs))
-    try:
-        detailed = endpoint._build_response(client=client, response=response)
-    except _PARSE_ERRORS as exc:
-        raise ResponseParseError(response, f"response body does not match the spec: {exc!r}") from exc
-    return parsed_or_raise(detailed, response)
+    return _result(endpoint, client, response)
 
 
 async def acall(endpoint: Any, *args: Any, client: Client | AuthenticatedClient, **kwargs: Any) -> Any:
     """The async twin of ``call``."""
     response = await client.get_async_httpx_client().request(**endpoint._get_kwargs(*args, **kwargs))
+    return _result(endpoint, client, response)
+
+
+def _result(endpoint: Any, client: Client | AuthenticatedClient, response: httpx.Response) -> Any:
+    if not 200 <= response.status_code < 300:
+        # The generated parser raises UnexpectedStatus for an undocumented status if the client says so; an
+        # error body the models cannot read is still the error its status says.
+        with contextlib.suppress(*_PARSE_ERRORS):
+            endpoint._build_response(client=client, response=response)
+        raise _error_for(response)
     try:
-        detailed = endpoint._build_response(client=client, response=response)
+        parsed = endpoint._build_response(client=client, response=response).parsed
     except _PARSE_ERRORS as exc:
-        raise ResponseParseError(response, f"response body does not match the spec: {exc!r}") from exc
-    return parsed_or_raise(detailed, response)
+        raise _unreadable(response, _check_2xx_body(endpoint, response), exc) from exc
+    if parsed is not None:  # None: a 2xx status the spec does not document for this operation
+        misfit = _check_2xx(endpoint, parsed)
+        if misfit is not None:
+            raise _unreadable(response, misfit)
+    return parsed
+
+
+# -- does a 2xx body have the documented shape? ---------------------------------------------------------------
+# The generated parsers swallow what they cannot read in unions (``except ...: pass; return cast(..., data)``)
+# and copy primitives unchecked, so a body of the wrong shape can come back as a plain dict deep inside a
+# model. A check, compiled once per type hint of the generated code (models through their attrs fields and
+# resolved annotations), walks a value and returns the deepest first place that does not fit: parsed models
+# by attribute, raw JSON objects (left by a fallback, or the whole body when parsing raised) by key.
+@dataclass(frozen=True)
+class _Misfit:
+    where: tuple[str, ...]  # path segments below the value checked: ".data", "[1]", ".id"
+    value: Any
+    expected: str
+
+    @property
+    def path(self) -> str:
+        return "$" + "".join(self.where)
+
+    def under(self, segment: str) -> _Misfit:
+        return _Misfit((segment, *self.where), self.value, self.expected)
+
+
+_Check = Callable[[Any], "_Misfit | None"]
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str  # the attribute
+    key: str  # the JSON key it most likely came from (shown in paths)
+    norm: str  # both, normalised for matching (``$person`` ~ ``person``, ``next`` ~ ``next_``)
+    check: _Check
+    required: bool  # the generator types a field the spec does not require as ``... | Unset``
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z]")
+_CHECKS: dict[Any, _Check] = {}
+_MODEL_FIELDS: dict[type, list[_Field] | None] = {}
+_EXPECTED: dict[str, tuple[tuple[Any, ...], _Check | None]] = {}
+_SHOWN_CHARS = 80
+
+
+def _norm(name: str) -> str:
+    return _NOT_WORD.sub("", name.lower())
+
+
+def _members(hint: Any) -> tuple[Any, ...]:
+    return typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+
+
+def _is_model(hint: Any) -> bool:
+    return isinstance(hint, type) and hasattr(hint, "__attrs_attrs__") and callable(getattr(hint, "from_dict", None))
+
+
+def _model_fields(model: type) -> list[_Field] | None:
+    """The fields of a generated model, each with its check (``None`` if its hints cannot be resolved)."""
+    if model in _MODEL_FIELDS:
+        return _MODEL_FIELDS[model]
+    fields: list[_Field] | None = None
+    module = sys.modules.get(model.__module__)
+    package = sys.modules.get(model.__module__.rpartition(".")[0])  # the models package: every model by name
+    try:
+        namespace = {**(vars(package) if package else {}), **(vars(module) if module else {})}
+        hints = typing.get_type_hints(model, globalns=namespace)
+        fields = []
+        for attribute in getattr(model, "__attrs_attrs__", ()):
+            if not attribute.init:  # additional_properties: whatever the spec does not name
+                continue
+            hint = hints[attribute.name]
+            key = attribute.name.rstrip("_") or attribute.name
+            required = Unset not in _members(hint)
+            fields.append(_Field(attribute.name, key, _norm(attribute.name), _check_for(hint), required))
+    except (NameError, KeyError, TypeError, AttributeError):
+        fields = None
+    _MODEL_FIELDS[model] = fields
+    return fields
+
+
+def _is_error_envelope(hint: Any) -> bool:
+    """The ``{"error": {...}}`` envelope every error status documents (a model whose one required field is
+    ``error``): never what a 2xx body is."""
+    if not _is_model(hint):
+        return False
+    fields = _model_fields(hint)
+    return fields is not None and [f.name for f in fields if f.required] == ["error"]
+
+
+def _expected_2xx(endpoint: Any) -> tuple[tuple[Any, ...], _Check | None]:
+    """What the operation's parser may return for a 2xx, and its check: the return annotation without
+    ``None`` (an undocumented status) and the error envelope; no check when anything goes (``Any``)."""
+    name = getattr(endpoint, "__name__", repr(endpoint))
+    if name not in _EXPECTED:
+        try:
+            returned = typing.get_type_hints(endpoint._parse_response)["return"]
+        except (NameError, KeyError, TypeError, AttributeError):
+            returned = Any
+        members = tuple(m for m in _members(returned) if m is not type(None))
+        if any(m is Any for m in members):
+            members = ()
+        members = tuple(m for m in members if not _is_error_envelope(m)) or members
+        _EXPECTED[name] = members, (_union_check(members) if members else None)
+    return _EXPECTED[name]
+
+
+def _check_2xx(endpoint: Any, parsed: Any) -> _Misfit | None:
+    """Where the parsed 2xx body does not fit (the parser picked the model by status: a parsed model is
+    checked against its own class)."""
+    members, check = _expected_2xx(endpoint)
+    if check is None:
+        return None
+    return _check_for(type(parsed))(parsed) if type(parsed) in members else check(parsed)
+
+
+def _check_2xx_body(endpoint: Any, response: httpx.Response) -> _Misfit | None:
+    """Where the raw 2xx body does not fit, when parsing it raised."""
+    check = _expected_2xx(endpoint)[1]
+    if check is None:
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return _Misfit((), response.text, "JSON")
+    return check(body)
+
+
+def _check_for(hint: Any) -> _Check:
+    try:
+        check = _CHECKS.get(hint)
+    except TypeError:  # an unhashable hint
+        return _compile(hint)
+    if check is None:
+        check = _CHECKS[hint] = _compile(hint)
+    return check
+
+
+def _accept(value: Any) -> _Misfit | None:
+    return None
+
+
+def _is_uuid(value: Any) -> bool:
+    if isinstance(value, UUID):
+        return True
+    try:
+        UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return True
+
+
+def _is_iso(value: Any, kind: type[datetime.date]) -> bool:
+    if isinstance(value, kind):
+        return True
+    try:
+        kind.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+_PRIMITIVES: dict[Any, tuple[str, Callable[[Any], bool]]] = {
+    str: ("a string", lambda v: isinstance(v, str)),
+    bool: ("true or false", lambda v: isinstance(v, bool)),
+    int: ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    float: ("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool)),
+    type(None): ("null", lambda v: v is None),
+    Unset: ("absent", lambda v: isinstance(v, Unset)),
+    UUID: ("a UUID string", _is_uuid),
+    datetime.datetime: ("an RFC 3339 date-time string", lambda v: _is_iso(v, datetime.datetime)),
+    datetime.date: ("an RFC 3339 date string", lambda v: _is_iso(v, datetime.date)),
+}
+
+
+def _compile(hint: Any) -> _Check:
+    """The check for one type hint of the generated code; a form it does not know accepts anything."""
+    if hint is Any:
+        return _accept
+    members = _members(hint)
+    if len(members) > 1:
+        return _union_check(members)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list:
+        return _list_check(_check_for(args[0]) if args else _accept)
+    if origin is dict:
+        return _dict_check(_check_for(args[1]) if len(args) == 2 else _accept)
+    if hint in _PRIMITIVES:
+        expected, fits = _PRIMITIVES[hint]
+        return lambda v: None if fits(v) else _Misfit((), v, expected)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return _enum_check(hint)
+    if _is_model(hint):
+        return lambda v: _check_model(hint, v)
+    if isinstance(hint, type):
+        return lambda v: None if isinstance(v, hint) else _Misfit((), v, f"a {hint.__name__}")
+    return _accept
+
+
+def _union_check(members: tuple[Any, ...]) -> _Check:
+    checks = tuple(_check_for(m) for m in members)
+    optional = Unset in members
+    named = tuple(m is not Unset for m in members)  # "absent" is no use in a message about a present value
+
+    def check(value: Any) -> _Misfit | None:
+        if value is None and optional:
+            return None  # null for an optional field reads as absent
+        found: list[_Misfit] = []
+        for one in checks:
+            misfit = one(value)
+            if misfit is None:
+                return None
+            found.append(misfit)
+        deepest = max(found, key=lambda m: len(m.where))
+        if deepest.where or len(found) == 1:
+            return deepest
+        said = list(dict.fromkeys(m.expected for m, shown in zip(found, named, strict=True) if shown))
+        if "a string" in said:  # an open enumeration: any string will do
+            said = [e for e in said if not e.startswith("one of ")]
+        return _Misfit((), value, " or ".join(said) or found[0].expected)
+
+    return check
+
+
+def _list_check(item: _Check) -> _Check:
+    def check(value: Any) -> _Misfit | None:
+        if not isinstance(value, list):
+            return _Misfit((), value, "a list")
+        for index, element in enumerate(value):
+            misfit = item(element)
+            if misfit is not None:
+                return misfit.under(f"[{index}]")
+        return None
+
+    return check
+
+
+def _dict_check(item: _Check) -> _Check:
+    def check(value: Any) -> _Misfit | None:
+        if not isinstance(value, dict):
+            return _Misfit((), value, "an object")
+        if item is not _accept:
+            for key, element in value.items():
+                misfit = item(element)
+                if misfit is not None:
+                    return misfit.under(f".{key}")
+        return None
+
+    return check
+
+
+def _enum_check(kind: type[enum.Enum]) -> _Check:
+    values = [member.value for member in kind]
+    expected = "one of " + ", ".join(json.dumps(v, default=str) for v in values)
+    return lambda v: None if isinstance(v, kind) or any(v == known for known in values) else _Misfit((), v, expected)
+
+
+def _check_model(model: type, value: Any) -> _Misfit | None:
+    fields = _model_fields(model)
+    if fields is None:
+        return None
+    if isinstance(value, model):
+        for f in fields:
+            misfit = f.check(getattr(value, f.name))
+            if misfit is not None:
+                return misfit.under(f".{f.key}")
+        return None
+    if not isinstance(value, dict):
+        return _Misfit((), value, f"an object ({model.__name__})")
+    keys = {_norm(k): k for k in value if isinstance(k, str)}
+    for f in fields:
+        key = keys.get(f.norm)
+        if key is None:
+            if f.required:
+                return _Misfit((f".{f.key}",), MISSING, "a required field")
+            continue
+        misfit = f.check(value[key])
+        if misfit is not None:
+            return misfit.under(f".{key}")
+    return None
+
+
+def _shown(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
+
+
+def _unreadable(response: httpx.Response, misfit: _Misfit | None, error: Exception | None = None) -> ResponseParseError:
+    """The ``ResponseParseError`` for a 2xx body that did not parse (``error``) or parsed into the wrong shape."""
+    if misfit is None:
+        return ResponseParseError(response, f"response body does not match the spec: {error!r}")
+    if misfit.value is MISSING:
+        problem = f"{misfit.path}: a required field is missing"
+    else:
+        problem = f"{misfit.path}: expected {misfit.expected}, got {_shown(misfit.value)}"
+    return ResponseParseError(
+        response, f"response body does not match the spec at {problem}", path=misfit.path, value=misfit.value
+    )
 
 
 # -- auth -----------------------------------------------------------------------------------------------------
-class BearerAuth(httpx.Auth):
-    """A ready token (an OAuth2 access token or an LTI JWT) sent as ``Authorization: Bearer``."""
+# Each auth takes an optional ``origin`` (a URL; connect() passes the base URL): credentials are then only ever
+# added to requests for that origin (scheme, host, port). A request anywhere else (a link in a response, an
+# absolute URL someone passes to the client) goes out without them, as browsers and httpx's own redirects do.
+def _scope_of(origin: str | None) -> tuple[str, str, int | None] | None:
+    return None if origin is None else _origin_of(origin)
 
-    def __init__(self, token: str) -> None:
+
+def _in_scope(scope: tuple[str, str, int | None] | None, request: httpx.Request) -> bool:
+    return scope is None or _origin_of(request.url) == scope
+
+
+class BearerAuth(httpx.Auth):
+    """A ready token (an OAuth2 access token or an LTI JWT) sent as ``Authorization: Bearer`` (only to
+    ``origin``'s scheme, host and port when given)."""
+
+    def __init__(self, token: str, *, origin: str | None = None) -> None:
         self._token = token
+        self._scope = _scope_of(origin)
 
     def __repr__(self) -> str:
         return "BearerAuth(token=***)"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token}"
+        if _in_scope(self._scope, request):
+            request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
 
 
 class ApiKeyAuth(httpx.BasicAuth):
-    """HTTP Basic with the account API key as user name and its secret as password (``GET /tenants``)."""
+    """HTTP Basic with the account API key as user name and its secret as password (``GET /tenants``); only
+    to ``origin``'s scheme, host and port when given."""
 
-    def __init__(self, api_key: str, secret: str) -> None:
+    def __init__(self, api_key: str, secret: str, *, origin: str | None = None) -> None:
         super().__init__(api_key, secret)
         self._api_key = api_key
+        self._scope = _scope_of(origin)
 
     def __repr__(self) -> str:
         return f"ApiKeyAuth(api_key={self._api_key!r}, secret=***)"
 
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if _in_scope(self._scope, request):
+            yield from super().auth_flow(request)
+        else:
+            yield request
+
 
 class ClientCredentialsAuth(httpx.Auth):
     """OAuth2 client credentials: fetches a token from ``token_url``, caches it until ``refresh_margin``
-    seconds before it expires, and on a 401 fetches a new one and retries the request once.
+    seconds before it expires, and on a 401 fetches a new one and retries the request once. With ``origin``,
+    tokens are only sent to (and only fetched for requests to) that scheme, host and port.
 
     Safe to share between threads and between a sync and an async client: token fetches are serialised
     per flavour (a lock for threads, an asyncio lock per event loop) and the cache is swapped atomically.
+    User info in ``token_url`` is dropped (it was never sent: the client authenticates with the form).
     """
 
     requires_response_body = True
@@ -186,12 +599,14 @@ class ClientCredentialsAuth(httpx.Auth):
         *,
         refresh_margin: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        origin: str | None = None,
     ) -> None:
         self.client_id = client_id
         self._client_secret = client_secret
-        self.token_url = token_url
+        self.token_url = _without_userinfo(token_url)[0]
         self.refresh_margin = refresh_margin
         self._clock = clock
+        self._scope = _scope_of(origin)
         self._token: tuple[str, float] | None = None  # (access token, monotonic expiry)
         self._lock = threading.Lock()
         self._async_locks: dict[int, asyncio.Lock] = {}
@@ -229,6 +644,9 @@ class ClientCredentialsAuth(httpx.Auth):
         self._token = None
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if not _in_scope(self._scope, request):
+            yield request
+            return
         token = self._cached()
         if token is None:
             with self._lock:
@@ -250,6 +668,9 @@ class ClientCredentialsAuth(httpx.Auth):
             yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if not _in_scope(self._scope, request):
+            yield request
+            return
         lock = self._async_locks.setdefault(id(asyncio.get_running_loop()), asyncio.Lock())
         token = self._cached()
         if token is None:
@@ -326,11 +747,10 @@ def _retry_event(
     response: httpx.Response | None,
     error: Exception | None,
 ) -> RetryEvent:
-    url = request.url.copy_with(query=None, fragment=None, userinfo=b"")
     described = None if error is None else f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     return RetryEvent(
         method=request.method,
-        url=str(url),
+        url=_shown_url(request.url),
         status=None if response is None else response.status_code,
         error=described,
         wait=wait,
@@ -342,6 +762,12 @@ def _retry_event(
 class RetryPolicy:
     """When and how long to wait: 429/503 and connection errors, for safe methods, exponential backoff with
     full jitter, ``Retry-After`` honoured, bounded by ``max_attempts`` and ``max_total`` seconds.
+
+    ``max_total`` is a deadline for the whole request, counted from the start of its first attempt: no wait
+    ends past it, no retry starts that cannot finish before it (judged by the fastest attempt so far), and
+    every attempt's timeouts are shortened to the time left, so a slow attempt ends with
+    ``httpx.TimeoutException`` at the deadline. (httpx timeouts bound each network operation: a response that
+    keeps streaming bytes is not cut mid-body.) Only retried requests (``methods``) have a deadline.
 
     ``errors`` are the transport exceptions worth another attempt (default ``RETRY_ERRORS``: the connection
     failed or was dropped; pass ``()`` to fail fast when nothing is listening). ``on_retry``, if given, is
@@ -362,6 +788,8 @@ class RetryPolicy:
         on_retry: Callable[[RetryEvent], None] | None = None,
         rng: Callable[[], float] = random.random,
     ) -> None:
+        if not max_total > 0:
+            raise ValueError("max_total must be a positive number of seconds")
         self.max_attempts = max_attempts
         self.max_total = max_total
         self.backoff = backoff
@@ -372,8 +800,12 @@ class RetryPolicy:
         self.on_retry = on_retry
         self.rng = rng
 
-    def delay(self, attempt: int, response: httpx.Response | None, elapsed: float) -> float | None:
-        """Seconds to wait before attempt ``attempt + 1``, or ``None`` to give up."""
+    def delay(
+        self, attempt: int, response: httpx.Response | None, elapsed: float, attempt_time: float = 0.0
+    ) -> float | None:
+        """Seconds to wait before attempt ``attempt + 1``, or ``None`` to give up: attempts exhausted, or
+        ``elapsed`` (since the first attempt started) + the wait + ``attempt_time`` (how long an attempt
+        takes) would pass ``max_total``."""
         if attempt >= self.max_attempts:
             return None
         wait = self.rng() * min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
@@ -381,7 +813,7 @@ class RetryPolicy:
             hinted = retry_after_seconds(response.headers.get("Retry-After"))
             if hinted is not None:
                 wait = hinted
-        if elapsed + wait > self.max_total:
+        if elapsed + wait + attempt_time > self.max_total:
             return None
         return float(wait)
 
@@ -401,51 +833,153 @@ class RetryPolicy:
             self.on_retry(_retry_event(self, request, attempt, wait, response, error))
 
 
-class RetryTransport(httpx.BaseTransport):
-    """Wraps a transport; repeats safe requests on 429/503 and connection errors per ``RetryPolicy``."""
+_TIMEOUT_KEYS = ("connect", "read", "write", "pool")
+
+
+class _Attempts:
+    """One request's way through its retries, shared by the sync and the async transport: the attempt
+    count, the deadline (``max_total`` from the start of the first attempt) and the fastest attempt so far."""
+
+    def __init__(self, policy: RetryPolicy, request: httpx.Request) -> None:
+        self.policy = policy
+        self.request = request
+        self.started = time.monotonic()
+        self.deadline = self.started + policy.max_total
+        self.attempt = 0
+        self.fastest: float | None = None
+        self._began = self.started
+        timeout = request.extensions.get("timeout")
+        self._timeout: dict[str, float | None] = dict(timeout) if isinstance(timeout, dict) else {}
+
+    def begin(self) -> None:
+        """Start the next attempt: its timeouts end at the deadline at the latest."""
+        self.attempt += 1
+        self._began = time.monotonic()
+        left = max(self.deadline - self._began, 0.0)
+        configured = {key: self._timeout.get(key) for key in _TIMEOUT_KEYS}
+        self.request.extensions["timeout"] = {
+            key: left if value is None else min(value, left) for key, value in configured.items()
+        }
+
+    def wait(self, response: httpx.Response | None) -> float | None:
+        """After a failed attempt: seconds to wait before the next (the policy told), or ``None`` to stop."""
+        now = time.monotonic()
+        took = now - self._began
+        self.fastest = took if self.fastest is None else min(self.fastest, took)
+        return self.policy.delay(self.attempt, response, now - self.started, self.fastest)
+
+
+def _retried_sync(
+    policy: RetryPolicy,
+    send: Callable[[httpx.Request], httpx.Response],
+    sleep: Callable[[float], None],
+    request: httpx.Request,
+) -> httpx.Response:
+    if not policy.retries(request):
+        return send(request)
+    request.read()
+    attempts = _Attempts(policy, request)
+    while True:  # bounded: policy.delay gives up after max_attempts
+        attempts.begin()
+        try:
+            response = send(request)
+        except Exception as exc:
+            if not isinstance(exc, policy.errors):
+                raise
+            wait = attempts.wait(None)
+            if wait is None:
+                raise
+            policy.notify(request, attempts.attempt, wait, error=exc)
+        else:
+            if response.status_code not in policy.statuses:
+                return response
+            wait = attempts.wait(response)
+            if wait is None:
+                return response
+            response.close()
+            policy.notify(request, attempts.attempt, wait, response=response)
+        sleep(wait)
+
+
+async def _retried_async(
+    policy: RetryPolicy,
+    send: Callable[[httpx.Request], Awaitable[httpx.Response]],
+    sleep: Callable[[float], Awaitable[None]],
+    request: httpx.Request,
+) -> httpx.Response:
+    if not policy.retries(request):
+        return await send(request)
+    await request.aread()
+    attempts = _Attempts(policy, request)
+    while True:  # bounded: policy.delay gives up after max_attempts
+        attempts.begin()
+        try:
+            response = await send(request)
+        except Exception as exc:
+            if not isinstance(exc, policy.errors):
+                raise
+            wait = attempts.wait(None)
+            if wait is None:
+                raise
+            policy.notify(request, attempts.attempt, wait, error=exc)
+        else:
+            if response.status_code not in policy.statuses:
+                return response
+            wait = attempts.wait(response)
+            if wait is None:
+                return response
+            await response.aclose()
+            policy.notify(request, attempts.attempt, wait, response=response)
+        await sleep(wait)
+
+
+class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Wraps a transport; repeats safe requests on 429/503 and connection errors per ``RetryPolicy``.
+
+    One instance serves an ``httpx.Client`` and an ``httpx.AsyncClient`` alike (as ``httpx.MockTransport``
+    does): sync requests go to ``transport``, async ones to ``async_transport`` (by default httpx's own, made
+    when first needed). That is what lets ``connect()`` hand it to the generated ``Client`` through
+    ``httpx_args``, from which the sync and the async httpx client (and those of every ``with_headers``,
+    ``with_timeout`` and ``with_cookies`` copy) are built.
+    """
 
     def __init__(
         self,
         transport: httpx.BaseTransport | None = None,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        *,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.transport = transport or httpx.HTTPTransport()
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
+        self._async_transport = async_transport
+        self.async_sleep = async_sleep
+
+    @property
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        if self._async_transport is None:
+            self._async_transport = httpx.AsyncHTTPTransport()
+        return self._async_transport
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if not self.policy.retries(request):
-            return self.transport.handle_request(request)
-        request.read()
-        started, attempt = time.monotonic(), 0
-        while True:
-            attempt += 1
-            try:
-                response = self.transport.handle_request(request)
-            except Exception as exc:
-                if not isinstance(exc, self.policy.errors):
-                    raise
-                wait = self.policy.delay(attempt, None, time.monotonic() - started)
-                if wait is None:
-                    raise
-                self.policy.notify(request, attempt, wait, error=exc)
-            else:
-                if response.status_code not in self.policy.statuses:
-                    return response
-                wait = self.policy.delay(attempt, response, time.monotonic() - started)
-                if wait is None:
-                    return response
-                response.close()
-                self.policy.notify(request, attempt, wait, response=response)
-            self.sleep(wait)
+        return _retried_sync(self.policy, self.transport.handle_request, self.sleep, request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await _retried_async(self.policy, self.async_transport.handle_async_request, self.async_sleep, request)
 
     def close(self) -> None:
         self.transport.close()
 
+    async def aclose(self) -> None:
+        if self._async_transport is not None:
+            await self._async_transport.aclose()
+
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """The async twin of ``RetryTransport``."""
+    """The async-only twin of ``RetryTransport``, for an ``httpx.AsyncClient`` you build yourself."""
 
     def __init__(
         self,
@@ -458,30 +992,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.sleep = sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if not self.policy.retries(request):
-            return await self.transport.handle_async_request(request)
-        await request.aread()
-        started, attempt = time.monotonic(), 0
-        while True:
-            attempt += 1
-            try:
-                response = await self.transport.handle_async_request(request)
-            except Exception as exc:
-                if not isinstance(exc, self.policy.errors):
-                    raise
-                wait = self.policy.delay(attempt, None, time.monotonic() - started)
-                if wait is None:
-                    raise
-                self.policy.notify(request, attempt, wait, error=exc)
-            else:
-                if response.status_code not in self.policy.statuses:
-                    return response
-                wait = self.policy.delay(attempt, response, time.monotonic() - started)
-                if wait is None:
-                    return response
-                await response.aclose()
-                self.policy.notify(request, attempt, wait, response=response)
-            await self.sleep(wait)
+        return await _retried_async(self.policy, self.transport.handle_async_request, self.sleep, request)
 
     async def aclose(self) -> None:
         await self.transport.aclose()
@@ -526,27 +1037,39 @@ def connect(
     With ``client_id``/``client_secret``, tokens come from ``token_url``, by default the base URL's origin +
     ``/oauth/token`` (``token_url_for(base_url)``): the vendor's ``https://api.us2.kimonocloud.com/oauth/token``
     for ``https://api.us2.kimonocloud.com/v2/grades``, the mock's for ``http://127.0.0.1:8000/v2/grades``.
+
+    Credentials go to the base URL's origin (scheme, host, port) only: the auth adds them to no request for
+    anywhere else, redirects are not followed (a 3xx is an ``ApiError``), and ``paginate_json`` refuses a
+    ``paging.next`` link to another origin (``ForeignLinkError``). User info in the base URL
+    (``https://key:secret@host/v2/interop``) is taken out of the URL, so no log line or error shows it, and
+    used as HTTP Basic (``api_key=``) when no other credentials are given (with other credentials it is
+    dropped: explicit credentials win, as in httpx).
+
+    The sync and async httpx clients are both built from the same settings (``httpx_args``), so ``call`` and
+    ``acall`` work alike on the client and on its ``with_headers``/``with_timeout``/``with_cookies`` copies.
     """
+    base_url, userinfo = _without_userinfo(base_url)
     auth: httpx.Auth
     if token is not None:
-        auth = BearerAuth(token)
+        auth = BearerAuth(token, origin=base_url)
     elif client_id is not None and client_secret is not None:
-        auth = ClientCredentialsAuth(client_id, client_secret, token_url or token_url_for(base_url))
-    elif api_key is not None:
-        auth = ApiKeyAuth(*api_key)
+        auth = ClientCredentialsAuth(client_id, client_secret, token_url or token_url_for(base_url), origin=base_url)
+    elif api_key is not None or userinfo is not None:
+        key, secret = api_key or userinfo or ("", "")
+        auth = ApiKeyAuth(key, secret, origin=base_url)
     else:
         raise ValueError("give token=, client_id= and client_secret=, or api_key=(key, secret)")
     policy = retry or RetryPolicy()
-    client = Client(
+    return Client(
         base_url=base_url,
         timeout=timeout,
+        follow_redirects=False,
         raise_on_unexpected_status=raise_on_unexpected_status,
-        httpx_args={"auth": auth, "transport": RetryTransport(transport, policy)},
+        httpx_args={
+            "auth": auth,
+            "transport": RetryTransport(transport, policy, async_transport=async_transport),
+        },
     )
-    async_client = httpx.AsyncClient(
-        base_url=base_url, timeout=timeout, auth=auth, transport=AsyncRetryTransport(async_transport, policy)
-    )
-    return client.set_async_httpx_client(async_client)
 
 
 # -- pagination -----------------------------------------------------------------------------------------------
@@ -603,13 +1126,17 @@ def paginate_json(
 ) -> Iterator[dict[str, Any]]:
     """Every item of a list operation as plain JSON dicts, following ``paging.next`` links: for bulk reads
     where building the generated models costs too much (see ``make bench``). ``path`` is relative to the
-    client's base URL, e.g. ``"/exchanges"``; ``params`` are its query parameters."""
+    client's base URL, e.g. ``"/exchanges"``; ``params`` are its query parameters.
+
+    A ``paging.next`` link is followed only on the origin (scheme, host, port) of the first request, the
+    API's: a link anywhere else raises ``ForeignLinkError`` (an ``ApiError``) after the items read so far,
+    so the client's credentials are never sent to a host the response names."""
     http = client if isinstance(client, httpx.Client) else client.get_httpx_client()
-    url: str | None = path
-    query: dict[str, Any] | None = {k: v for k, v in params.items() if v is not None}
+    request = http.build_request("GET", path, params={k: v for k, v in params.items() if v is not None})
+    home, read = _origin_of(request.url), {str(request.url)}
     seen = 0
-    while url:
-        response = http.get(url, params=query)
+    while True:  # bounded: every page is a new URL with items (a link back to a page read is refused)
+        response = http.send(request)
         if response.status_code != 200:
             raise ApiError(response)
         try:
@@ -622,4 +1149,13 @@ def paginate_json(
                 return
             seen += 1
             yield item
-        url, query = (following if isinstance(following, str) and items else None), None
+        if not (isinstance(following, str) and following and items):
+            return
+        request = http.build_request("GET", following)
+        if _origin_of(request.url) != home:
+            raise ForeignLinkError(response, request.url)
+        if str(request.url) in read:
+            raise ResponseParseError(
+                response, f"paging.next links back to a page already read: {_shown_url(request.url)}"
+            )
+        read.add(str(request.url))

@@ -255,8 +255,8 @@ def test_async_pagination_retry_and_refresh_through_asgi() -> None:
             async_transport=httpx.ASGITransport(app=app),
         )
         http = client.get_async_httpx_client()
-        assert isinstance(http._transport, AsyncRetryTransport)
-        http._transport.sleep = fake_sleep
+        assert isinstance(http._transport, RetryTransport)  # one transport serves the sync and the async client
+        http._transport.async_sleep = fake_sleep
         from datasync_openapi.mock.faults import Fault
 
         app.faults.add(Fault(status=429, retry_after="3", count=1, path=GRADES + "/exchanges"))
@@ -451,8 +451,8 @@ def test_async_retries_are_heard_too() -> None:
             async_transport=httpx.ASGITransport(app=app),
         )
         http = client.get_async_httpx_client()
-        assert isinstance(http._transport, AsyncRetryTransport)
-        http._transport.sleep = no_sleep
+        assert isinstance(http._transport, RetryTransport)
+        http._transport.async_sleep = no_sleep
         app.faults.add(Fault(status=503, count=1, path=GRADES + "/exchanges"))
         exchange = await acall(get_exchange, EXCHANGE_CREATED, client=client)
         await http.aclose()
@@ -462,3 +462,17 @@ def test_async_retries_are_heard_too() -> None:
     assert [str(e) for e in events] == [
         f"503 from GET http://mock{GRADES}/exchanges/{EXCHANGE_CREATED}, retrying in 0.5 s (attempt 2 of 4)"
     ]
+
+
+def test_async_retry_transport_on_its_own() -> None:
+    answers = iter([httpx.Response(503, headers={"Retry-After": "0"}), httpx.Response(200, json={"ok": True})])
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return next(answers)
+
+    async def scenario() -> Any:
+        transport = AsyncRetryTransport(httpx.MockTransport(handler), RetryPolicy(rng=lambda: 0.0))
+        async with httpx.AsyncClient(transport=transport, base_url="https://api.test") as http:
+            return (await http.get("/x")).json()
+
+    assert asyncio.run(scenario()) == {"ok": True}
