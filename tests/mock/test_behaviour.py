@@ -469,3 +469,15 @@ def test_a_handler_crash_is_a_json_500_and_logged(
         error = envelope_error(mock.get(G + "/consumer"), 500)
     assert "kaboom" not in json.dumps(error)
     assert "kaboom" in caplog.text
+
+
+def test_a_non_finite_number_in_the_state_is_a_json_500_never_served(
+    mock: Mock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # requests cannot put NaN in the state (a 400); if a bug did, the mock must not serve it as if it were JSON
+    mock.app.store.update("exchanges", EXCHANGE_CREATED, metadata={"x": float("nan")})
+    with caplog.at_level(logging.ERROR, logger="datasync_openapi.mock"):
+        response = mock.get(f"{G}/exchanges/{EXCHANGE_CREATED}")
+    envelope_error(response, 500)
+    assert b"NaN" not in response.content
+    assert "Out of range float values are not JSON compliant" in caplog.text

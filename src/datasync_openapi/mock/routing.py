@@ -8,7 +8,6 @@ formats get their range (``int32``, ``int64``) as ``minimum``/``maximum`` so out
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ import jsonschema_rs
 from datasync_openapi.specs import API, load_spec, operations, resolve
 from datasync_openapi.validation import explain
 
-from .http import bad_request
+from .http import bad_request, decode_body
 
 INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _PARAM = re.compile(r"\{([^}/]+)\}")
@@ -104,10 +103,7 @@ class Route:
             media = content_type.split(";", 1)[0].strip().lower()
             if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
                 raise bad_request(f"the request body must be application/json, not {media or 'unspecified'!r}")
-            try:
-                decoded = json.loads(body)
-            except (ValueError, RecursionError) as exc:
-                raise bad_request(f"the request body is not valid JSON: {exc}") from None
+            decoded = decode_body(body)
             self._check(self.body_validator, decoded, "body")
         elif self.body_required:
             raise bad_request("a JSON request body is required")
