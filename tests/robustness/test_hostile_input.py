@@ -1,23 +1,28 @@
 """Hostile input over a real socket: the mock answers a 4xx with the JSON error envelope, never a 5xx.
 
-Deeply nested JSON (in an LTI JWT, a request body) and non-finite numbers. The limits asserted here are the
-ones the README documents under "Limits". Every answer of the mock in this module is recorded; a test fails
+Deeply nested JSON (in an LTI JWT, a request body), bodies over the 16 MiB cap (with Content-Length, and
+chunked without one) and non-finite numbers. The limits asserted here are the ones the README documents
+under "Limits". Every answer of the mock in this module is recorded; a test fails
 if any of them was a 5xx.
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import re
+import socket
+import threading
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from datasync_openapi.mock import DEMO_TOKEN, MockApp, create_app
+from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp, create_app
 from datasync_openapi.mock.seed import EXCHANGE_CREATED
 from datasync_openapi.server import running
 from datasync_openapi.specs import operations
@@ -25,6 +30,8 @@ from datasync_openapi.specs import operations
 G = "/v2/grades"
 BEARER = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 MAX_DEPTH = 64  # README "Limits": JSON nested deeper than this is a 400
+MAX_BODY = 16 * 1024 * 1024  # README "Limits": a larger request body is a 413
+MIB = 1024 * 1024
 
 
 class Recorder:
@@ -151,6 +158,128 @@ def test_nesting_up_to_the_limit_is_accepted(client: httpx.Client) -> None:
     assert strict_json(response.content)["data"]["metadata"] == body["metadata"]
 
 
+# -- 2. the body cap, with and without Content-Length ---------------------------------------------------------
+def raw_request(base: str, head: bytes, chunks: Iterator[bytes]) -> tuple[int, bytes]:
+    """Send ``head`` then ``chunks`` (already framed) on one socket while reading the answer in a thread.
+
+    Sending stops as soon as the answer is in or the mock closes the connection, so a mock that stops
+    reading at its cap is not waited for; every wait is bounded (socket timeout, thread join).
+    """
+    url = urlsplit(base)
+    answer: dict[str, Any] = {}
+    done = threading.Event()
+    with socket.create_connection((url.hostname, url.port), timeout=60) as sock:
+
+        def read() -> None:
+            response = http.client.HTTPResponse(sock)
+            try:
+                response.begin()
+                answer["status"], answer["body"] = response.status, response.read()
+            except OSError as exc:  # includes a timeout: reported below as no answer
+                answer["error"] = exc
+            finally:
+                response.close()
+                done.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        sock.sendall(head)
+        reader.start()
+        try:
+            for chunk in chunks:
+                if done.is_set():
+                    break
+                sock.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the mock stopped reading and closed: its answer, if any, is read below
+        reader.join(timeout=90)
+    assert "status" in answer, f"no answer from the mock: {answer.get('error')!r}"
+    return int(answer["status"]), bytes(answer["body"])
+
+
+def chunked(total: int, prefix: bytes = b"", suffix: bytes = b"", size: int = MIB) -> Iterator[bytes]:
+    """``prefix`` + ``x`` filler + ``suffix`` (``total`` bytes in all) as HTTP/1.1 chunks, then the last chunk."""
+    filler = total - len(prefix) - len(suffix)
+    pieces = [prefix, *(b"x" * min(size, filler - start) for start in range(0, filler, size)), suffix]
+    for piece in pieces:
+        if piece:
+            yield b"%x\r\n%s\r\n" % (len(piece), piece)
+    yield b"0\r\n\r\n"
+
+
+def head_of(method: str, path: str, headers: dict[str, str]) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "Host: mock", *(f"{k}: {v}" for k, v in headers.items()), "", ""]
+    return "\r\n".join(lines).encode("latin-1")
+
+
+@pytest.mark.parametrize("total", [20 * MIB, 64 * MIB], ids=["20MiB", "64MiB"])
+def test_a_chunked_body_over_the_cap_is_a_413_and_nothing_is_stored(
+    mock: tuple[MockApp, str], client: httpx.Client, total: int
+) -> None:
+    app, base = mock
+    exchanges_before = len(app.store.all("exchanges"))
+    head = head_of(
+        "POST",
+        G + "/exchanges",
+        {**BEARER, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+    )
+    status, body = raw_request(base, head, chunked(total, b'{"metadata": {"blob": "', b'"}}'))
+    assert status == 413, body[:500]
+    error = strict_json(body)["error"]
+    assert (error["status"], error["code"]) == (413, "payload_too_large")
+    assert str(MAX_BODY) in error["details"]
+    assert len(app.store.all("exchanges")) == exchanges_before
+    assert client.get(G + "/exchanges/count", headers=BEARER).json() == exchanges_before
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/oauth/token", {"Content-Type": "application/x-www-form-urlencoded"}),
+        ("/_mock/faults", {"Content-Type": "application/json"}),
+        (f"{G}/exchanges/{EXCHANGE_CREATED}/errors", {**BEARER, "Content-Type": "application/json"}),
+    ],
+)
+def test_every_endpoint_that_reads_a_body_caps_it(
+    mock: tuple[MockApp, str], path: str, headers: dict[str, str]
+) -> None:
+    app, base = mock
+    errors_before = len(app.store.all("exchange_errors"))
+    head = head_of("POST", path, {**headers, "Transfer-Encoding": "chunked"})
+    prefix = b"grant_type=client_credentials&client_id=" if path == "/oauth/token" else b'{"details": "'
+    suffix = b"" if path == "/oauth/token" else b'"}'
+    status, body = raw_request(base, head, chunked(20 * MIB, prefix, suffix))
+    assert status == 413, body[:500]
+    assert strict_json(body)["error"]["code"] == "payload_too_large"
+    assert len(app.store.all("exchange_errors")) == errors_before
+    assert app.faults.pending() == []
+
+
+def test_a_content_length_over_the_cap_is_a_413_before_the_body_is_read(mock: tuple[MockApp, str]) -> None:
+    _, base = mock
+    head = head_of(
+        "POST",
+        G + "/exchanges",
+        {**BEARER, "Content-Type": "application/json", "Content-Length": str(64 * MIB)},
+    )
+    status, body = raw_request(base, head, iter([b"{}"]))  # the mock answers without waiting for 64 MiB
+    assert status == 413, body[:500]
+    assert strict_json(body)["error"]["code"] == "payload_too_large"
+
+
+def test_a_chunked_body_under_the_cap_is_accepted(client: httpx.Client, mock: tuple[MockApp, str]) -> None:
+    _, base = mock
+    head = head_of(
+        "POST",
+        G + "/exchanges",
+        {**BEARER, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+    )
+    status, body = raw_request(base, head, chunked(2 * MIB, b'{"metadata": {"blob": "', b'"}}'))
+    assert status == 200, body[:500]
+    created = strict_json(body)["data"]
+    assert len(created["metadata"]["blob"]) > MIB
+    assert client.get(f"{G}/exchanges/{created['id']}", headers=BEARER).status_code == 200
+
+
 # -- 3. non-finite numbers ----------------------------------------------------------------------------------
 NON_FINITE = ["NaN", "Infinity", "-Infinity", "1e999999"]
 BODIES = {
@@ -184,3 +313,8 @@ def test_a_lone_surrogate_escape_is_served_back_as_sent(client: httpx.Client) ->
     response = client.post(G + "/exchanges", content=content, headers={**BEARER, "Content-Type": "application/json"})
     assert response.status_code == 200, response.text[:500]
     assert strict_json(response.content)["data"]["metadata"] == {"x": "\ud800", "\udc00": "a\\\ud800"}
+
+
+def test_the_token_endpoint_still_takes_a_form(client: httpx.Client) -> None:
+    form = {"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET}
+    assert client.post("/oauth/token", data=form).status_code == 200

@@ -34,7 +34,7 @@ from .seed import seed
 from .store import Store
 
 log = logging.getLogger("datasync_openapi.mock")
-MAX_BODY = 16 * 1024 * 1024
+MAX_BODY = 16 * 1024 * 1024  # bytes of a request body (API, /oauth/token, /_mock); README "Limits"
 
 
 @dataclass
@@ -168,10 +168,20 @@ class MockApp:
 
     @staticmethod
     async def _body(request: Request) -> bytes:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_BODY:
-            raise MockError(400, "The request is invalid", f"request body larger than {MAX_BODY} bytes")
-        return await request.body()
+        """The request body, at most ``MAX_BODY`` bytes; a larger one is a 413. A Content-Length over the cap is
+        refused before reading; a body without one (chunked) is read as a stream and refused as soon as it
+        passes the cap, so the mock never holds more than the cap (plus one chunk) of it."""
+        length = request.headers.get("content-length", "")
+        if length.isascii() and length.isdigit() and (len(length) > 18 or int(length) > MAX_BODY):
+            raise _too_large()
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise _too_large()
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     # -- OAuth2 token endpoint ----------------------------------------------------------------------------
     async def token(self, request: Request, method: str) -> Response:
@@ -229,6 +239,12 @@ class MockApp:
         if path == "/tokens/expire" and method == "POST":
             return json_response({"expired": self.auth.expire_tokens()})
         raise MockError(404, "Not found", f"no mock control {method} /_mock{path}")
+
+
+def _too_large() -> MockError:
+    return MockError(
+        413, "Payload too large", f"the request body is larger than {MAX_BODY} bytes (16 MiB, the mock's limit)"
+    )
 
 
 def create_app(config: MockConfig | None = None) -> MockApp:
