@@ -1,9 +1,9 @@
 """Hostile input over a real socket: the mock answers a 4xx with the JSON error envelope, never a 5xx.
 
-Deeply nested JSON (in an LTI JWT, a request body), bodies over the 16 MiB cap (with Content-Length, and
-chunked without one) and non-finite numbers. The limits asserted here are the ones the README documents
-under "Limits". Every answer of the mock in this module is recorded; a test fails
-if any of them was a 5xx.
+Deeply nested JSON (in an LTI JWT, a request body, a control body), bodies over the 16 MiB cap (with
+Content-Length, and chunked without one), non-finite numbers, and malformed fault controls (body and
+``X-Mock-Fault`` header). The limits asserted here are the ones the README documents under "Limits".
+Every answer of the mock in this module is recorded; a test fails if any of them was a 5xx.
 """
 
 from __future__ import annotations
@@ -313,6 +313,65 @@ def test_a_lone_surrogate_escape_is_served_back_as_sent(client: httpx.Client) ->
     response = client.post(G + "/exchanges", content=content, headers={**BEARER, "Content-Type": "application/json"})
     assert response.status_code == 200, response.text[:500]
     assert strict_json(response.content)["data"]["metadata"] == {"x": "\ud800", "\udc00": "a\\\ud800"}
+
+
+# -- 5. fault controls are validated like the API -----------------------------------------------------------
+BAD_FAULTS: list[tuple[str, bytes, str]] = [
+    ("method-not-a-string", b'{"status": 503, "method": 5}', "'method'"),
+    ("method-unknown", b'{"status": 503, "method": "FETCH"}', "'method'"),
+    ("path-not-a-string", b'{"status": 503, "path": 5}', "'path'"),
+    ("count-boolean", b'{"status": 503, "count": true}', "'count'"),
+    ("count-too-large", b'{"status": 503, "count": 100000000}', "'count'"),
+    ("delay-boolean", b'{"delay": true}', "'delay'"),
+    ("status-string", b'{"status": "503"}', "'status'"),
+    ("retry-after-header-injection", b'{"status": 429, "retry_after": "1\\r\\nX-Evil: 1"}', "'retry_after'"),
+    ("second-item-bad", b'[{"status": 503}, {"status": 503, "method": 5}]', "[1].method"),
+    ("nested", b"[" * 1000, f"more than {MAX_DEPTH} levels"),
+    ("nested-in-a-field", json.dumps({"status": 503, "path": nested(100)}).encode(), f"more than {MAX_DEPTH} levels"),
+    ("non-finite-delay", b'{"delay": Infinity}', "Infinity"),
+    ("not-json", b"{status: 503}", "not valid JSON"),
+]
+
+
+@pytest.mark.parametrize(("body", "named"), [(b, n) for _, b, n in BAD_FAULTS], ids=[i for i, _, _ in BAD_FAULTS])
+def test_a_bad_fault_is_a_400_and_the_api_keeps_working(client: httpx.Client, body: bytes, named: str) -> None:
+    response = client.post("/_mock/faults", content=body, headers={"Content-Type": "application/json"})
+    assert named in error_of(response, 400)["details"]
+    assert client.get("/_mock/faults").json() == {"data": []}  # nothing was queued, not even a good first item
+    assert client.get(G + "/consumer", headers=BEARER).status_code == 200
+    assert client.get(G + "/exchanges", headers=BEARER).status_code == 200
+
+
+BAD_FAULT_HEADERS = [
+    "418",
+    "status=abc",
+    "status=5_03",  # Python's int() takes it; HTTP does not
+    "503; delay=0_1",
+    "503; delay=1e999",
+    "503; delay=NaN",
+    "503; delay=-1",
+    "429; retry-after=",
+    "429; retry-after=soon",
+    "503; count=2",  # a queue-only field
+    "retry-after=1",  # neither a status nor a delay
+]
+
+
+@pytest.mark.parametrize("value", BAD_FAULT_HEADERS)
+def test_a_bad_fault_header_is_a_400(client: httpx.Client, value: str) -> None:
+    response = client.get(G + "/consumer", headers={**BEARER, "X-Mock-Fault": value})
+    assert "X-Mock-Fault" in error_of(response, 400)["details"]
+    assert client.get(G + "/consumer", headers=BEARER).status_code == 200
+
+
+def test_good_faults_still_work(client: httpx.Client) -> None:
+    # (4xx faults only: this module asserts the mock never answered a 5xx)
+    limited = client.get(G + "/consumer", headers={**BEARER, "X-Mock-Fault": "429; retry-after=2"})
+    assert (limited.status_code, limited.headers["Retry-After"]) == (429, "2")
+    queued = client.post("/_mock/faults", json=[{"status": 429, "method": "GET", "path": G + "/consumer"}])
+    assert queued.status_code == 200
+    assert client.get(G + "/consumer", headers=BEARER).status_code == 429
+    assert client.get(G + "/consumer", headers=BEARER).status_code == 200
 
 
 def test_the_token_endpoint_still_takes_a_form(client: httpx.Client) -> None:

@@ -28,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 from .auth import AuthConfig, Authenticator
 from .faults import Fault, FaultQueue
 from .handlers import Context, Runtime, handler_for
-from .http import MockError, decode_body, json_response
+from .http import MockError, json_response
 from .routing import Route, Router
 from .seed import seed
 from .store import Store
@@ -228,9 +228,7 @@ class MockApp:
         if path == "/faults" and method == "GET":
             return json_response({"data": self.faults.pending()})
         if path == "/faults" and method == "POST":
-            data = decode_body(await self._body(request) or b"{}")
-            faults = data if isinstance(data, list) else [data]
-            for fault in [Fault.from_json(item) for item in faults]:
+            for fault in Fault.parse_body(await self._body(request) or b"{}"):
                 self.faults.add(fault)
             return json_response({"data": self.faults.pending()})
         if path == "/faults" and method == "DELETE":
