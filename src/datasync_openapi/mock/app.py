@@ -158,7 +158,9 @@ class MockApp:
         return route.validate(path_values, query, body, content_type)
 
     def dispatch(self, route: Route, context: Context) -> Response:
-        return handler_for(route.operation_id)(context)
+        """Run the operation's handler in one store transaction: all its writes, or none if it raises."""
+        with self.store.transaction():
+            return handler_for(route.operation_id)(context)
 
     def _fault(self, request: Request, method: str, path: str) -> Fault | None:
         header = request.headers.get("x-mock-fault")
