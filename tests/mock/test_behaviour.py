@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from starlette.types import Message
 
 from datasync_openapi.mock import (
     DEMO_API_KEY,
@@ -469,3 +470,56 @@ def test_a_handler_crash_is_a_json_500_and_logged(
         error = envelope_error(mock.get(G + "/consumer"), 500)
     assert "kaboom" not in json.dumps(error)
     assert "kaboom" in caplog.text
+
+
+def test_a_non_finite_number_in_the_state_is_a_json_500_never_served(
+    mock: Mock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # requests cannot put NaN in the state (a 400); if a bug did, the mock must not serve it as if it were JSON
+    mock.app.store.update("exchanges", EXCHANGE_CREATED, metadata={"x": float("nan")})
+    with caplog.at_level(logging.ERROR, logger="datasync_openapi.mock"):
+        response = mock.get(f"{G}/exchanges/{EXCHANGE_CREATED}")
+    envelope_error(response, 500)
+    assert b"NaN" not in response.content
+    assert "Out of range float values are not JSON compliant" in caplog.text
+
+
+def test_a_body_over_the_cap_is_not_read_past_it(mock: Mock) -> None:
+    """A chunked 64 MiB body (no Content-Length) is refused once past 16 MiB: the rest is never read."""
+    mib = 1024 * 1024
+    pulled = 0
+
+    async def receive() -> Message:
+        nonlocal pulled
+        pulled += 1
+        return {"type": "http.request", "body": b"x" * mib, "more_body": pulled < 64}
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": G + "/exchanges",
+        "raw_path": (G + "/exchanges").encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"mock"),
+            (b"authorization", f"Bearer {DEMO_TOKEN}".encode()),
+            (b"content-type", b"application/json"),
+            (b"transfer-encoding", b"chunked"),
+        ],
+        "server": ("mock", 80),
+        "client": ("127.0.0.1", 1234),
+    }
+    asyncio.run(mock.app(scope, receive, send))
+    assert sent[0]["status"] == 413
+    assert json.loads(sent[1]["body"])["error"]["code"] == "payload_too_large"
+    assert pulled == 17  # 16 MiB fit; the 17th chunk passes the cap; chunks 18..64 are never pulled
+    assert mock.get(G + "/exchanges/count").json() == 5

@@ -34,7 +34,7 @@ from .seed import seed
 from .store import Store
 
 log = logging.getLogger("datasync_openapi.mock")
-MAX_BODY = 16 * 1024 * 1024
+MAX_BODY = 16 * 1024 * 1024  # bytes of a request body (API, /oauth/token, /_mock); README "Limits"
 
 
 @dataclass
@@ -158,7 +158,9 @@ class MockApp:
         return route.validate(path_values, query, body, content_type)
 
     def dispatch(self, route: Route, context: Context) -> Response:
-        return handler_for(route.operation_id)(context)
+        """Run the operation's handler in one store transaction: all its writes, or none if it raises."""
+        with self.store.transaction():
+            return handler_for(route.operation_id)(context)
 
     def _fault(self, request: Request, method: str, path: str) -> Fault | None:
         header = request.headers.get("x-mock-fault")
@@ -168,10 +170,20 @@ class MockApp:
 
     @staticmethod
     async def _body(request: Request) -> bytes:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_BODY:
-            raise MockError(400, "The request is invalid", f"request body larger than {MAX_BODY} bytes")
-        return await request.body()
+        """The request body, at most ``MAX_BODY`` bytes; a larger one is a 413. A Content-Length over the cap is
+        refused before reading; a body without one (chunked) is read as a stream and refused as soon as it
+        passes the cap, so the mock never holds more than the cap (plus one chunk) of it."""
+        length = request.headers.get("content-length", "")
+        if length.isascii() and length.isdigit() and (len(length) > 18 or int(length) > MAX_BODY):
+            raise _too_large()
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise _too_large()
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     # -- OAuth2 token endpoint ----------------------------------------------------------------------------
     async def token(self, request: Request, method: str) -> Response:
@@ -218,14 +230,7 @@ class MockApp:
         if path == "/faults" and method == "GET":
             return json_response({"data": self.faults.pending()})
         if path == "/faults" and method == "POST":
-            import json
-
-            try:
-                data = json.loads(await self._body(request) or b"{}")
-            except ValueError as exc:
-                raise MockError(400, "The request is invalid", f"body is not JSON: {exc}") from None
-            faults = data if isinstance(data, list) else [data]
-            for fault in [Fault.from_json(item) for item in faults]:
+            for fault in Fault.parse_body(await self._body(request) or b"{}"):
                 self.faults.add(fault)
             return json_response({"data": self.faults.pending()})
         if path == "/faults" and method == "DELETE":
@@ -234,6 +239,12 @@ class MockApp:
         if path == "/tokens/expire" and method == "POST":
             return json_response({"expired": self.auth.expire_tokens()})
         raise MockError(404, "Not found", f"no mock control {method} /_mock{path}")
+
+
+def _too_large() -> MockError:
+    return MockError(
+        413, "Payload too large", f"the request body is larger than {MAX_BODY} bytes (16 MiB, the mock's limit)"
+    )
 
 
 def create_app(config: MockConfig | None = None) -> MockApp:

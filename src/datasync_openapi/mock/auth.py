@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .http import loads
+
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"  # noqa: S105 - a documented demo credential of a local mock
 DEMO_TOKEN = "demo-token"  # noqa: S105
@@ -99,9 +101,9 @@ class Authenticator:
         parts = token.split(".")
         if len(parts) != 3:
             return False
-        try:
-            header = json.loads(_b64url_decode(parts[0]))
-            payload = json.loads(_b64url_decode(parts[1]))
+        try:  # untrusted JSON: too deep, non-finite or not JSON at all is a ValueError (a 401, never a 500)
+            header = loads(_b64url_decode(parts[0]))
+            payload = loads(_b64url_decode(parts[1]))
             signature = _b64url_decode(parts[2])
         except (ValueError, binascii.Error):
             return False

@@ -7,6 +7,11 @@ Queued, through the control endpoint ``POST /_mock/faults`` with a JSON body
 ``{"status": 429, "retry_after": "1", "count": 2, "delay": 0, "method": "GET", "path": "/v2/grades/exchanges"}``:
 the next ``count`` requests whose method and path (a prefix) match get the fault. ``DELETE /_mock/faults``
 clears the queue; ``POST /_mock/reset`` clears it too.
+
+Both forms are checked like a request body of the APIs (``FAULT_SCHEMA``, jsonschema-rs, ``validation.explain``):
+a status among ``FAULT_STATUSES``, a method in capitals, a path starting with ``/``, ``count`` from 1 to
+``MAX_COUNT``, ``delay`` from 0 to ``MAX_DELAY`` seconds, ``retry_after`` as delay-seconds or an HTTP-date. A bad
+fault is a 400 naming the field and is not queued, so a control can never break the API it is meant to test.
 """
 
 from __future__ import annotations
@@ -15,10 +20,45 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from .http import MockError, bad_request
+from .http import MockError, bad_request, decode_body, loads
+from .routing import check, compile_schema
 
 FAULT_STATUSES = (429, 500, 502, 503, 504)
+FAULT_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 MAX_DELAY = 30.0
+MAX_COUNT = 10_000
+MAX_FAULTS_PER_REQUEST = 100
+# Retry-After is delay-seconds or an HTTP-date (RFC 9110 10.2.3); nothing else reaches a response header.
+RETRY_AFTER = (
+    r"^(?:[0-9]{1,9}|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT)$"
+)
+
+# What a fault may hold, checked like a request body of the APIs (jsonschema-rs, errors in plain words).
+# null is accepted where GET /_mock/faults shows null (no status, no Retry-After, any method, any path).
+FAULT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "status": {"anyOf": [{"enum": list(FAULT_STATUSES)}, {"type": "null"}]},
+        "retry_after": {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": 999_999_999},
+                {"type": "string", "pattern": RETRY_AFTER},
+                {"type": "null"},
+            ]
+        },
+        "delay": {"type": "number", "minimum": 0, "maximum": MAX_DELAY},
+        "count": {"type": "integer", "minimum": 1, "maximum": MAX_COUNT},
+        "method": {"anyOf": [{"enum": list(FAULT_METHODS)}, {"type": "null"}]},
+        "path": {"anyOf": [{"type": "string", "pattern": "^/", "maxLength": 2048}, {"type": "null"}]},
+    },
+    "additionalProperties": False,
+}
+_FAULT = compile_schema(FAULT_SCHEMA)
+_FAULTS = compile_schema(
+    {"anyOf": [FAULT_SCHEMA, {"type": "array", "items": FAULT_SCHEMA, "maxItems": MAX_FAULTS_PER_REQUEST}]}
+)
+_HEADER_FIELDS = {"status": "status", "retry-after": "retry_after", "delay": "delay"}
 
 
 @dataclass
@@ -40,58 +80,48 @@ class Fault:
         return MockError(self.status, message, "fault injected by the mock", headers)
 
     @classmethod
-    def from_json(cls, data: Any) -> Fault:
-        if not isinstance(data, dict):
-            raise bad_request("a fault is a JSON object")
-        unknown = set(data) - {"status", "retry_after", "delay", "count", "method", "path"}
-        if unknown:
-            raise bad_request(f"unknown fault fields: {sorted(unknown)}")
-        fault = cls(
-            status=data.get("status"),
-            retry_after=None if data.get("retry_after") is None else str(data["retry_after"]),
-            delay=data.get("delay", 0.0),
-            count=data.get("count", 1),
-            method=data.get("method"),
-            path=data.get("path"),
-        )
-        fault.check()
-        return fault
+    def parse_body(cls, body: bytes) -> list[Fault]:
+        """The faults of a ``POST /_mock/faults`` body (one fault object, or an array of them), all checked before
+        any is queued: a bad one is a 400 naming its field, and nothing is queued."""
+        data = decode_body(body)
+        check(_FAULTS, data, "body")
+        if isinstance(data, dict):
+            return [cls._checked(data, "body")]
+        return [cls._checked(item, f"body[{n}]") for n, item in enumerate(data)]
 
     @classmethod
     def from_header(cls, value: str) -> Fault:
-        fault = cls()
+        """The fault of an ``X-Mock-Fault`` header (``503``, ``429; retry-after=2``, ``delay=0.25``), checked by the
+        same schema as a queued fault: a bad header is a 400 naming its part."""
+        data: dict[str, Any] = {}
         for part in (p.strip() for p in value.split(";")):
             if not part:
                 continue
             key, sep, arg = part.partition("=")
-            key = key.strip().lower()
-            try:
-                if not sep and key.isdigit():
-                    fault.status = int(key)
-                elif key == "status":
-                    fault.status = int(arg)
-                elif key == "retry-after":
-                    fault.retry_after = arg.strip()
-                elif key == "delay":
-                    fault.delay = float(arg)
-                else:
-                    raise bad_request(f"X-Mock-Fault: unknown part {part!r}")
-            except ValueError:
-                raise bad_request(f"X-Mock-Fault: bad value in {part!r}") from None
-        fault.check()
-        return fault
+            key, arg = (key.strip().lower(), arg.strip()) if sep else ("status", key.strip())
+            name = _HEADER_FIELDS.get(key)
+            if name is None:
+                raise bad_request(f"X-Mock-Fault: unknown part {part!r} (known: a status, retry-after=, delay=)")
+            data[name] = arg if name == "retry_after" else _number(arg)
+        check(_FAULT, data, "X-Mock-Fault")
+        return cls._checked(data, "X-Mock-Fault")
 
-    def check(self) -> None:
-        if self.status is not None and (not isinstance(self.status, int) or self.status not in FAULT_STATUSES):
-            raise bad_request(f"fault status must be one of {list(FAULT_STATUSES)}")
-        if not isinstance(self.delay, int | float) or not 0 <= self.delay <= MAX_DELAY:
-            raise bad_request(f"fault delay must be between 0 and {MAX_DELAY} seconds")
-        if not isinstance(self.count, int) or self.count < 1:
-            raise bad_request("fault count must be a positive integer")
-        if self.status is None and not self.delay:
-            raise bad_request("a fault needs a status or a delay")
-        if self.status == 429 and self.retry_after is None:
-            self.retry_after = "1"
+    @classmethod
+    def _checked(cls, data: dict[str, Any], what: str) -> Fault:
+        """A fault from data the schema accepted, with the one rule a schema does not say well."""
+        if data.get("status") is None and not data.get("delay"):
+            raise bad_request(f"{what}: a fault needs a status or a delay")
+        status, retry_after = data.get("status"), data.get("retry_after")
+        if status == 429 and retry_after is None:
+            retry_after = "1"
+        return cls(
+            status=None if status is None else int(status),
+            retry_after=None if retry_after is None else str(retry_after),
+            delay=float(data.get("delay", 0.0)),
+            count=int(data.get("count", 1)),
+            method=data.get("method"),
+            path=data.get("path"),
+        )
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method.upper() == method) and (
@@ -125,3 +155,13 @@ class FaultQueue:
     def pending(self) -> list[dict[str, Any]]:
         with self._lock:
             return [vars(f).copy() for f in self._faults]
+
+
+def _number(text: str) -> Any:
+    """A header value as the JSON number it spells (``503``, ``0.25``), else the text itself (the schema then
+    says a number was expected): no Python-only spellings such as ``5_03`` or ``nan``."""
+    try:
+        value = loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else text

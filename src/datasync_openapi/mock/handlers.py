@@ -1,8 +1,10 @@
 """What each operation does to the store, keyed by the spec's ``operationId``.
 
 Handlers get validated input (``Context.params``, ``Context.body``) and return a Starlette response or
-raise ``MockError``. The behaviour mirrors the documented service; where the docs are silent the choice is
-written in the README's mock section.
+raise ``MockError``. Each runs inside one store transaction (``MockApp.dispatch``): a handler that writes
+several objects (an error and its exchange's count, data and its artifacts, a scoping replace) has all of
+them committed together, or none if it raises. The behaviour mirrors the documented service; where the docs
+are silent the choice is written in the README's mock section.
 """
 
 from __future__ import annotations

@@ -1,8 +1,16 @@
-"""Responses and errors of the mock: every answer is JSON (or the documented binary/CSV), never a traceback."""
+"""Responses and errors of the mock: every answer is JSON (or the documented binary/CSV), never a traceback.
+
+JSON in and out goes through ``loads`` and ``dumps`` here. ``loads`` is the one decoder of untrusted JSON
+(request bodies, control bodies, the parts of an LTI JWT): it refuses nesting deeper than ``MAX_JSON_DEPTH``
+(found by a scan that neither parses nor recurses, so the parser never sees it) and numbers JSON does not have
+(``NaN``, ``Infinity``, ``-Infinity``, and literals such as ``1e999999`` that overflow to infinity).
+``dumps`` refuses to write such numbers, so the mock never serves something that is not JSON.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,14 +22,85 @@ ERROR_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "payload_too_large",
     429: "too_many_requests",
     500: "internal_error",
     503: "service_unavailable",
 }
 
 
+MAX_JSON_DEPTH = 64  # levels of arrays/objects in one JSON document; README "Limits"
+
+_SAME_BRACKET = bytes.maketrans(b"{}", b"[]")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+class JSONRejected(ValueError):
+    """``loads`` refused a document; ``str()`` completes "the request body ..." (``is not valid JSON: ...``)."""
+
+
+def _too_deep(data: bytes, limit: int) -> bool:
+    """Whether UTF-8 JSON text nests arrays/objects more than ``limit`` levels (a scan, no parsing, no recursion).
+
+    Cheap for what clients send: a document with at most ``limit`` opening brackets is not scanned at all.
+    Otherwise string contents are dropped (a bracket in a string does not nest), and each pass over what is
+    left removes the innermost pairs, one level everywhere, until it is shallow enough or ``limit`` passes
+    are done. Malformed text (unbalanced brackets) may count as too deep: it is refused either way.
+    """
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return False
+    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")  # no quote left inside a string is escaped
+    outside_strings = b"".join(unescaped.split(b'"')[::2])
+    brackets = outside_strings.translate(_SAME_BRACKET, delete=_NOT_BRACKETS)  # only [ and ] left
+    for level in range(limit):
+        if brackets.count(b"[") <= limit - level:
+            return False
+        brackets = brackets.replace(b"[]", b"")
+    return b"[" in brackets
+
+
+def _no_constant(name: str) -> Any:
+    raise JSONRejected(f"holds {name}, which is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise JSONRejected(f"holds the number {shown}, which is too large (it is not finite)")
+    return value
+
+
+def loads(data: bytes | str) -> Any:
+    """Decode untrusted JSON. Raises ``JSONRejected`` (a ``ValueError``) with the reason in plain words:
+    not JSON, nested more than ``MAX_JSON_DEPTH`` levels, or a number that is not finite."""
+    try:
+        if isinstance(data, bytes):
+            encoding = json.detect_encoding(data)
+            text = data.decode(encoding)
+            utf8 = data if encoding == "utf-8" else text.encode("utf-8")
+        else:
+            text, utf8 = data, data.encode("utf-8", "surrogatepass")
+    except UnicodeDecodeError as exc:
+        raise JSONRejected(f"is not valid JSON: {exc}") from None
+    if _too_deep(utf8, MAX_JSON_DEPTH):
+        raise JSONRejected(f"nests arrays or objects more than {MAX_JSON_DEPTH} levels deep (the mock's limit)")
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except JSONRejected:
+        raise
+    except (ValueError, RecursionError) as exc:  # RecursionError cannot happen below the depth limit; belt and braces
+        raise JSONRejected(f"is not valid JSON: {exc}") from None
+
+
 def dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Compact UTF-8 JSON. A non-finite number raises ``ValueError``: a mock bug, answered as a logged 500.
+
+    A lone surrogate (a client may send ``"\\ud800"``, which JSON's grammar allows) cannot be UTF-8; it can only
+    be in a string, so it is written back as the same ``\\ud800`` escape.
+    """
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return text.encode("utf-8", "backslashreplace")
 
 
 def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -56,6 +135,14 @@ class MockError(Exception):
 
     def response(self) -> Response:
         return json_response(error_body(self.status, self.message, self.details, self.code), self.status, self.headers)
+
+
+def decode_body(body: bytes, what: str = "the request body") -> Any:
+    """``loads`` for a request body: a refused document is a 400 saying why."""
+    try:
+        return loads(body)
+    except JSONRejected as exc:
+        raise bad_request(f"{what} {exc}") from None
 
 
 def bad_request(details: str, message: str = "The request is invalid") -> MockError:

@@ -8,7 +8,6 @@ formats get their range (``int32``, ``int64``) as ``minimum``/``maximum`` so out
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ import jsonschema_rs
 from datasync_openapi.specs import API, load_spec, operations, resolve
 from datasync_openapi.validation import explain
 
-from .http import bad_request
+from .http import bad_request, decode_body
 
 INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _PARAM = re.compile(r"\{([^}/]+)\}")
@@ -36,6 +35,21 @@ def _add_int_ranges(node: Any) -> Any:
     if isinstance(node, list):
         return [_add_int_ranges(item) for item in node]
     return node
+
+
+def compile_schema(schema: dict[str, Any]) -> jsonschema_rs.Validator:
+    """A reusable, thread-safe validator of a JSON Schema (2020-12, formats checked), as requests are validated."""
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+
+
+def check(validator: jsonschema_rs.Validator, value: Any, what: str) -> None:
+    """400 with the first error in plain words (``validation.explain``): the field, what was expected."""
+    try:
+        error = next(iter(validator.iter_errors(value)), None)
+    except ValueError as exc:  # e.g. a number jsonschema-rs cannot represent
+        raise bad_request(f"{what} holds a value that cannot be checked: {exc}") from None
+    if error is not None:
+        raise bad_request(explain(error, what))
 
 
 @dataclass
@@ -93,7 +107,7 @@ class Route:
                     values[param.name] = param.schema["default"]
                 continue
             value = self._convert(param, raw)
-            self._check(param.validator, value, f"{param.location} parameter {param.name!r}")
+            check(param.validator, value, f"{param.location} parameter {param.name!r}")
             values[param.name] = value
         decoded: Any = None
         if body:
@@ -104,11 +118,8 @@ class Route:
             media = content_type.split(";", 1)[0].strip().lower()
             if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
                 raise bad_request(f"the request body must be application/json, not {media or 'unspecified'!r}")
-            try:
-                decoded = json.loads(body)
-            except (ValueError, RecursionError) as exc:
-                raise bad_request(f"the request body is not valid JSON: {exc}") from None
-            self._check(self.body_validator, decoded, "body")
+            decoded = decode_body(body)
+            check(self.body_validator, decoded, "body")
         elif self.body_required:
             raise bad_request("a JSON request body is required")
         return values, decoded
@@ -138,16 +149,6 @@ class Route:
             raise bad_request(f"{what} is given {len(raw)} times; it takes one value")
         return self._scalar(param.kind, raw[0], what)
 
-    @staticmethod
-    def _check(validator: jsonschema_rs.Validator, value: Any, what: str) -> None:
-        """400 with the first error in plain words (``validation.explain``): the field, what was expected."""
-        try:
-            error = next(iter(validator.iter_errors(value)), None)
-        except ValueError as exc:  # e.g. a number jsonschema-rs cannot represent
-            raise bad_request(f"{what} holds a value that cannot be checked: {exc}") from None
-        if error is not None:
-            raise bad_request(explain(error, what))
-
 
 class Router:
     """Every operation of both APIs, matched by base path, path template and method."""
@@ -165,8 +166,7 @@ class Router:
         components = _add_int_ranges(spec.get("components", {}))
 
         def validator(schema: dict[str, Any]) -> jsonschema_rs.Validator:
-            root = {**_add_int_ranges(copy.deepcopy(schema)), "components": components}
-            return jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+            return compile_schema({**_add_int_ranges(copy.deepcopy(schema)), "components": components})
 
         routes: list[Route] = []
         global_security = spec.get("security", [])
