@@ -58,13 +58,14 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     _header_bytes = 0
     _header_fields = 0
     _rejection: _HeadTooLarge | None = None
-    _in_head = True
+    _in_head = False  # between the first byte of a request and the end of its header fields
     _lingering = 0
     _head_raw_bytes = 0
 
     def on_message_begin(self) -> None:
         self._target_bytes = self._header_bytes = self._header_fields = 0
         self._rejection = None
+        self._in_head, self._head_raw_bytes = True, 0
         super().on_message_begin()
 
     def on_url(self, url: bytes) -> None:
@@ -90,10 +91,6 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head, self._head_raw_bytes = False, 0
         super().on_headers_complete()
 
-    def on_message_complete(self) -> None:
-        self._in_head, self._head_raw_bytes = True, 0
-        super().on_message_complete()
-
     def data_received(self, data: bytes) -> None:
         if self._lingering:  # the answer is sent: drain what the client still sends, then close
             self._lingering -= min(self._lingering, len(data))
@@ -102,7 +99,8 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             return
         super().data_received(data)
         # httptools buffers a header field until it is complete before calling ``on_header``: bound the raw
-        # bytes of a head that is still incomplete, so one endless field cannot grow the buffer.
+        # bytes of a head that is still incomplete, so one endless field cannot grow the buffer. (A read that
+        # also ends a pipelined request before it counts whole: an overcount bounded by one read.)
         if self._in_head and not self.transport.is_closing():
             self._head_raw_bytes += len(data)
             if self._head_raw_bytes > MAX_HEAD_RAW_BYTES:
@@ -130,7 +128,8 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.transport.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
         # Lingering close (as nginx does): closing with unread input makes the kernel send a reset that can
         # destroy the answer before the client reads it. Stop writing, drain up to 1 MiB for up to 2 s, close.
-        if self.transport.can_write_eof():
+        responding = self.cycle is not None and not self.cycle.response_complete
+        if self.transport.can_write_eof() and not responding:
             self.transport.write_eof()
             self._lingering = LINGER_BYTES
             self.loop.call_later(LINGER_SECONDS, self.transport.close)
