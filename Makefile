@@ -104,8 +104,9 @@ mock: $(VENV)/.synced ## run the mock of both APIs on localhost:$(PORT) (STATE=f
 bench: $(VENV)/.synced ## measure the mock (requests/s, latency) and conformance throughput
 	$(BIN)/python scripts/bench.py
 
-dist: $(VENV)/.synced ## build wheels and sdists of both generated packages into dist/
+dist: $(VENV)/.synced ## build wheels and sdists of the tooling package and both generated packages into dist/
 	rm -rf dist
+	$(BIN)/uv build --quiet --out-dir dist .
 	for pkg in generated/*/; do $(BIN)/uv build --quiet --out-dir dist "$$pkg"; done
 	@ls -1 dist
 
