@@ -16,8 +16,9 @@ BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 REDOCLY := node_modules/.bin/redocly
-# Wheels of what a vendored client needs (uv.lock's `vendored` group, pinned and hashed): the vendored-wheel
-# test installs from here with no index and no cache, so it never depends on what uv's cache happens to hold.
+# Wheels, pinned and hashed by uv.lock, that the wheel tests install from with no index and no cache (so they
+# never depend on what uv's cache happens to hold): what a vendored client needs (the `vendored` group), and
+# what the tooling package needs to build (the `tooling-build` group) and to run (this project's dependencies).
 WHEELHOUSE := $(TOOLS)/wheelhouse
 PYTEST_ARGS ?=
 
@@ -36,10 +37,10 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 $(WHEELHOUSE)/.done: pyproject.toml uv.lock | $(UV)
 	rm -rf $(WHEELHOUSE)
-	$(UV) export --frozen --only-group vendored --no-emit-local --format requirements-txt --no-header \
-		--output-file $(TOOLS)/vendored-requirements.txt --quiet
+	$(UV) export --frozen --no-default-groups --group vendored --group tooling-build --no-emit-project \
+		--no-emit-local --format requirements-txt --no-header --output-file $(TOOLS)/wheelhouse-requirements.txt --quiet
 	$(TOOLS)/bin/python -m pip --isolated download --quiet --disable-pip-version-check --no-deps --require-hashes \
-		--only-binary=:all: --dest $(WHEELHOUSE) --requirement $(TOOLS)/vendored-requirements.txt
+		--only-binary=:all: --dest $(WHEELHOUSE) --requirement $(TOOLS)/wheelhouse-requirements.txt
 	@touch $@
 
 $(REDOCLY): package.json package-lock.json
@@ -104,8 +105,9 @@ mock: $(VENV)/.synced ## run the mock of both APIs on localhost:$(PORT) (STATE=f
 bench: $(VENV)/.synced ## measure the mock (requests/s, latency) and conformance throughput
 	$(BIN)/python scripts/bench.py
 
-dist: $(VENV)/.synced ## build wheels and sdists of both generated packages into dist/
+dist: $(VENV)/.synced ## build wheels and sdists of the tooling package and both generated packages into dist/
 	rm -rf dist
+	$(BIN)/uv build --quiet --out-dir dist .
 	for pkg in generated/*/; do $(BIN)/uv build --quiet --out-dir dist "$$pkg"; done
 	@ls -1 dist
 

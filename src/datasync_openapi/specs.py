@@ -19,7 +19,12 @@ API = Literal["grades", "interop"]
 APIS: tuple[API, ...] = ("grades", "interop")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-SPEC_DIR = Path(__file__).resolve().parents[2] / "openapi"
+# An installed wheel carries the specs inside the package (pyproject.toml, force-include); a checkout (and the
+# editable install of `make install`) reads openapi/ itself, the source of truth.
+_PACKAGED_SPECS = Path(__file__).resolve().parent / "openapi"
+SPEC_DIR = (
+    _PACKAGED_SPECS if (_PACKAGED_SPECS / "grades.yaml").is_file() else Path(__file__).resolve().parents[2] / "openapi"
+)
 
 
 def spec_path(api: API) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,8 @@ from exchange_data import Recording, assert_answered_once, create_pending
 from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_NO_LOGS
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture
@@ -96,3 +98,22 @@ def test_manage_scoping(mock: tuple[MockApp, str]) -> None:
     assert out[2] == "updated: selected = False"
     assert out[3] == "after delete: 404 Scoping school not found"
     assert len(app.store.all("scoping_schools")) == 3
+
+
+def test_my_integration_runs_under_pytest_with_the_plugin() -> None:
+    """examples/test_my_integration.py is a user's test module: pytest, started in the project with its strict
+    settings (warnings are errors, strict markers), finds ``datasync_mock`` through the installed plugin."""
+    example = EXAMPLES / "test_my_integration.py"
+    tests = re.findall(r"^def (test_\w+)\(datasync_mock", example.read_text(encoding="utf-8"), re.MULTILINE)
+    assert len(tests) >= 3
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", str(example)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    passed = re.findall(r"::(test_\w+) PASSED", result.stdout)
+    assert passed == tests

@@ -1,7 +1,10 @@
 """Every ```python block of README.md runs as written against the mock, and does what the README says.
 
 Each block runs in a fresh interpreter with the environment the README tells readers to set
-(DATASYNC_URL, DATASYNC_CLIENT_ID, DATASYNC_CLIENT_SECRET) pointing at the mock over a real socket.
+(DATASYNC_URL, DATASYNC_CLIENT_ID, DATASYNC_CLIENT_SECRET) pointing at the mock over a real socket. A block
+whose first line names a test module (``# test_something.py ...``) is a user's pytest file: it is saved under
+that name and run with pytest (warnings as errors, strict markers), which then finds its ``datasync_mock``
+fixture through the installed plugin.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXC
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)
+PYTEST_BLOCK = re.compile(r"# (test_\w+\.py)\b")
 
 
 def python_blocks() -> list[str]:
@@ -43,14 +47,17 @@ def mock(recorded: tuple[MockApp, Recording, str]) -> tuple[MockApp, Recording, 
 
 
 def run_block(code: str, base: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    script = tmp_path / "readme_block.py"
+    test_module = PYTEST_BLOCK.match(code)
+    script = tmp_path / (test_module.group(1) if test_module else "readme_block.py")
     script.write_text(code, encoding="utf-8")
+    command = [sys.executable, str(script)]
+    if test_module:  # pytest exits 0 only when tests were collected and every one passed
+        command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-W", "error", "--strict-markers", "-q"]
+        command.append(str(script))
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATASYNC_")}
     env.update(DATASYNC_URL=base, DATASYNC_CLIENT_ID=DEMO_CLIENT_ID, DATASYNC_CLIENT_SECRET=DEMO_CLIENT_SECRET)
-    result = subprocess.run(
-        [sys.executable, str(script)], env=env, capture_output=True, text=True, check=False, timeout=120, cwd=tmp_path
-    )
-    assert result.returncode == 0, result.stderr
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
     return result
 
 
@@ -66,6 +73,19 @@ def test_the_readme_has_python_blocks_and_no_placeholders() -> None:
 def test_every_python_block_runs(mock: tuple[MockApp, Recording, str], tmp_path: Path, index: int) -> None:
     _, _, base = mock
     run_block(python_blocks()[index], base, tmp_path)
+
+
+def test_the_pytest_block_is_a_test_module_whose_tests_pass(
+    mock: tuple[MockApp, Recording, str], tmp_path: Path
+) -> None:
+    block = block_with("datasync_mock")
+    assert PYTEST_BLOCK.match(block)
+    tests = re.findall(r"^def (test_\w+)\(datasync_mock", block, re.MULTILINE)
+    assert tests
+
+    out = run_block(block, mock[2], tmp_path).stdout
+
+    assert out.splitlines()[-1].startswith(f"{len(tests)} passed")
 
 
 def test_the_producer_block_answers_every_pending_exchange_once(
