@@ -166,7 +166,7 @@ class Faults:
             "count": count,
             "path": path,
             "method": None if method is None else method.upper(),
-            "retry_after": retry_after,
+            "retry_after": None if retry_after is None else str(retry_after),
             "delay": delay,
         }
         try:

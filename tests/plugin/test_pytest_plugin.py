@@ -172,7 +172,7 @@ def test_clear(datasync_mock, http):
 
 
 def test_what_the_mock_refuses_is_a_value_error(datasync_mock):
-    with pytest.raises(ValueError, match="fault status must be one of"):
+    with pytest.raises(ValueError, match="fault field .status. must be one of"):
         datasync_mock.faults.add(status=404)
     with pytest.raises(ValueError, match="a fault needs a status or a delay"):
         datasync_mock.faults.add()

@@ -90,6 +90,12 @@ class Fault:
         return [cls._checked(item, f"body[{n}]") for n, item in enumerate(data)]
 
     @classmethod
+    def from_json(cls, data: Any, what: str = "fault") -> Fault:
+        """One fault object (as in a ``POST /_mock/faults`` body), checked by the same schema: a 400 naming the field."""
+        check(_FAULT, data, what)
+        return cls._checked(data, what)
+
+    @classmethod
     def from_header(cls, value: str) -> Fault:
         """The fault of an ``X-Mock-Fault`` header (``503``, ``429; retry-after=2``, ``delay=0.25``), checked by the
         same schema as a queued fault: a bad header is a 400 naming its part."""
