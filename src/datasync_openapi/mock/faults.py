@@ -91,7 +91,7 @@ class Fault:
 
     @classmethod
     def from_json(cls, data: Any, what: str = "fault") -> Fault:
-        """One fault object (as in a ``POST /_mock/faults`` body), checked by the same schema: a 400 naming the field."""
+        """One fault object (as in a ``POST /_mock/faults`` body), checked by the same schema (400 naming the field)."""
         check(_FAULT, data, what)
         return cls._checked(data, what)
 
