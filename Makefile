@@ -99,8 +99,8 @@ conformance: $(VENV)/.synced ## fuzz a server against the specs (default: the em
 
 PORT ?= 8000
 STATE ?=
-mock: $(VENV)/.synced ## run the mock of both APIs on localhost:$(PORT) (STATE=file.sqlite to keep data)
-	$(BIN)/datasync mock --port $(PORT) $(if $(STATE),--state $(STATE))
+mock: $(VENV)/.synced ## run the mock of both APIs on localhost:$(PORT) (STATE=file.sqlite to keep data, WORKERS=N processes)
+	$(BIN)/datasync mock --port $(PORT) $(if $(STATE),--state $(STATE)) $(if $(WORKERS),--workers $(WORKERS))
 
 bench: $(VENV)/.synced ## measure the mock (requests/s, latency) and conformance throughput
 	$(BIN)/python scripts/bench.py

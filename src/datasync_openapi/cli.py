@@ -26,6 +26,7 @@ import os
 import socket
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -61,11 +62,17 @@ def _mock(args: argparse.Namespace) -> int:
     if problem:
         return _fail(problem)
     auth = AuthConfig(static_token=args.token or DEMO_TOKEN)
+    state = args.state
+    scratch = None
+    if args.workers > 1 and state is None:  # workers share state through a SQLite file: a temporary one
+        scratch = tempfile.TemporaryDirectory(prefix="datasync-mock-")
+        state = os.path.join(scratch.name, "state.sqlite")
     try:
-        app = create_app(MockConfig(auth=auth, state_file=args.state))
+        app = create_app(MockConfig(auth=auth, state_file=state, shared=args.workers > 1))
     except (sqlite3.Error, OSError) as exc:
-        return _fail(f"cannot use the state file {args.state}: {exc}")
+        return _fail(f"cannot use the state file {state}: {exc}")
     base = f"http://{args.host}:{args.port}"
+    where = args.state or f"{'a temporary SQLite file' if scratch else 'in memory'} (lost on exit)"
     print(
         f"datasync mock on {base}\n"
         f"  Grades Exchange API  {base}/v2/grades\n"
@@ -75,10 +82,22 @@ def _mock(args: argparse.Namespace) -> int:
         f"  Basic (GET /tenants) {DEMO_API_KEY}:{DEMO_API_SECRET}\n"
         f"  controls             POST {base}/_mock/reset, POST|GET|DELETE {base}/_mock/faults, "
         f"POST {base}/_mock/tokens/expire\n"
-        f"  state                {args.state or 'in memory (lost on exit)'}",
+        f"  state                {where}\n"
+        f"  worker processes     {args.workers}",
         flush=True,
     )
-    serve(app, args.host, args.port, log_level=args.log_level)
+    if args.workers == 1:
+        serve(app, args.host, args.port, log_level=args.log_level)
+        return 0
+    from datasync_openapi.mock import worker
+
+    app.close()  # seeded; each worker opens the file itself
+    os.environ[worker.ENV] = worker.settings(state, auth.static_token or "")
+    try:
+        serve(f"{worker.__name__}:app", args.host, args.port, log_level=args.log_level, workers=args.workers)
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
     return 0
 
 
@@ -255,6 +274,16 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return f"{text} (default: %(default)s)"
 
 
+def _workers(text: str) -> int:
+    try:
+        workers = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of workers: {text!r}") from None
+    if not 1 <= workers <= 64:
+        raise argparse.ArgumentTypeError(f"workers is between 1 and 64, not {workers}")
+    return workers
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -292,6 +321,12 @@ def parser() -> argparse.ArgumentParser:
         help="keep the mock's data in this SQLite file, so it survives restarts (default: in memory)",
     )
     mock.add_argument("--token", help="the static bearer token the mock accepts (default: demo-token)")
+    mock.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="worker processes sharing one state (the --state file, or a temporary one)",
+    )
     mock.add_argument(
         "--log-level",
         default="info",

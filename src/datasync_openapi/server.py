@@ -30,6 +30,7 @@ from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.supervisors import Multiprocess
 
 MAX_TARGET_BYTES = 8 * 1024
 MAX_HEADER_BYTES = 16 * 1024
@@ -150,10 +151,15 @@ def _config(app: Any, log_level: str) -> uvicorn.Config:
     )
 
 
-def serve(app: Any, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
-    """Serve in the foreground until interrupted (Ctrl-C)."""
+def serve(app: Any, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info", workers: int = 1) -> None:
+    """Serve in the foreground until interrupted (Ctrl-C). With ``workers`` > 1, ``app`` is the import string of
+    an app factory (``module:function``) each worker process calls; they accept on one shared socket."""
     config = _config(app, log_level)
     config.host, config.port = host, port
+    if workers > 1:
+        config.workers, config.factory = workers, True
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        return
     uvicorn.Server(config).run()
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ class MockConfig:
     state_file: str | Path | None = None
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], Any] = asyncio.sleep
+    shared: bool = False  # state_file is shared with other worker processes (datasync mock --workers N)
 
 
 _ROUTER: Router | None = None
@@ -62,15 +64,20 @@ class MockApp:
     def __init__(self, config: MockConfig | None = None) -> None:
         self.config = config or MockConfig()
         self.router = router()
-        self.store = Store(seed, self.config.state_file)
-        self.auth = Authenticator(self.config.auth, clock=self.config.clock)
-        self.faults = FaultQueue()
+        self.store = Store(seed, self.config.state_file, shared=self.config.shared)
+        self.auth = Authenticator(self.config.auth, clock=self.config.clock, store=self.store)
+        self.faults = FaultQueue(self.store)
         self.runtime = Runtime(clock=self.config.clock)
 
     def reset(self) -> None:
-        self.store.reset()
-        self.faults.clear()
-        self.runtime.reset()
+        """The seeded data again, no queued faults, no schedule runs (issued tokens stay valid)."""
+
+        def reset() -> None:
+            self.store.reset()
+            self.store.clear("_faults")
+            self.store.clear("_runs")
+
+        self.store.atomically(reset)
 
     def close(self) -> None:
         self.store.close()
@@ -100,6 +107,7 @@ class MockApp:
     async def handle(self, request: Request) -> Response:
         path = request.url.path
         method = request.method.upper()
+        self.store.refresh()  # another worker's writes, when the state is shared
         if path.startswith("/_mock/"):
             return await self.control(request, path[len("/_mock") :], method)
         fault = self._fault(request, method, path)
@@ -159,8 +167,7 @@ class MockApp:
 
     def dispatch(self, route: Route, context: Context) -> Response:
         """Run the operation's handler in one store transaction: all its writes, or none if it raises."""
-        with self.store.transaction():
-            return handler_for(route.operation_id)(context)
+        return self.store.atomically(lambda: handler_for(route.operation_id)(context))
 
     def _fault(self, request: Request, method: str, path: str) -> Fault | None:
         header = request.headers.get("x-mock-fault")
@@ -223,7 +230,7 @@ class MockApp:
     # -- controls ---------------------------------------------------------------------------------------
     async def control(self, request: Request, path: str, method: str) -> Response:
         if path == "/health" and method == "GET":
-            return json_response({"status": "ok"})
+            return json_response({"status": "ok", "pid": os.getpid()})
         if path == "/reset" and method == "POST":
             self.reset()
             return Response(status_code=204)

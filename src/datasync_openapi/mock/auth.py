@@ -12,12 +12,12 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .http import loads
+from .store import Store
 
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"  # noqa: S105 - a documented demo credential of a local mock
@@ -58,12 +58,18 @@ def make_lti_jwt(secret: str = DEMO_LTI_SECRET, ttl: float = 3600.0, now: float 
     return f"{header}.{payload}.{_b64url(signature)}"
 
 
+def _token_key(token: str) -> str:
+    """Issued tokens are kept by their SHA-256 (a state file never holds a usable token)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @dataclass
 class Authenticator:
+    """Checks credentials. Issued tokens live in the store (``_tokens``), so every worker process knows them."""
+
     config: AuthConfig = field(default_factory=AuthConfig)
     clock: Callable[[], float] = time.time
-    _tokens: dict[str, float] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    store: Store = field(default_factory=lambda: Store(lambda _store: None))
 
     # -- token endpoint ---------------------------------------------------------------------------------
     def issue(self, client_id: str, client_secret: str) -> tuple[str, int] | None:
@@ -74,27 +80,34 @@ class Authenticator:
         if not ok:
             return None
         token = secrets.token_urlsafe(24)
-        with self._lock:
+
+        def record() -> None:
             now = self.clock()
-            self._tokens = {t: exp for t, exp in self._tokens.items() if exp > now}
-            self._tokens[token] = now + self.config.token_ttl
+            for key, issued in self.store.items("_tokens"):
+                if issued["expires"] <= now:
+                    self.store.delete("_tokens", key)
+            self.store.put("_tokens", _token_key(token), {"expires": now + self.config.token_ttl})
+
+        self.store.atomically(record)
         return token, int(self.config.token_ttl)
 
     def expire_tokens(self) -> int:
         """Expire every issued token now (to test a client's refresh); returns how many there were."""
-        with self._lock:
-            count = len(self._tokens)
-            self._tokens.clear()
-        return count
+
+        def expire() -> int:
+            count = len(self.store.all("_tokens"))
+            self.store.clear("_tokens")
+            return count
+
+        return self.store.atomically(expire)
 
     # -- checks per security scheme ---------------------------------------------------------------------
     def bearer_ok(self, token: str, *, allow_jwt: bool) -> bool:
         if self.config.static_token and hmac.compare_digest(token.encode(), self.config.static_token.encode()):
             return True
-        with self._lock:
-            expires = self._tokens.get(token)
-        if expires is not None:
-            return expires > self.clock()
+        issued = self.store.get("_tokens", _token_key(token))
+        if issued is not None:
+            return bool(issued["expires"] > self.clock())
         return allow_jwt and self._jwt_ok(token)
 
     def _jwt_ok(self, token: str) -> bool:

@@ -16,12 +16,15 @@ fault is a 400 naming the field and is not queued, so a control can never break 
 
 from __future__ import annotations
 
-import threading
+import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .http import MockError, bad_request, decode_body, loads
 from .routing import check, compile_schema
+
+if TYPE_CHECKING:
+    from .store import Store
 
 FAULT_STATUSES = (429, 500, 502, 503, 504)
 FAULT_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -136,31 +139,35 @@ class Fault:
 
 
 class FaultQueue:
-    def __init__(self) -> None:
-        self._faults: list[Fault] = []
-        self._lock = threading.Lock()
+    """The queued faults, kept in the store (``_faults``) so every worker process takes from one queue."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def add(self, fault: Fault) -> None:
-        with self._lock:
-            self._faults.append(fault)
+        self._store.put("_faults", uuid.uuid4().hex, vars(fault).copy())
 
     def clear(self) -> None:
-        with self._lock:
-            self._faults.clear()
+        self._store.clear("_faults")
 
     def take(self, method: str, path: str) -> Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.matches(method, path):
-                    fault.count -= 1
-                    if fault.count == 0:
-                        self._faults.remove(fault)
-                    return fault
+        if not self._store.all("_faults"):  # the common case: nothing queued, no transaction
+            return None
+        return self._store.atomically(lambda: self._take(method, path))
+
+    def _take(self, method: str, path: str) -> Fault | None:
+        for key, data in self._store.items("_faults"):
+            fault = Fault(**data)
+            if fault.matches(method, path):
+                if fault.count > 1:
+                    self._store.put("_faults", key, {**data, "count": fault.count - 1})
+                else:
+                    self._store.delete("_faults", key)
+                return fault
         return None
 
     def pending(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [vars(f).copy() for f in self._faults]
+        return [dict(data) for data in self._store.all("_faults")]
 
 
 def _number(text: str) -> Any:

@@ -13,10 +13,9 @@ import csv
 import gzip
 import io
 import json
-import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -39,15 +38,9 @@ RUN_WINDOW = 60.0
 
 @dataclass
 class Runtime:
-    """Mutable state that is not data: the clock and the schedule-run rate limiter."""
+    """The clock the handlers read (the schedule-run limiter's times are in the store, ``_runs``)."""
 
     clock: Callable[[], float]
-    run_times: list[float] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def reset(self) -> None:
-        with self.lock:
-            self.run_times.clear()
 
     def now_iso(self) -> str:
         return datetime.fromtimestamp(self.clock(), UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -310,20 +303,21 @@ def updateschedule(ctx: Context) -> Response:
 def runschedule(ctx: Context) -> Response:
     schedule = require(ctx.store, "schedules", ctx.params["id"], "Schedule")
     runtime = ctx.runtime
-    with runtime.lock:
-        now = runtime.clock()
-        runtime.run_times[:] = [t for t in runtime.run_times if t > now - RUN_WINDOW]
-        if len(runtime.run_times) >= RUN_LIMIT:
-            wait = max(1, int(runtime.run_times[0] + RUN_WINDOW - now + 0.999))
-            raise MockError(
-                429,
-                "Too many schedule runs",
-                f"at most {RUN_LIMIT} runs per {int(RUN_WINDOW)} s",
-                {"Retry-After": str(wait)},
-            )
-        if schedule.get("_pending_until", 0) > now:
-            raise MockError(409, "A run of this schedule is already pending", f"schedule {schedule['id']}")
-        runtime.run_times.append(now)
+    now = runtime.clock()
+    # The run times live in the store (``_runs``), so the limit holds across worker processes and a request
+    # that fails later in its transaction takes its run back.
+    runs = [t for t in (ctx.store.get("_runs", "schedule") or {"times": []})["times"] if t > now - RUN_WINDOW]
+    if len(runs) >= RUN_LIMIT:
+        wait = max(1, int(runs[0] + RUN_WINDOW - now + 0.999))
+        raise MockError(
+            429,
+            "Too many schedule runs",
+            f"at most {RUN_LIMIT} runs per {int(RUN_WINDOW)} s",
+            {"Retry-After": str(wait)},
+        )
+    if schedule.get("_pending_until", 0) > now:
+        raise MockError(409, "A run of this schedule is already pending", f"schedule {schedule['id']}")
+    ctx.store.put("_runs", "schedule", {"times": [*runs, now]})
     ctx.store.update(
         "schedules", schedule["id"], _pending_until=now + RUN_PENDING_SECONDS, last_executed_at=runtime.now_iso()
     )

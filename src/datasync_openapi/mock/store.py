@@ -9,6 +9,13 @@ scoping replace, or an exchange's data and its artifacts) are never seen, nor fo
 written. A write outside a transaction is a transaction of its own. With a SQLite file a transaction is
 committed (``synchronous=FULL``) before the method returns, so a write the mock has acknowledged survives a
 restart.
+
+Several processes can share one SQLite file (``shared=True``; ``datasync mock --workers N``). Each keeps its
+objects in memory and ``refresh()`` reloads them when another process has committed (SQLite's
+``data_version``), which the mock does at the start of every request. A transaction that writes takes SQLite's
+write lock (``BEGIN IMMEDIATE``) and, if another process committed since this one last loaded, is undone with
+``StaleState``: ``atomically()`` reloads and runs it again, so a read-modify-write (an ``error_count``) never
+loses an update made by another worker.
 """
 
 from __future__ import annotations
@@ -21,9 +28,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 JSONObject = dict[str, Any]
+T = TypeVar("T")
 
 COLLECTIONS = (
     "exchanges",
@@ -37,6 +45,14 @@ COLLECTIONS = (
     "scoping_courses",
     "artifacts",
 )
+# Mock state that is not API data (issued tokens, queued faults, schedule runs): stored like the data, so worker
+# processes share it, but ``reset()`` leaves it to its owners (a reset must not revoke a client's token).
+CONTROL_COLLECTIONS = ("_tokens", "_faults", "_runs")
+MAX_ATTEMPTS = 50  # atomically(): runs of one transaction that another process keeps overtaking
+
+
+class StaleState(Exception):
+    """A transaction read objects that another process has since changed: reload and run it again."""
 
 
 def public(obj: JSONObject) -> JSONObject:
@@ -60,28 +76,78 @@ class Store:
     SQLite file that holds the state across restarts (it is seeded only when it holds nothing yet).
     """
 
-    def __init__(self, seed: Callable[[Store], None], path: str | Path | None = None) -> None:
+    def __init__(self, seed: Callable[[Store], None], path: str | Path | None = None, *, shared: bool = False) -> None:
+        if shared and path is None:
+            raise ValueError("a store shared between processes needs a SQLite file")
         self._seed = seed
-        self._data: dict[str, dict[str, JSONObject]] = {name: {} for name in COLLECTIONS}
+        self._data: dict[str, dict[str, JSONObject]] = {name: {} for name in COLLECTIONS + CONTROL_COLLECTIONS}
         self._lock = threading.RLock()  # held by a transaction from start to end, and by every read
         self._db: sqlite3.Connection | None = None
+        self._shared = shared
+        self._version = 0  # SQLite's data_version when this process last loaded
         self._seq = 0
         self._tx: _Transaction | None = None
         if path is not None:
-            self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS objects (collection TEXT NOT NULL, id TEXT NOT NULL, "
                 "seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (collection, id))"
             )
-            rows = self._db.execute("SELECT collection, id, seq, body FROM objects ORDER BY seq").fetchall()
-            for collection, key, seq, body in rows:
-                self._data.setdefault(collection, {})[key] = json.loads(body)
-                self._seq = max(self._seq, seq)
-            if rows:
-                return
+            self._db.execute("BEGIN IMMEDIATE")  # one process seeds an empty file; the others then load it
+            try:
+                if self._load():
+                    self._db.execute("COMMIT")
+                    return
+                self._tx = _Transaction(seq=0, begun=True)
+                self.reset()
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            finally:
+                self._tx = None
+            self._version = self._data_version()
+            return
         self.reset()
+
+    def _load(self) -> bool:
+        """Replace the objects in memory with the file's; whether it held any."""
+        assert self._db is not None
+        # The version first: a commit landing between the two makes the next refresh reload again (harmless),
+        # never leaves newer rows unnoticed behind an older version.
+        version = self._data_version()
+        rows = self._db.execute("SELECT collection, id, seq, body FROM objects ORDER BY seq").fetchall()
+        data: dict[str, dict[str, JSONObject]] = {name: {} for name in COLLECTIONS + CONTROL_COLLECTIONS}
+        seq = 0
+        for collection, key, row_seq, body in rows:
+            data.setdefault(collection, {})[key] = json.loads(body)
+            seq = max(seq, row_seq)
+        self._data, self._seq, self._version = data, seq, version
+        return bool(rows)
+
+    def _data_version(self) -> int:
+        assert self._db is not None
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def refresh(self) -> None:
+        """Reload from the file if another process has committed since (only for a shared store)."""
+        if self._shared and self._db is not None:
+            with self._lock:
+                if self._tx is None and self._data_version() != self._version:
+                    self._load()
+
+    def atomically(self, func: Callable[[], T]) -> T:
+        """``func()`` in one transaction; run again on fresh state while another process overtakes it."""
+        for _attempt in range(MAX_ATTEMPTS - 1):
+            try:
+                with self.transaction():
+                    return func()
+            except StaleState:
+                self.refresh()
+        with self.transaction():
+            return func()
 
     # -- transactions ---------------------------------------------------------------------------------------
     @contextmanager
@@ -116,6 +182,8 @@ class Store:
         if not self._tx.begun:
             self._db.execute("BEGIN IMMEDIATE")
             self._tx.begun = True
+            if self._shared and self._data_version() != self._version:
+                raise StaleState  # read before another process's commit: undone, atomically() runs it again
         self._db.execute(sql, params)
 
     def _undo(self, action: Callable[[], object]) -> None:
@@ -126,9 +194,8 @@ class Store:
     def reset(self) -> None:
         """Forget everything and load the deterministic demo data again (one transaction)."""
         with self.transaction():
-            for collection in list(self._data):
+            for collection in COLLECTIONS:
                 self.clear(collection)
-            self._seq = 0
             self._seed(self)
 
     def close(self) -> None:
