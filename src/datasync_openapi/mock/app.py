@@ -100,13 +100,14 @@ class MockApp:
         except MockError as exc:
             response = exc.response()
         except Exception:  # a mock bug: answer JSON, log the traceback, never send it to the client
-            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            log.exception("unhandled error on %s %s", request.method, scope["path"])
             response = MockError(500, "Internal error in the mock", "see the mock's log").response()
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        path = request.url.path
-        method = request.method.upper()
+        scope = request.scope  # read directly: starlette's request.url builds a URL object on every access
+        path: str = scope["path"]
+        method: str = scope["method"].upper()
         self.store.refresh()  # another worker's writes, when the state is shared
         if path.startswith("/_mock/"):
             return await self.control(request, path[len("/_mock") :], method)
@@ -137,14 +138,14 @@ class MockApp:
         route, path_values = chosen
         self.authorize(route, request)
         body = await self._body(request)
-        query = parse_qsl(request.url.query, keep_blank_values=True)
+        query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
         params, decoded = self.validate(route, path_values, query, body, request.headers.get("content-type", ""))
         context = Context(
             store=self.store,
             runtime=self.runtime,
             params=params,
             body=decoded,
-            url=f"{request.url.scheme}://{request.url.netloc}{path}",
+            url=f"{scope.get('scheme', 'http')}://{self._netloc(request)}{path}",
             query=query,
             raw_size=len(body),
         )
@@ -152,6 +153,15 @@ class MockApp:
         if method == "HEAD":
             response.body = b""
         return response
+
+    @staticmethod
+    def _netloc(request: Request) -> str:
+        """host[:port] as the client addressed it (for absolute paging links)."""
+        host = request.headers.get("host")
+        if host:
+            return host
+        server = request.scope.get("server")
+        return f"{server[0]}:{server[1]}" if server else "localhost"
 
     # -- the steps of an API request (the rogue mock overrides these to inject bugs) -------------------------
     def authorize(self, route: Route, request: Request) -> None:
@@ -180,7 +190,10 @@ class MockApp:
         """The request body, at most ``MAX_BODY`` bytes; a larger one is a 413. A Content-Length over the cap is
         refused before reading; a body without one (chunked) is read as a stream and refused as soon as it
         passes the cap, so the mock never holds more than the cap (plus one chunk) of it."""
-        length = request.headers.get("content-length", "")
+        headers = request.headers
+        length = headers.get("content-length", "")
+        if not length and "transfer-encoding" not in headers:
+            return b""  # HTTP/1.1: a request without either has no body (RFC 9112 6.3)
         if length.isascii() and length.isdigit() and (len(length) > 18 or int(length) > MAX_BODY):
             raise _too_large()
         chunks: list[bytes] = []

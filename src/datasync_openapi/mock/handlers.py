@@ -77,11 +77,16 @@ def page_of(ctx: Context, items: list[JSONObject]) -> Response:
     if start + size < len(items):
         query = [(k, v) for k, v in ctx.query if k != "page"] + [("page", str(page + 1))]
         next_url = f"{ctx.url}?{urlencode(query)}"
-    return json_response({"data": [public(i) for i in chunk], "paging": {"next": next_url}})
+    items_json = b",".join(map(ctx.store.encoded, chunk))
+    body = b'{"data":[' + items_json + b'],"paging":' + dumps({"next": next_url}) + b"}"
+    return Response(body, media_type="application/json")
 
 
-def envelope(obj: JSONObject | None) -> Response:
-    return json_response({"data": None if obj is None else public(obj)})
+def envelope(obj: JSONObject | None, store: Store | None = None) -> Response:
+    """``{"data": obj}``; with the ``store`` that holds ``obj``, its remembered JSON is used."""
+    if obj is None or store is None:
+        return json_response({"data": None if obj is None else public(obj)})
+    return Response(b'{"data":' + store.encoded(obj) + b"}", media_type="application/json")
 
 
 def no_content() -> Response:
@@ -151,7 +156,7 @@ def createexchange(ctx: Context) -> Response:
 
 @handler
 def getexchange(ctx: Context) -> Response:
-    return envelope(_exchange(ctx))
+    return envelope(_exchange(ctx), ctx.store)
 
 
 @handler
@@ -337,7 +342,7 @@ def listtenants(ctx: Context) -> Response:
 
 @handler
 def gettenant(ctx: Context) -> Response:
-    return envelope(require(ctx.store, "tenants", ctx.params["id"], "Tenant"))
+    return envelope(require(ctx.store, "tenants", ctx.params["id"], "Tenant"), ctx.store)
 
 
 def _scoping(kind: str) -> tuple[str, str, str]:
@@ -378,7 +383,7 @@ def _delete_all_scoping(ctx: Context, kind: str) -> Response:
 
 def _get_scoping(ctx: Context, kind: str) -> Response:
     collection, _, what = _scoping(kind)
-    return envelope(require(ctx.store, collection, ctx.params["id"], what))
+    return envelope(require(ctx.store, collection, ctx.params["id"], what), ctx.store)
 
 
 def _update_scoping(ctx: Context, kind: str) -> Response:

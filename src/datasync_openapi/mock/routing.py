@@ -150,12 +150,17 @@ class Route:
         return self._scalar(param.kind, raw[0], what)
 
 
+MATCH_CACHE = 4096
+_MISSING = object()
+
+
 class Router:
     """Every operation of both APIs, matched by base path, path template and method."""
 
     def __init__(self) -> None:
         self.base_paths: dict[str, API] = {}
         self.routes: dict[API, list[Route]] = {}
+        self._matches: dict[str, Any] = {}
         for api in ("grades", "interop"):
             spec = load_spec(api)
             self.base_paths[f"/v2/{api}"] = api
@@ -203,7 +208,21 @@ class Router:
         return routes
 
     def match(self, path: str) -> tuple[API, list[tuple[Route, dict[str, str]]]] | None:
-        """The API and the routes whose template matches ``path`` (one per method); ``None`` if no API."""
+        """The API and the routes whose template matches ``path`` (one per method); ``None`` if no API.
+
+        Remembered per path (up to ``MATCH_CACHE`` paths, then forgotten at once): matching walks every route's
+        regular expression, and clients ask for the same paths again and again."""
+        cached = self._matches.get(path, _MISSING)
+        if cached is _MISSING:
+            if len(self._matches) >= MATCH_CACHE:
+                self._matches.clear()
+            cached = self._matches[path] = self._match(path)
+        if cached is None:
+            return None
+        api, found = cached
+        return api, [(route, dict(values)) for route, values in found]
+
+    def _match(self, path: str) -> tuple[API, list[tuple[Route, dict[str, str]]]] | None:
         for base, api in self.base_paths.items():
             if path == base or path.startswith(base + "/"):
                 rest = path[len(base) :] or "/"

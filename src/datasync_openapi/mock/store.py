@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .http import dumps
+
 JSONObject = dict[str, Any]
 T = TypeVar("T")
 
@@ -48,6 +50,7 @@ COLLECTIONS = (
 # Mock state that is not API data (issued tokens, queued faults, schedule runs): stored like the data, so worker
 # processes share it, but ``reset()`` leaves it to its owners (a reset must not revoke a client's token).
 CONTROL_COLLECTIONS = ("_tokens", "_faults", "_runs")
+ENCODED_CACHE = 20_000  # objects whose served JSON is remembered (then forgotten at once)
 MAX_ATTEMPTS = 50  # atomically(): runs of one transaction that another process keeps overtaking
 
 
@@ -87,6 +90,7 @@ class Store:
         self._version = 0  # SQLite's data_version when this process last loaded
         self._seq = 0
         self._tx: _Transaction | None = None
+        self._encoded: dict[int, tuple[JSONObject, bytes]] = {}  # id(obj) -> (obj, its public JSON)
         if path is not None:
             self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -125,6 +129,7 @@ class Store:
             data.setdefault(collection, {})[key] = json.loads(body)
             seq = max(seq, row_seq)
         self._data, self._seq, self._version = data, seq, version
+        self._encoded.clear()
         return bool(rows)
 
     def _data_version(self) -> int:
@@ -137,6 +142,18 @@ class Store:
             with self._lock:
                 if self._tx is None and self._data_version() != self._version:
                     self._load()
+
+    def encoded(self, obj: JSONObject) -> bytes:
+        """``obj``'s public JSON as served, remembered until the store replaces or drops that object (stored
+        objects are never changed in place: ``update`` copies), so a list page is encoded once, not per request."""
+        hit = self._encoded.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        data = dumps(public(obj))
+        if len(self._encoded) >= ENCODED_CACHE:
+            self._encoded.clear()
+        self._encoded[id(obj)] = (obj, data)
+        return data
 
     def atomically(self, func: Callable[[], T]) -> T:
         """``func()`` in one transaction; run again on fresh state while another process overtakes it."""
@@ -169,6 +186,7 @@ class Store:
                     self._db.execute("ROLLBACK")
                 for undo in reversed(tx.undo):
                     undo()
+                self._encoded.clear()
                 self._seq = tx.seq
                 raise
             finally:
@@ -233,6 +251,9 @@ class Store:
                     (collection, key, self._seq, body),
                 )
                 self._undo(lambda: self._data[collection].pop(key))  # the last inserted: undone first
+            if key in objects:
+                self._encoded.pop(id(objects[key]), None)
+            self._encoded.pop(id(obj), None)  # put again after a change in place: encode it afresh
             objects[key] = obj
             return obj
 
@@ -249,6 +270,7 @@ class Store:
                 return False
             self._write("DELETE FROM objects WHERE collection = ? AND id = ?", (collection, key))
             self._undo(lambda: self._data.__setitem__(collection, objects))  # the dict as it was, order kept
+            self._encoded.pop(id(objects[key]), None)
             self._data[collection] = {k: v for k, v in objects.items() if k != key}
             return True
 
@@ -257,4 +279,6 @@ class Store:
             objects = self._data[collection]
             self._write("DELETE FROM objects WHERE collection = ?", (collection,))
             self._undo(lambda: self._data.__setitem__(collection, objects))
+            for obj in objects.values():
+                self._encoded.pop(id(obj), None)
             self._data[collection] = {}
