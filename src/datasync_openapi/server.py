@@ -61,6 +61,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     _in_head = True
     _lingering = 0
     _head_raw_bytes = 0
+    _completed = False  # a message completed within the bytes being parsed
 
     def on_message_begin(self) -> None:
         self._target_bytes = self._header_bytes = self._header_fields = 0
@@ -91,7 +92,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
-        self._in_head, self._head_raw_bytes = True, 0
+        self._in_head, self._head_raw_bytes, self._completed = True, 0, True
         super().on_message_complete()
 
     def data_received(self, data: bytes) -> None:
@@ -100,10 +101,13 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             if not self._lingering:
                 self.transport.close()
             return
+        self._completed = False
         super().data_received(data)
         # httptools buffers a header field until it is complete before calling ``on_header``: bound the raw
-        # bytes of a head that is still incomplete, so one endless field cannot grow the buffer.
-        if self._in_head and not self.transport.is_closing():
+        # bytes of a head that is still incomplete, so one endless field cannot grow the buffer. Bytes that
+        # completed a message are a body's, not a head's: a read that ends a message is not counted (the next
+        # head then has at most one read, <= 256 KiB, uncounted; every read after it counts).
+        if self._in_head and not self._completed and not self.transport.is_closing():
             self._head_raw_bytes += len(data)
             if self._head_raw_bytes > MAX_HEAD_RAW_BYTES:
                 self._rejection = _HeadTooLarge(431, f"request head larger than {MAX_HEAD_RAW_BYTES} bytes")
