@@ -2,6 +2,8 @@
 artifacts (``artifacts``), run the conformance suite.
 
     datasync mock [--host 127.0.0.1] [--port 8000] [--state FILE]
+    datasync proxy --upstream https://api.us2.kimonocloud.com [--port 8080] [--strict] [--baseline FILE]
+                   [--record traffic.har] [--reports reports]
     datasync conformance                                   # both APIs against the embedded mock
     datasync conformance --api grades --base-url https://host/v2/grades --token TOKEN
     datasync conformance --api grades --base-url URL --client-id ID --client-secret S --token-url URL
@@ -32,6 +34,7 @@ from typing import Any
 
 from datasync_openapi import conformance
 from datasync_openapi.conformance import command as conformance_command
+from datasync_openapi.proxy import command as proxy_command
 
 DEFAULT_URL = "https://api.us2.kimonocloud.com"
 API_ENVIRONMENT = f"""environment:
@@ -301,6 +304,7 @@ def parser() -> argparse.ArgumentParser:
     mock.set_defaults(func=_mock)
 
     conformance_command.add_parser(sub)
+    proxy_command.add_parser(sub, _HelpFormatter, _port)
 
     exchanges = _add_api_parser(
         sub,
