@@ -98,8 +98,9 @@ conformance: $(VENV)/.synced ## fuzz a server against the specs (default: the em
 
 PORT ?= 8000
 STATE ?=
-mock: $(VENV)/.synced ## run the mock of both APIs on localhost:$(PORT) (STATE=file.sqlite to keep data)
-	$(BIN)/datasync mock --port $(PORT) $(if $(STATE),--state $(STATE))
+SEED_FROM ?=
+mock: $(VENV)/.synced ## run the mock of both APIs on localhost:$(PORT) (STATE=file.sqlite to keep data, SEED_FROM=traffic.har)
+	$(BIN)/datasync mock --port $(PORT) $(if $(STATE),--state $(STATE)) $(if $(SEED_FROM),--seed-from $(SEED_FROM))
 
 # make proxy UPSTREAM=https://api.us2.kimonocloud.com        a validating proxy on localhost:8080 (PORT= to change)
 #   STRICT=1 (contract-breaking answers become 502) BASELINE=file.json [UPDATE_BASELINE=1] RECORD=traffic.har

@@ -1,7 +1,7 @@
 """The ``datasync`` command: run the mock, list and show Grades Exchanges (``exchanges``), download their
 artifacts (``artifacts``), run the conformance suite.
 
-    datasync mock [--host 127.0.0.1] [--port 8000] [--state FILE]
+    datasync mock [--host 127.0.0.1] [--port 8000] [--state FILE] [--seed-from traffic.har]
     datasync proxy --upstream https://api.us2.kimonocloud.com [--port 8080] [--strict] [--baseline FILE]
                    [--record traffic.har] [--reports reports]
     datasync conformance                                   # both APIs against the embedded mock
@@ -64,8 +64,18 @@ def _mock(args: argparse.Namespace) -> int:
     if problem:
         return _fail(problem)
     auth = AuthConfig(static_token=args.token or DEMO_TOKEN)
+    config = MockConfig(auth=auth, state_file=args.state)
+    recorded = None
+    if args.seed_from is not None:
+        from datasync_openapi.mock import har
+
+        try:
+            recorded = har.load(args.seed_from)
+        except har.HarError as exc:
+            return _fail(str(exc))
+        config.seeder = har.with_demo_data(recorded)
     try:
-        app = create_app(MockConfig(auth=auth, state_file=args.state))
+        app = create_app(config)
     except (sqlite3.Error, OSError) as exc:
         return _fail(f"cannot use the state file {args.state}: {exc}")
     base = f"http://{args.host}:{args.port}"
@@ -78,7 +88,8 @@ def _mock(args: argparse.Namespace) -> int:
         f"  Basic (GET /tenants) {DEMO_API_KEY}:{DEMO_API_SECRET}\n"
         f"  controls             POST {base}/_mock/reset, POST|GET|DELETE {base}/_mock/faults, "
         f"POST {base}/_mock/tokens/expire\n"
-        f"  state                {args.state or 'in memory (lost on exit)'}",
+        f"  state                {args.state or 'in memory (lost on exit)'}"
+        + (f"\n  {recorded.summary()}" if recorded is not None else ""),
         flush=True,
     )
     serve(app, args.host, args.port, log_level=args.log_level)
@@ -293,6 +304,13 @@ def parser() -> argparse.ArgumentParser:
         "--state",
         metavar="FILE",
         help="keep the mock's data in this SQLite file, so it survives restarts (default: in memory)",
+    )
+    mock.add_argument(
+        "--seed-from",
+        type=Path,
+        metavar="FILE.har",
+        help="also serve the objects of recorded traffic (a HAR file, e.g. from datasync proxy --record); "
+        "they are added to the demo data and win on equal ids (default: the demo data only; SEED_FROM=)",
     )
     mock.add_argument("--token", help="the static bearer token the mock accepts (default: demo-token)")
     mock.add_argument(

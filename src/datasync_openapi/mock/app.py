@@ -43,6 +43,8 @@ class MockConfig:
     state_file: str | Path | None = None
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], Any] = asyncio.sleep
+    # What fills the store on start and on reset (har.seed_from adds recorded traffic to the demo data).
+    seeder: Callable[[Store], None] = seed
 
 
 _ROUTER: Router | None = None
@@ -62,7 +64,7 @@ class MockApp:
     def __init__(self, config: MockConfig | None = None) -> None:
         self.config = config or MockConfig()
         self.router = router()
-        self.store = Store(seed, self.config.state_file)
+        self.store = Store(self.config.seeder, self.config.state_file)
         self.auth = Authenticator(self.config.auth, clock=self.config.clock)
         self.faults = FaultQueue()
         self.runtime = Runtime(clock=self.config.clock)
