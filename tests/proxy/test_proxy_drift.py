@@ -212,6 +212,25 @@ def test_a_baseline_marks_known_findings_and_new_drift(tmp_path: Path) -> None:
     assert grades["baseline"]["fixed"] == []  # the only operation seen still shows its known finding
 
 
+def test_updating_a_baseline_keeps_what_the_traffic_did_not_reach(tmp_path: Path) -> None:
+    path = _baseline(tmp_path)
+    other = {
+        "key": "grades GET /batch response_schema_conformance /data/*/state enum",
+        "api": "grades",
+        "operation": "GET /batch",
+    }
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["findings"].append(other)
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with running(_server()) as upstream, proxied(upstream, baseline=path, update_baseline=True) as (_, base):
+        httpx.get(f"{base}/v2/grades/schedules", headers={"Authorization": f"Bearer {TOKEN}"})
+    keys = [e["key"] for e in json.loads(path.read_text(encoding="utf-8"))["findings"]]
+    assert other["key"] in keys  # GET /batch was not reached: its entry stays
+    assert "grades GET /schedules response_schema_conformance /data/*/last_executed_at null" in keys
+    assert "grades GET /exchanges response_schema_conformance /data/*/batch_exchange_id null" in keys  # not reached
+    assert len(keys) == 5
+
+
 def test_no_credential_reaches_the_report_the_har_or_the_log(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     har = tmp_path / "traffic.har"

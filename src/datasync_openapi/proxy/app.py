@@ -41,7 +41,7 @@ from urllib.request import getproxies, proxy_bypass
 import httpx
 from starlette.types import Receive, Scope, Send
 
-from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, Finding, FindingClass, Result, report
+from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, BaselineError, Finding, FindingClass, Result, report
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.mock.app import router
 from datasync_openapi.mock.http import error_body
@@ -186,12 +186,26 @@ class ProxyApp:
             self.recorder.close()
         results = self.results()
         if self.config.update_baseline and self.config.baseline is not None:
-            count = baselines.write(self.config.baseline, [f for r in results for f in r.findings])
+            count = baselines.write(
+                self.config.baseline, [f for r in results for f in r.findings], self._unreached(results)
+            )
             log.warning("wrote baseline %s (%d findings)", self.config.baseline, count)
         if self.config.reports is not None:
             self.write_reports(results, self.config.reports)
         if self.config.on_finish is not None:
             self.config.on_finish(results)
+
+    def _unreached(self, results: list[Result]) -> list[dict[str, Any]]:
+        """Entries of the existing baseline for operations this traffic did not reach: an update keeps them."""
+        path = self.config.baseline
+        if path is None or not path.exists():
+            return []
+        try:
+            existing = baselines.load(path)
+        except BaselineError:
+            return []
+        seen = {(r.api, label) for r in results for label, op in r.operations.items() if op.cases}
+        return [e for e in existing.values() if (e.get("api"), e.get("operation")) not in seen]
 
     def results(self) -> list[Result]:
         results = self.collector.results()
