@@ -113,7 +113,7 @@ proxy: $(VENV)/.synced ## a validating proxy in front of UPSTREAM= on localhost:
 		$(if $(call truthy,$(UPDATE_BASELINE)),--update-baseline) $(if $(RECORD),--record $(RECORD)) \
 		$(if $(REPORTS),--reports $(REPORTS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(FAIL_ON),--fail-on $(FAIL_ON))
 
-bench: $(VENV)/.synced ## measure the mock (requests/s, latency) and conformance throughput
+bench: $(VENV)/.synced ## measure the mock (requests/s, latency), the validating proxy's overhead and conformance throughput
 	$(BIN)/python scripts/bench.py
 
 dist: $(VENV)/.synced ## build wheels and sdists of both generated packages into dist/
