@@ -22,7 +22,7 @@ REDOCLY := node_modules/.bin/redocly
 WHEELHOUSE := $(TOOLS)/wheelhouse
 PYTEST_ARGS ?=
 
-.PHONY: help install chromium generate check-generated lint test conformance mock bench dist clean
+.PHONY: help install chromium generate check-generated lint test conformance mock proxy bench dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -99,10 +99,24 @@ conformance: $(VENV)/.synced ## fuzz a server against the specs (default: the em
 
 PORT ?= 8000
 STATE ?=
-mock: $(VENV)/.synced ## run the mock of both APIs on localhost:$(PORT) (STATE=file.sqlite to keep data, WORKERS=N processes)
-	$(BIN)/datasync mock --port $(PORT) $(if $(STATE),--state $(STATE)) $(if $(WORKERS),--workers $(WORKERS))
+SEED_FROM ?=
+WORKERS ?=
+mock: $(VENV)/.synced ## run the mock on localhost:$(PORT) (STATE=file.sqlite keeps data, SEED_FROM=traffic.har, WORKERS=N)
+	$(BIN)/datasync mock --port $(PORT) $(if $(STATE),--state $(STATE)) $(if $(SEED_FROM),--seed-from $(SEED_FROM)) \
+		$(if $(WORKERS),--workers $(WORKERS))
 
-bench: $(VENV)/.synced ## measure the mock (requests/s, latency) and conformance throughput
+# make proxy UPSTREAM=https://api.us2.kimonocloud.com        a validating proxy on localhost:8080 (PORT= to change)
+#   STRICT=1 (contract-breaking answers become 502) BASELINE=file.json [UPDATE_BASELINE=1] RECORD=traffic.har
+#   REPORTS=reports (written when it stops) TIMEOUT=30 FAIL_ON=classes|all
+UPSTREAM ?=
+proxy: $(VENV)/.synced ## a validating proxy in front of UPSTREAM= on localhost:8080; reports in reports/ when it stops
+	@test -n "$(UPSTREAM)" || { echo "make proxy needs UPSTREAM=https://host (the server to forward to)" >&2; exit 2; }
+	$(BIN)/datasync proxy --upstream $(UPSTREAM) --port $(if $(filter file,$(origin PORT)),8080,$(PORT)) \
+		$(if $(call truthy,$(STRICT)),--strict) $(if $(BASELINE),--baseline $(BASELINE)) \
+		$(if $(call truthy,$(UPDATE_BASELINE)),--update-baseline) $(if $(RECORD),--record $(RECORD)) \
+		$(if $(REPORTS),--reports $(REPORTS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(FAIL_ON),--fail-on $(FAIL_ON))
+
+bench: $(VENV)/.synced ## measure the mock (requests/s, latency), the validating proxy's overhead and conformance throughput
 	$(BIN)/python scripts/bench.py
 
 dist: $(VENV)/.synced ## build wheels and sdists of the tooling package and both generated packages into dist/

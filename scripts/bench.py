@@ -1,6 +1,6 @@
 """Benchmarks (make bench): generated models, the mock beside Prism and its server stack's ceiling, conformance.
 
-    python scripts/bench.py [--seconds 3] [--rounds 3] [--workers 1] [--only models|mock|conformance ...]
+    python scripts/bench.py [--seconds 3] [--rounds 3] [--workers 1] [--only models|mock|proxy|conformance ...]
 
 1. The generated models' cost: decoding a 10 000-item list response vs json.loads alone, and encoding a 5 MB
    exchange-data payload vs json.dumps alone, as best-of-N ratios measured in the same run.
@@ -10,7 +10,10 @@
    is on PATH, a built-in raw asyncio client otherwise; the output says which), 8 and 50 keep-alive connections,
    alternating rounds (mock, Prism, ceiling, mock, ...), medians and ratios printed.
    Targets: mock >= 5x Prism and >= 50% of the ceiling in requests/s; mock p99 < 20 ms at 50 connections.
-3. Conformance throughput: cases/s of the same budget in-process (ASGI) and over HTTP, and the wall time of
+3. The validating proxy's overhead: the mock directly vs the mock behind ``datasync proxy`` (both separate
+   processes), the same endpoints and load generator as 2., 8 connections, alternating rounds; the p50 latency
+   the proxy adds and its throughput relative to the mock. Target: under 2 ms added at p50.
+4. Conformance throughput: cases/s of the same budget in-process (ASGI) and over HTTP, and the wall time of
    ``datasync conformance`` (what ``make conformance`` runs).
 """
 
@@ -226,6 +229,59 @@ def bench_mock(seconds: float, rounds: int, workers: int) -> None:
         print("\n".join(summary))
 
 
+def bench_proxy(seconds: float, rounds: int) -> None:
+    """The mock directly and through the validating proxy: the p50 the proxy adds, at 8 connections."""
+    ports = {name: free_port() for name in ("mock", "proxy")}
+    mock_base = f"http://127.0.0.1:{ports['mock']}"
+    proxy_base = f"http://127.0.0.1:{ports['proxy']}"
+    reports = ROOT / "reports" / "bench-proxy"
+    processes = {
+        "mock": [str(BIN / "datasync"), "mock", "--port", str(ports["mock"]), "--log-level", "warning"],
+        "proxy": [
+            *(str(BIN / "datasync"), "proxy", "--upstream", mock_base, "--port", str(ports["proxy"])),
+            *("--log-level", "warning", "--reports", str(reports)),
+        ],
+    }
+    targets = {"direct": mock_base + "/v2/grades", "proxied": proxy_base + "/v2/grades"}
+    endpoints = {"list": "/exchanges", "get-by-id": f"/exchanges/{EXCHANGE_COMPLETED}"}
+    generator = f"wrk -t1 ({WRK})" if WRK else "the built-in raw asyncio generator (wrk is not on PATH)"
+    print(
+        f"validating proxy (datasync proxy, pass-through, every request and response checked) in front of the mock "
+        f"vs the mock directly; load generator: {generator}; 8 connections (the target) and 1 (the proxy not "
+        f"saturated); {rounds} alternating rounds of {seconds:g} s per cell, median shown; client, proxy and mock "
+        f"share {os.cpu_count()} cores"
+    )
+    with ExitStack() as stack:
+        stack.enter_context(_process(processes["mock"], targets["direct"] + "/exchanges", "mock"))
+        stack.enter_context(_process(processes["proxy"], targets["proxied"] + "/exchanges", "proxy"))
+        print(f"  {'endpoint':<10} {'conns':>5}  {'target':<8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}")
+        summary = []
+        for connections in (8, 1):
+            for endpoint, path in endpoints.items():
+                results: dict[str, list[Load]] = {name: [] for name in targets}
+                for _round in range(rounds):
+                    for name, base in targets.items():
+                        results[name].append(load(base + path, seconds, connections))
+                medians = {name: _median(runs) for name, runs in results.items()}
+                for name, value in medians.items():
+                    print(
+                        f"  {endpoint:<10} {connections:>5}  {name:<8} {value.rps:8.0f} {value.p50_ms:7.2f} "
+                        f"{value.p99_ms:7.2f} {value.errors:>7}"
+                    )
+                direct, proxied = medians["direct"], medians["proxied"]
+                added = proxied.p50_ms - direct.p50_ms
+                verdict = f" ({'met' if added < 2 else 'NOT met'}: target < 2 ms)" if connections == 8 else ""
+                summary.append(
+                    f"  {endpoint:<10} {connections:>3} conns: p50 added {added:5.2f} ms{verdict}, "
+                    f"throughput through the proxy {proxied.rps / direct.rps:4.0%} of direct"
+                )
+        checked = httpx.get(proxy_base + "/_proxy/report", timeout=10).json()["results"]
+    print("proxy overhead (medians of the rounds above):")
+    print("\n".join(summary))
+    exchanges, found = sum(r["cases"] for r in checked), sum(len(r["findings"]) for r in checked)
+    print(f"  the proxy checked {exchanges} exchanges in this run and found {found} findings")
+
+
 def _median(runs: list[Load]) -> Load:
     ordered = sorted(runs, key=lambda run: run.rps)
     return ordered[len(ordered) // 2]
@@ -334,13 +390,17 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds of load per cell (default 3)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per cell; the median is shown")
     parser.add_argument("--workers", type=int, default=1, help="mock worker processes (default 1)")
-    parser.add_argument("--only", choices=["models", "mock", "conformance"], action="append", help="run only these")
+    parser.add_argument(
+        "--only", choices=["models", "mock", "proxy", "conformance"], action="append", help="run only these"
+    )
     args = parser.parse_args()
-    parts = set(args.only or ["models", "mock", "conformance"])
+    parts = set(args.only or ["models", "mock", "proxy", "conformance"])
     if "models" in parts:
         bench_models()
     if "mock" in parts:
         bench_mock(args.seconds, args.rounds, args.workers)
+    if "proxy" in parts:
+        bench_proxy(args.seconds, args.rounds)
     if "conformance" in parts:
         bench_conformance()
     return 0

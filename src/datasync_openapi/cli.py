@@ -1,7 +1,9 @@
 """The ``datasync`` command: run the mock, list and show Grades Exchanges (``exchanges``), download their
 artifacts (``artifacts``), run the conformance suite.
 
-    datasync mock [--host 127.0.0.1] [--port 8000] [--state FILE]
+    datasync mock [--host 127.0.0.1] [--port 8000] [--state FILE] [--seed-from traffic.har]
+    datasync proxy --upstream https://api.us2.kimonocloud.com [--port 8080] [--strict] [--baseline FILE]
+                   [--record traffic.har] [--reports reports]
     datasync conformance                                   # both APIs against the embedded mock
     datasync conformance --api grades --base-url https://host/v2/grades --token TOKEN
     datasync conformance --api grades --base-url URL --client-id ID --client-secret S --token-url URL
@@ -33,6 +35,7 @@ from typing import Any
 
 from datasync_openapi import conformance
 from datasync_openapi.conformance import command as conformance_command
+from datasync_openapi.proxy import command as proxy_command
 
 DEFAULT_URL = "https://api.us2.kimonocloud.com"
 API_ENVIRONMENT = f"""environment:
@@ -67,8 +70,18 @@ def _mock(args: argparse.Namespace) -> int:
     if args.workers > 1 and state is None:  # workers share state through a SQLite file: a temporary one
         scratch = tempfile.TemporaryDirectory(prefix="datasync-mock-")
         state = os.path.join(scratch.name, "state.sqlite")
+    config = MockConfig(auth=auth, state_file=state, shared=args.workers > 1)
+    recorded = None
+    if args.seed_from is not None:
+        from datasync_openapi.mock import har
+
+        try:
+            recorded = har.load(args.seed_from)
+        except har.HarError as exc:
+            return _fail(str(exc))
+        config.seeder = har.with_demo_data(recorded)
     try:
-        app = create_app(MockConfig(auth=auth, state_file=state, shared=args.workers > 1))
+        app = create_app(config)
     except (sqlite3.Error, OSError) as exc:
         return _fail(f"cannot use the state file {state}: {exc}")
     base = f"http://{args.host}:{args.port}"
@@ -83,7 +96,7 @@ def _mock(args: argparse.Namespace) -> int:
         f"  controls             POST {base}/_mock/reset, POST|GET|DELETE {base}/_mock/faults, "
         f"POST {base}/_mock/tokens/expire\n"
         f"  state                {where}\n"
-        f"  worker processes     {args.workers}",
+        f"  worker processes     {args.workers}" + (f"\n  {recorded.summary()}" if recorded is not None else ""),
         flush=True,
     )
     if args.workers == 1:
@@ -92,7 +105,7 @@ def _mock(args: argparse.Namespace) -> int:
     from datasync_openapi.mock import worker
 
     app.close()  # seeded; each worker opens the file itself
-    os.environ[worker.ENV] = worker.settings(state, auth.static_token or "")
+    os.environ[worker.ENV] = worker.settings(state, auth.static_token or "", args.seed_from)
     try:
         serve(f"{worker.__name__}:app", args.host, args.port, log_level=args.log_level, workers=args.workers)
     finally:
@@ -320,6 +333,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="keep the mock's data in this SQLite file, so it survives restarts (default: in memory)",
     )
+    mock.add_argument(
+        "--seed-from",
+        type=Path,
+        metavar="FILE.har",
+        help="also serve the objects of recorded traffic (a HAR file, e.g. from datasync proxy --record); "
+        "they are added to the demo data and win on equal ids (default: the demo data only; SEED_FROM=)",
+    )
     mock.add_argument("--token", help="the static bearer token the mock accepts (default: demo-token)")
     mock.add_argument(
         "--workers",
@@ -336,6 +356,7 @@ def parser() -> argparse.ArgumentParser:
     mock.set_defaults(func=_mock)
 
     conformance_command.add_parser(sub)
+    proxy_command.add_parser(sub, _HelpFormatter, _port)
 
     exchanges = _add_api_parser(
         sub,

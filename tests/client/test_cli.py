@@ -271,14 +271,14 @@ def subcommands() -> dict[str, argparse.ArgumentParser]:
 
 def test_every_option_has_help_and_shows_its_default() -> None:
     parsers = subcommands()
-    assert set(parsers) == {"mock", "exchanges", "exchanges list", "exchanges get", "artifacts"}
+    assert set(parsers) == {"mock", "proxy", "exchanges", "exchanges list", "exchanges get", "artifacts"}
     for name, parser in parsers.items():
         formatter = parser._get_formatter()
         for action in parser._actions:
             if isinstance(action, argparse._HelpAction | argparse._SubParsersAction):
                 continue
             assert action.help, f"datasync {name}: {action.dest} has no help"
-            if action.option_strings:
+            if action.option_strings and not action.required:
                 assert "(default" in (formatter._get_help_string(action) or ""), f"datasync {name}: {action.dest}"
 
 

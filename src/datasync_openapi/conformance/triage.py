@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from datasync_openapi.findings import Finding, FindingClass, OperationCoverage, classify
+from datasync_openapi.findings import Finding, FindingClass, OperationCoverage, classify, hints
 from datasync_openapi.findings.hints import contract_errors
 from datasync_openapi.findings.model import normalise_pointer, pointer
 from datasync_openapi.specs import API, Operation, operations
@@ -147,34 +147,17 @@ class Triage:
         self._add(make(title, location, hint))
 
     def _locate(self, label: str, check: str, failure: Any, case: Any, status: int | None) -> tuple[str, str | None]:
-        spec_file = f"openapi/{self.api}.yaml"
         if check == "status_code_conformance":
-            return (
-                f"status {status}",
-                f"`{label}` answered {status}, which its responses do not declare: if the server is right, "
-                f"declare a `{status}` response (or `{str(status)[0]}XX`) for it in {spec_file}",
-            )
+            return hints.undeclared_status(self.api, label, status)
         if check == "content_type_conformance":
             media = str(getattr(failure, "content_type", "") or "none").split(";")[0].strip()
-            return (
-                f"status {status} content-type {media}",
-                f"`{label}` answered {status} as `{media}`: if the server is right, declare that media type "
-                f"under the {status} response's `content` in {spec_file}",
-            )
+            return hints.undeclared_content_type(self.api, label, status, media)
         if check in ("negative_data_rejection", "missing_required_header", "unsupported_method"):
-            return self._invalid_input(case), (
-                f"the server accepted (answered {status}) input that the spec forbids: harmless to clients, "
-                "but if the server is right the spec is stricter than the service"
-            )
+            return self._invalid_input(case), hints.accepted_invalid(status)
         if check == "positive_data_acceptance":
-            return f"status {status}", (
-                f"the server refused (answered {status}) input that the spec allows: if the server is right, "
-                f"the spec should forbid it (a field it requires, a narrower range or format) in {spec_file}"
-            )
+            return hints.refused_valid(self.api, status)
         if check == "ignored_auth":
-            return str(getattr(failure, "title", "auth ignored")).lower(), (
-                "the server answered a request with missing or invalid credentials as if it were authenticated"
-            )
+            return str(getattr(failure, "title", "auth ignored")).lower(), hints.IGNORED_AUTH
         return (f"status {status}" if status is not None else check), None
 
     @staticmethod

@@ -6,6 +6,14 @@ is nullable), so one drifting field hides the others. ``contract_errors`` walks 
 spec itself instead and reports each offending value at its own JSON pointer, with the component and
 property it belongs to (``ExchangeError.details``), so a run says "details was null" and "error_count was a
 string" as two findings with stable keys.
+
+Which documented response covers a status (``documented_status``) and how a schema becomes a validator
+(``compile_schema``, int32/int64 ranges included) come from ``mock.routing``, where the request and response
+validators are compiled: an explanation never disagrees with the validator that found the problem.
+
+The hints of the other spec-related findings (an undeclared status or content type, input accepted or refused
+against the spec, ignored auth) live here too, so the conformance suite and the validating proxy word them
+the same way.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from datasync_openapi.mock.routing import compile_schema, documented_status
 from datasync_openapi.specs import API, Operation, load_spec, resolve
 
 from .model import normalise_pointer, pointer
@@ -77,9 +86,7 @@ def _type_ok(value: Any, declared: list[str]) -> bool:
 
 @functools.cache
 def _validator(api: API, schema_json: str) -> jsonschema_rs.Validator:
-    schema = json.loads(schema_json)
-    schema["components"] = _spec(api).get("components", {})
-    return jsonschema_rs.validator_for(schema, validate_formats=True)
+    return compile_schema(json.loads(schema_json), api)
 
 
 def _valid(api: API, schema: dict[str, Any], value: Any) -> bool:
@@ -225,16 +232,15 @@ def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str)
 
 def response_schema(operation: Operation, status: int, media: str = "application/json") -> dict[str, Any] | None:
     """The documented schema of a response (exact status, then ``4XX``, then ``default``), or None."""
-    spec = _spec(operation.api)
     responses: dict[str, Any] = operation.definition.get("responses", {})
-    for key in (str(status), f"{str(status)[0]}XX", "default"):
-        if key in responses:
-            response, _ = _deref(spec, responses[key])
-            content = response.get("content", {})
-            entry = content.get(media) or content.get("application/json")
-            if isinstance(entry, dict) and isinstance(entry.get("schema"), dict):
-                return dict(entry["schema"])
-            return None
+    key = documented_status(responses, status)
+    if key is None:
+        return None
+    response, _ = _deref(_spec(operation.api), responses[key])
+    content = response.get("content", {})
+    entry = content.get(media) or content.get("application/json")
+    if isinstance(entry, dict) and isinstance(entry.get("schema"), dict):
+        return dict(entry["schema"])
     return None
 
 
@@ -246,4 +252,52 @@ def contract_errors(operation: Operation, status: int, body: Any) -> list[Contra
     return _walk(operation.api, schema, body, [], "")
 
 
-__all__ = ["ContractError", "contract_errors", "json_type", "response_schema"]
+# -- the other spec-related findings: where (the stable part of the key) and the hint ---------------------------
+def undeclared_status(api: str, label: str, status: int | None) -> tuple[str, str]:
+    """A status the operation does not document."""
+    return (
+        f"status {status}",
+        f"`{label}` answered {status}, which its responses do not declare: if the server is right, "
+        f"declare a `{status}` response (or `{str(status)[0]}XX`) for it in openapi/{api}.yaml",
+    )
+
+
+def undeclared_content_type(api: str, label: str, status: int | None, media: str) -> tuple[str, str]:
+    """A documented status answered with a media type its response does not declare."""
+    return (
+        f"status {status} content-type {media}",
+        f"`{label}` answered {status} as `{media}`: if the server is right, declare that media type "
+        f"under the {status} response's `content` in openapi/{api}.yaml",
+    )
+
+
+def accepted_invalid(status: int | None) -> str:
+    """The hint of an accepts-invalid finding (its location names the invalid part of the request)."""
+    return (
+        f"the server accepted (answered {status}) input that the spec forbids: harmless to clients, "
+        "but if the server is right the spec is stricter than the service"
+    )
+
+
+def refused_valid(api: str, status: int | None) -> tuple[str, str]:
+    """Input the spec allows, refused."""
+    return f"status {status}", (
+        f"the server refused (answered {status}) input that the spec allows: if the server is right, "
+        f"the spec should forbid it (a field it requires, a narrower range or format) in openapi/{api}.yaml"
+    )
+
+
+IGNORED_AUTH = "the server answered a request with missing or invalid credentials as if it were authenticated"
+
+
+__all__ = [
+    "IGNORED_AUTH",
+    "ContractError",
+    "accepted_invalid",
+    "contract_errors",
+    "json_type",
+    "refused_valid",
+    "response_schema",
+    "undeclared_content_type",
+    "undeclared_status",
+]

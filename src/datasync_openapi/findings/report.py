@@ -63,8 +63,8 @@ def _parameter_rows(result: Result) -> list[tuple[str, str]]:
 
 
 # -- Markdown --------------------------------------------------------------------------------------------------
-def write_markdown(results: Sequence[Result], path: Path) -> None:
-    out = ["# Conformance report", ""]
+def write_markdown(results: Sequence[Result], path: Path, title: str = "Conformance report") -> None:
+    out = [f"# {title}", ""]
     for result in results:
         out += [f"## {result.api}: {result.verdict()}", "", "| Parameter | Value |", "|---|---|"]
         out += [f"| {name} | `{value}` |" for name, value in _parameter_rows(result)]
@@ -111,12 +111,13 @@ def write_markdown(results: Sequence[Result], path: Path) -> None:
 
 
 # -- JUnit -----------------------------------------------------------------------------------------------------
-def write_junit(result: Result, path: Path) -> None:
-    """One test case per operation (a <failure> per failing finding, the coverage as system-out), one per class."""
+def write_junit(result: Result, path: Path, prefix: str = "conformance") -> None:
+    """One test case per operation (a <failure> per failing finding, the coverage as system-out), one per class.
+    The test suite is named ``<prefix>-<api>``."""
     failing = result.failing()
     suite = ET.Element(
         "testsuite",
-        name=f"conformance-{result.api}",
+        name=f"{prefix}-{result.api}",
         tests=str(len(result.operations)),
         failures=str(len(failing) + (0 if result.allow_not_exercised else len(result.not_exercised()))),
         errors=str(len(result.errors)),
@@ -177,14 +178,14 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def render_html(results: Sequence[Result]) -> str:
+def render_html(results: Sequence[Result], title: str = "Conformance report") -> str:
     """One self-contained page: inline CSS, no scripts, no network assets."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        "<title>Conformance report</title>",
+        f"<title>{_e(title)}</title>",
         f"<style>{_CSS}</style></head><body>",
-        "<h1>Conformance report</h1>",
+        f"<h1>{_e(title)}</h1>",
     ]
     for result in results:
         parts.append(f'<section id="{_e(result.api)}">')
@@ -247,9 +248,9 @@ def render_html(results: Sequence[Result]) -> str:
     return "\n".join(parts)
 
 
-def write_html(results: Sequence[Result], path: Path) -> None:
+def write_html(results: Sequence[Result], path: Path, title: str = "Conformance report") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(results), encoding="utf-8")
+    path.write_text(render_html(results, title), encoding="utf-8")
 
 
 __all__ = ["render_html", "summary", "write_html", "write_json", "write_junit", "write_markdown"]

@@ -45,6 +45,8 @@ class MockConfig:
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], Any] = asyncio.sleep
     shared: bool = False  # state_file is shared with other worker processes (datasync mock --workers N)
+    # What fills the store on start and on reset (har.seed_from adds recorded traffic to the demo data).
+    seeder: Callable[[Store], None] = seed
 
 
 _ROUTER: Router | None = None
@@ -64,7 +66,7 @@ class MockApp:
     def __init__(self, config: MockConfig | None = None) -> None:
         self.config = config or MockConfig()
         self.router = router()
-        self.store = Store(seed, self.config.state_file, shared=self.config.shared)
+        self.store = Store(self.config.seeder, self.config.state_file, shared=self.config.shared)
         self.auth = Authenticator(self.config.auth, clock=self.config.clock, store=self.store)
         self.faults = FaultQueue(self.store)
         self.runtime = Runtime(clock=self.config.clock)

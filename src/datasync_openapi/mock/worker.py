@@ -16,11 +16,16 @@ from .auth import AuthConfig
 ENV = "DATASYNC_MOCK_WORKER"
 
 
-def settings(state_file: str, static_token: str) -> str:
-    return json.dumps({"state_file": state_file, "static_token": static_token})
+def settings(state_file: str, static_token: str, seed_from: str | None = None) -> str:
+    return json.dumps({"state_file": state_file, "static_token": static_token, "seed_from": seed_from})
 
 
 def app() -> MockApp:
     values = json.loads(os.environ[ENV])
-    auth = AuthConfig(static_token=values["static_token"])
-    return create_app(MockConfig(auth=auth, state_file=values["state_file"], shared=True))
+    config = MockConfig(auth=AuthConfig(static_token=values["static_token"]), state_file=values["state_file"])
+    config.shared = True
+    if values.get("seed_from"):  # a reset in any worker restores the recording too
+        from . import har
+
+        config.seeder = har.with_demo_data(har.load(values["seed_from"]))
+    return create_app(config)

@@ -1,0 +1,192 @@
+"""How the proxy forwards: upstream failures, redirects, bodies larger than its cap, content codings, requests
+the spec forbids or allows, paths the specs do not document.
+
+A small scripted upstream (``Upstream``) answers what each test needs and keeps what it received.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from proxy_helpers import findings, proxied, report
+
+from datasync_openapi.mock import DEMO_TOKEN, create_app
+from datasync_openapi.server import free_port, running
+
+AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
+CAP = 64 * 1024
+EXCHANGE = "e1000000-0000-4000-8000-000000000001"
+
+
+def _exchange(n: int) -> dict[str, Any]:
+    return {
+        "id": f"e1000000-0000-4000-8000-{n:012d}",
+        "state": "created",
+        "error_count": 0,
+        "metadata": {"n": "x" * 40},
+    }
+
+
+BIG_LIST = json.dumps({"data": [_exchange(n) for n in range(2000)], "paging": {"next": None}}).encode()
+DRIFTING_SCHEDULES = json.dumps(
+    {"data": [{"id": "5c4ed000-0000-4000-8000-000000000001", "enabled": "true"}], "paging": {"next": None}}
+).encode()
+
+
+class Upstream:
+    """Answers by method and path; keeps (method, path, body) of every request it received."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, str, bytes]] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        parts = []
+        while True:
+            message = await receive()
+            parts.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(parts)
+        self.received.append((scope["method"], scope["path"], body))
+        status, headers, payload = self.answer(scope["method"], scope["path"], body)
+        headers = [(b"content-length", str(len(payload)).encode()), *headers]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+    @staticmethod
+    def answer(method: str, path: str, body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        as_json = [(b"content-type", b"application/json")]
+        if path == "/v2/grades/consumer":
+            return 302, [(b"location", b"https://login.example/next?return=/v2/grades/consumer")], b""
+        if path == "/v2/grades/exchanges":
+            return 200, as_json, BIG_LIST
+        if path == "/v2/grades/schedules":
+            return 200, [*as_json, (b"content-encoding", b"gzip")], gzip.compress(DRIFTING_SCHEDULES, mtime=0)
+        if path.endswith("/data"):
+            return 200, as_json, json.dumps({"data": _exchange(1)}).encode()
+        if path == "/v2/grades/batch":
+            return 200, as_json, b'{"data":[],"paging":{"next":null}}'
+        if path == "/v2/grades/batch/count":
+            error = {"status": 400, "code": "invalid", "message": "no", "ext_message": None, "details": None}
+            return 400, as_json, json.dumps({"error": error}).encode()
+        return 404, [(b"content-type", b"text/plain")], b"404 page not found\n"
+
+
+@pytest.fixture
+def upstream() -> Iterator[tuple[Upstream, str]]:
+    app = Upstream()
+    with running(app) as base:
+        yield app, base
+
+
+def test_an_upstream_that_is_down_is_a_clear_502() -> None:
+    with proxied(f"http://127.0.0.1:{free_port()}") as (_, base):
+        answer = httpx.get(f"{base}/v2/grades/exchanges", headers=AUTH)
+        found = findings(base)
+    assert answer.status_code == 502
+    error = answer.json()["error"]
+    assert (error["status"], error["code"], error["message"]) == (502, "upstream_unreachable", "Bad gateway")
+    assert error["details"].startswith("cannot connect to http://127.0.0.1:")
+    transport = found["grades GET /exchanges transport connection failed"]
+    assert transport["class"] == "transport"
+
+
+def test_an_upstream_that_does_not_answer_in_time_is_a_clear_504() -> None:
+    with running(create_app()) as mock, proxied(mock, timeout=0.3) as (_, base):
+        slow = {**AUTH, "X-Mock-Fault": "delay=3"}  # the mock's fault header, passed through like any header
+        answer = httpx.get(f"{base}/v2/grades/exchanges", headers=slow)
+        after = httpx.get(f"{base}/v2/grades/exchanges", headers=AUTH)  # the proxy is fine afterwards
+        found = findings(base)
+    assert answer.status_code == 504
+    error = answer.json()["error"]
+    assert (error["status"], error["code"], error["message"]) == (504, "upstream_timeout", "Gateway timeout")
+    assert "within 0.3 s (ReadTimeout)" in error["details"]
+    assert after.status_code == 200
+    assert found["grades GET /exchanges transport request timed out"]["class"] == "transport"
+
+
+def test_a_redirect_is_passed_on_not_followed(upstream: tuple[Upstream, str]) -> None:
+    app, origin = upstream
+    with proxied(origin) as (_, base):
+        answer = httpx.get(f"{base}/v2/grades/consumer", headers=AUTH)
+        found = findings(base)
+    assert answer.status_code == 302
+    assert answer.headers["location"] == "https://login.example/next?return=/v2/grades/consumer"
+    assert [(m, p) for m, p, _ in app.received] == [("GET", "/v2/grades/consumer")]
+    assert "grades GET /consumer status_code_conformance status 302" in found
+
+
+def test_bodies_larger_than_the_cap_stream_through_unchecked(upstream: tuple[Upstream, str], tmp_path: Any) -> None:
+    app, origin = upstream
+    big = json.dumps({"assignments": [{"name": "x" * 100}] * 1000, "final": True}).encode()
+    assert len(big) > CAP
+    har = tmp_path / "big.har"
+    with proxied(origin, max_body=CAP, record=har) as (_, base):
+        listed = httpx.get(f"{base}/v2/grades/exchanges", headers=AUTH)
+        posted = httpx.post(
+            f"{base}/v2/grades/exchanges/{EXCHANGE}/data",
+            content=big,
+            headers={**AUTH, "content-type": "application/json"},
+        )
+        data = report(base)
+    assert listed.content == BIG_LIST  # every byte, unchanged
+    assert posted.status_code == 200
+    assert app.received[-1][2] == big
+    grades = next(r for r in data["results"] if r["api"] == "grades")
+    assert grades["findings"] == []
+    assert grades["notes"] == [
+        f"request bodies larger than {CAP} bytes streamed through; parameters checked",
+        f"responses larger than {CAP} bytes streamed through unchecked",
+    ]
+    entries = json.loads(har.read_text(encoding="utf-8"))["log"]["entries"]
+    assert entries[0]["response"]["content"]["comment"].startswith(f"not recorded: larger than {CAP} bytes")
+    assert entries[1]["request"]["postData"]["comment"] == f"not recorded: larger than {CAP} bytes"
+
+
+def test_a_gzip_encoded_answer_is_checked_and_passed_on_encoded(upstream: tuple[Upstream, str]) -> None:
+    _, origin = upstream
+    with proxied(origin) as (_, base):
+        with httpx.Client() as http:
+            request = http.build_request("GET", f"{base}/v2/grades/schedules", headers=AUTH)
+            answer = http.send(request, stream=True)
+            raw = b"".join(answer.iter_raw())
+            answer.close()
+        found = findings(base)
+    assert answer.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(raw) == DRIFTING_SCHEDULES
+    assert "grades GET /schedules response_schema_conformance /data/*/enabled type" in found
+
+
+def test_requests_are_checked_against_the_spec(upstream: tuple[Upstream, str]) -> None:
+    _, origin = upstream
+    with proxied(origin) as (_, base):
+        accepted = httpx.get(f"{base}/v2/grades/batch", params={"page": "abc"}, headers=AUTH)
+        refused = httpx.get(f"{base}/v2/grades/batch/count", headers=AUTH)
+        unknown = httpx.get(f"{base}/v2/grades/not-an-operation", headers=AUTH)
+        data = report(base)
+    assert (accepted.status_code, refused.status_code, unknown.status_code) == (200, 400, 404)
+    grades = next(r for r in data["results"] if r["api"] == "grades")
+    found = {f["key"]: f for f in grades["findings"]}
+    lenient = found["grades GET /batch negative_data_rejection query.page"]
+    assert lenient["class"] == "accepts-invalid"
+    assert lenient["message"] == "query parameter 'page' must be an integer, got 'abc'"
+    assert lenient["fails_run"] is False  # reported, but by default it fails nothing (a foreign server)
+    assert found["grades GET /batch/count positive_data_acceptance status 400"]["class"] == "rejects-valid"
+    assert grades["notes"] == ["requests to paths or methods the specs do not document, passed through unchecked"]
+    assert "GET /not-an-operation" not in grades["coverage"]["per_operation"]
+
+
+def test_proxy_controls(upstream: tuple[Upstream, str]) -> None:
+    _, origin = upstream
+    with proxied(origin) as (_, base):
+        assert httpx.get(f"{base}/_proxy/health").json() == {"status": "ok"}
+        missing = httpx.get(f"{base}/_proxy/nothing")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
