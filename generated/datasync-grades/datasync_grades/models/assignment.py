@@ -2,21 +2,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.data_error_code_known import DataErrorCodeKnown
+from ..models.key_value_map import KeyValueMap
+from ..models.object_ref import ObjectRef
+from ..models.score import Score
 from ..models.sync_status_known import SyncStatusKnown
+from ..models.sys import Sys
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.key_value_map import KeyValueMap
-    from ..models.object_ref import ObjectRef
-    from ..models.score import Score
-    from ..models.sys import Sys
-
 
 T = TypeVar("T", bound="Assignment")
 
@@ -142,11 +139,6 @@ class Assignment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.key_value_map import KeyValueMap  # noqa: PLC0415
-        from ..models.object_ref import ObjectRef  # noqa: PLC0415
-        from ..models.score import Score  # noqa: PLC0415
-        from ..models.sys import Sys  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_error_code(data: object) -> DataErrorCodeKnown | str | Unset:

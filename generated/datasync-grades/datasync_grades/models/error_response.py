@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.error_info import ErrorInfo
-
+from ..models.error_info import ErrorInfo
 
 T = TypeVar("T", bound="ErrorResponse")
 
@@ -36,8 +34,6 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_info import ErrorInfo  # noqa: PLC0415
-
         d = dict(src_dict)
         error = ErrorInfo.from_dict(d.pop("error"))
 

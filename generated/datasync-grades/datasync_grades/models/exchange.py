@@ -2,19 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state_known import ExchangeStateKnown
+from ..models.metadata_type_0 import MetadataType0
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.exchange_query import ExchangeQuery
-    from ..models.metadata_type_0 import MetadataType0
-
 
 T = TypeVar("T", bound="Exchange")
 
@@ -43,8 +40,6 @@ class Exchange:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
-
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -113,9 +108,6 @@ class Exchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange_query import ExchangeQuery  # noqa: PLC0415
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.exchange_query import ExchangeQuery
+from ..models.metadata_type_0 import MetadataType0
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.exchange_query import ExchangeQuery
-    from ..models.metadata_type_0 import MetadataType0
-
 
 T = TypeVar("T", bound="ExchangeCreate")
 
@@ -26,8 +23,6 @@ class ExchangeCreate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
-
         query: dict[str, Any] | Unset = UNSET
         if not isinstance(self.query, Unset):
             query = self.query.to_dict()
@@ -52,9 +47,6 @@ class ExchangeCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange_query import ExchangeQuery  # noqa: PLC0415
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
-
         d = dict(src_dict)
         _query = d.pop("query", UNSET)
         query: ExchangeQuery | Unset

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.assignment import Assignment
+from ..models.summary import Summary
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.assignment import Assignment
-    from ..models.summary import Summary
-
 
 T = TypeVar("T", bound="ExchangeData")
 
@@ -57,9 +54,6 @@ class ExchangeData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.assignment import Assignment  # noqa: PLC0415
-        from ..models.summary import Summary  # noqa: PLC0415
-
         d = dict(src_dict)
         _assignments = d.pop("assignments", UNSET)
         assignments: list[Assignment] | Unset = UNSET

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.exchange_query_condition import ExchangeQueryCondition
 from ..models.exchange_query_type_known import ExchangeQueryTypeKnown
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.exchange_query_condition import ExchangeQueryCondition
-
 
 T = TypeVar("T", bound="ExchangeQuery")
 
@@ -51,8 +48,6 @@ class ExchangeQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange_query_condition import ExchangeQueryCondition  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_type_(data: object) -> ExchangeQueryTypeKnown | str | Unset:

@@ -2,19 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.condition_scope_by_known import ConditionScopeByKnown
 from ..models.condition_scope_known import ConditionScopeKnown
+from ..models.object_ref import ObjectRef
 from ..models.summary_type_known import SummaryTypeKnown
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.object_ref import ObjectRef
-
 
 T = TypeVar("T", bound="ExchangeQueryCondition")
 
@@ -91,8 +88,6 @@ class ExchangeQueryCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.object_ref import ObjectRef  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_scope(data: object) -> ConditionScopeKnown | str | Unset:

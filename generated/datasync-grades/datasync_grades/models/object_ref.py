@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.sys import Sys
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.sys import Sys
-
 
 T = TypeVar("T", bound="ObjectRef")
 
@@ -46,8 +43,6 @@ class ObjectRef:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sys import Sys  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 

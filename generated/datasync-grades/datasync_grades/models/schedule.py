@@ -2,18 +2,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.schedule_metadata import ScheduleMetadata
 from ..models.schedule_type_known import ScheduleTypeKnown
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.schedule_metadata import ScheduleMetadata
-
 
 T = TypeVar("T", bound="Schedule")
 
@@ -89,8 +86,6 @@ class Schedule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.schedule_metadata import ScheduleMetadata  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset

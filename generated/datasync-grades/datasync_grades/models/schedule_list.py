@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.paging import Paging
+from ..models.schedule import Schedule
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.paging import Paging
-    from ..models.schedule import Schedule
-
 
 T = TypeVar("T", bound="ScheduleList")
 
@@ -46,9 +43,6 @@ class ScheduleList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.paging import Paging  # noqa: PLC0415
-        from ..models.schedule import Schedule  # noqa: PLC0415
-
         d = dict(src_dict)
         data = []
         _data = d.pop("data")

@@ -2,19 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.data_error_code_known import DataErrorCodeKnown
+from ..models.key_value_map import KeyValueMap
+from ..models.object_ref import ObjectRef
 from ..models.sync_status_known import SyncStatusKnown
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.key_value_map import KeyValueMap
-    from ..models.object_ref import ObjectRef
-
 
 T = TypeVar("T", bound="Score")
 
@@ -119,9 +116,6 @@ class Score:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.key_value_map import KeyValueMap  # noqa: PLC0415
-        from ..models.object_ref import ObjectRef  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_error_code(data: object) -> DataErrorCodeKnown | str | Unset:

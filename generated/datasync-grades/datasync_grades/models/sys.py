@@ -2,17 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.key_value_map import KeyValueMap
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.key_value_map import KeyValueMap
-
 
 T = TypeVar("T", bound="Sys")
 
@@ -73,8 +70,6 @@ class Sys:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.key_value_map import KeyValueMap  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.cloud_env import CloudEnv
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.cloud_env import CloudEnv
-
 
 T = TypeVar("T", bound="Cloud")
 
@@ -53,8 +50,6 @@ class Cloud:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cloud_env import CloudEnv  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset

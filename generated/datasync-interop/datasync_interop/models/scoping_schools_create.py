@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.scoping_school import ScopingSchool
-
+from ..models.scoping_school import ScopingSchool
 
 T = TypeVar("T", bound="ScopingSchoolsCreate")
 
@@ -38,8 +36,6 @@ class ScopingSchoolsCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.scoping_school import ScopingSchool  # noqa: PLC0415
-
         d = dict(src_dict)
         data = []
         _data = d.pop("data")

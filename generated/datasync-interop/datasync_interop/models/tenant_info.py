@@ -1,22 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.account import Account
+from ..models.cloud import Cloud
+from ..models.integration import Integration
+from ..models.license_ import License
+from ..models.tenant_auth import TenantAuth
+from ..models.tenant_status import TenantStatus
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.account import Account
-    from ..models.cloud import Cloud
-    from ..models.integration import Integration
-    from ..models.license_ import License
-    from ..models.tenant_auth import TenantAuth
-    from ..models.tenant_status import TenantStatus
-
 
 T = TypeVar("T", bound="TenantInfo")
 
@@ -98,13 +95,6 @@ class TenantInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account import Account  # noqa: PLC0415
-        from ..models.cloud import Cloud  # noqa: PLC0415
-        from ..models.integration import Integration  # noqa: PLC0415
-        from ..models.license_ import License  # noqa: PLC0415
-        from ..models.tenant_auth import TenantAuth  # noqa: PLC0415
-        from ..models.tenant_status import TenantStatus  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.error_info import ErrorInfo
+from ..models.tenant_info import TenantInfo
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.error_info import ErrorInfo
-    from ..models.tenant_info import TenantInfo
-
 
 T = TypeVar("T", bound="TenantInfoEnvelope")
 
@@ -23,9 +20,6 @@ class TenantInfoEnvelope:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.error_info import ErrorInfo  # noqa: PLC0415
-        from ..models.tenant_info import TenantInfo  # noqa: PLC0415
-
         data: dict[str, Any] | None
         if isinstance(self.data, TenantInfo):
             data = self.data.to_dict()
@@ -54,9 +48,6 @@ class TenantInfoEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_info import ErrorInfo  # noqa: PLC0415
-        from ..models.tenant_info import TenantInfo  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_data(data: object) -> None | TenantInfo:
