@@ -11,6 +11,10 @@ from attrs import field as _attrs_field
 from ..models.batch_exchange_error_code_known import BatchExchangeErrorCodeKnown
 from ..types import UNSET, Unset
 
+_BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, BatchExchangeErrorCodeKnown] = {
+    member.value: member for member in BatchExchangeErrorCodeKnown
+}
+
 T = TypeVar("T", bound="BatchExchange")
 
 
@@ -90,26 +94,16 @@ class BatchExchange:
 
         course_ids = cast(list[str], d.pop("course_ids", UNSET))
 
-        def _parse_error_code(
-            data: object,
-        ) -> BatchExchangeErrorCodeKnown | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_batch_exchange_error_code_type_0 = (
-                    BatchExchangeErrorCodeKnown(data)
-                )
-
-                return componentsschemas_batch_exchange_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(BatchExchangeErrorCodeKnown | None | str | Unset, data)
-
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
+        _error_code = d.pop("error_code", UNSET)
+        error_code: BatchExchangeErrorCodeKnown | None | str | Unset
+        if isinstance(_error_code, str):
+            error_code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(
+                _error_code, _error_code
+            )
+        else:
+            error_code = cast(
+                BatchExchangeErrorCodeKnown | None | str | Unset, _error_code
+            )
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

@@ -9,6 +9,10 @@ from attrs import field as _attrs_field
 from ..models.batch_exchange_error_code_known import BatchExchangeErrorCodeKnown
 from ..types import UNSET, Unset
 
+_BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, BatchExchangeErrorCodeKnown] = {
+    member.value: member for member in BatchExchangeErrorCodeKnown
+}
+
 T = TypeVar("T", bound="BatchExchangeErrorCreate")
 
 
@@ -40,23 +44,12 @@ class BatchExchangeErrorCreate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_code(data: object) -> BatchExchangeErrorCodeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_batch_exchange_error_code_type_0 = (
-                    BatchExchangeErrorCodeKnown(data)
-                )
-
-                return componentsschemas_batch_exchange_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(BatchExchangeErrorCodeKnown | str | Unset, data)
-
-        code = _parse_code(d.pop("code", UNSET))
+        _code = d.pop("code", UNSET)
+        code: BatchExchangeErrorCodeKnown | str | Unset
+        if isinstance(_code, str):
+            code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
+        else:
+            code = cast(BatchExchangeErrorCodeKnown | str | Unset, _code)
 
         batch_exchange_error_create = cls(
             code=code,

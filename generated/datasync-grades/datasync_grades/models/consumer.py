@@ -10,6 +10,13 @@ from ..models.exchange_query_type_known import ExchangeQueryTypeKnown
 from ..models.summary_type_known import SummaryTypeKnown
 from ..types import UNSET, Unset
 
+_EXCHANGE_QUERY_TYPE_KNOWN_VALUES: dict[str, ExchangeQueryTypeKnown] = {
+    member.value: member for member in ExchangeQueryTypeKnown
+}
+_SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
+    member.value: member for member in SummaryTypeKnown
+}
+
 T = TypeVar("T", bound="Consumer")
 
 
@@ -67,43 +74,27 @@ class Consumer:
 
         connector_type = d.pop("connector_type", UNSET)
 
-        def _parse_supported_exchange_query_type(
-            data: object,
-        ) -> ExchangeQueryTypeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_query_type_type_0 = ExchangeQueryTypeKnown(
-                    data
-                )
+        _supported_exchange_query_type = d.pop("supported_exchange_query_type", UNSET)
+        supported_exchange_query_type: ExchangeQueryTypeKnown | str | Unset
+        if isinstance(_supported_exchange_query_type, str):
+            supported_exchange_query_type = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(
+                _supported_exchange_query_type, _supported_exchange_query_type
+            )
+        else:
+            supported_exchange_query_type = cast(
+                ExchangeQueryTypeKnown | str | Unset, _supported_exchange_query_type
+            )
 
-                return componentsschemas_exchange_query_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeQueryTypeKnown | str | Unset, data)
-
-        supported_exchange_query_type = _parse_supported_exchange_query_type(
-            d.pop("supported_exchange_query_type", UNSET)
-        )
-
-        def _parse_summary_score_type(data: object) -> str | SummaryTypeKnown | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_summary_type_type_0 = SummaryTypeKnown(data)
-
-                return componentsschemas_summary_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SummaryTypeKnown | Unset, data)
-
-        summary_score_type = _parse_summary_score_type(
-            d.pop("summary_score_type", UNSET)
-        )
+        _summary_score_type = d.pop("summary_score_type", UNSET)
+        summary_score_type: str | SummaryTypeKnown | Unset
+        if isinstance(_summary_score_type, str):
+            summary_score_type = _SUMMARY_TYPE_KNOWN_VALUES.get(
+                _summary_score_type, _summary_score_type
+            )
+        else:
+            summary_score_type = cast(
+                str | SummaryTypeKnown | Unset, _summary_score_type
+            )
 
         consumer = cls(
             id=id,

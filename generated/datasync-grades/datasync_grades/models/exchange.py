@@ -13,6 +13,10 @@ from ..models.exchange_state_known import ExchangeStateKnown
 from ..models.metadata_type_0 import MetadataType0
 from ..types import UNSET, Unset
 
+_EXCHANGE_STATE_KNOWN_VALUES: dict[str, ExchangeStateKnown] = {
+    member.value: member for member in ExchangeStateKnown
+}
+
 T = TypeVar("T", bound="Exchange")
 
 
@@ -140,20 +144,12 @@ class Exchange:
 
         metadata = _parse_metadata(d.pop("metadata", UNSET))
 
-        def _parse_state(data: object) -> ExchangeStateKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_state_value_type_0 = ExchangeStateKnown(data)
-
-                return componentsschemas_exchange_state_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeStateKnown | str | Unset, data)
-
-        state = _parse_state(d.pop("state", UNSET))
+        _state = d.pop("state", UNSET)
+        state: ExchangeStateKnown | str | Unset
+        if isinstance(_state, str):
+            state = _EXCHANGE_STATE_KNOWN_VALUES.get(_state, _state)
+        else:
+            state = cast(ExchangeStateKnown | str | Unset, _state)
 
         max_data_content_length = d.pop("max_data_content_length", UNSET)
 

@@ -11,6 +11,10 @@ from attrs import field as _attrs_field
 from ..models.exchange_error_code_known import ExchangeErrorCodeKnown
 from ..types import UNSET, Unset
 
+_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, ExchangeErrorCodeKnown] = {
+    member.value: member for member in ExchangeErrorCodeKnown
+}
+
 T = TypeVar("T", bound="ExchangeError")
 
 
@@ -95,22 +99,12 @@ class ExchangeError:
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        def _parse_code(data: object) -> ExchangeErrorCodeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_error_code_type_0 = ExchangeErrorCodeKnown(
-                    data
-                )
-
-                return componentsschemas_exchange_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeErrorCodeKnown | str | Unset, data)
-
-        code = _parse_code(d.pop("code", UNSET))
+        _code = d.pop("code", UNSET)
+        code: ExchangeErrorCodeKnown | str | Unset
+        if isinstance(_code, str):
+            code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
+        else:
+            code = cast(ExchangeErrorCodeKnown | str | Unset, _code)
 
         message = d.pop("message", UNSET)
 

@@ -10,6 +10,10 @@ from ..models.exchange_query_condition import ExchangeQueryCondition
 from ..models.exchange_query_type_known import ExchangeQueryTypeKnown
 from ..types import UNSET, Unset
 
+_EXCHANGE_QUERY_TYPE_KNOWN_VALUES: dict[str, ExchangeQueryTypeKnown] = {
+    member.value: member for member in ExchangeQueryTypeKnown
+}
+
 T = TypeVar("T", bound="ExchangeQuery")
 
 
@@ -49,23 +53,12 @@ class ExchangeQuery:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_type_(data: object) -> ExchangeQueryTypeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_query_type_type_0 = ExchangeQueryTypeKnown(
-                    data
-                )
-
-                return componentsschemas_exchange_query_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeQueryTypeKnown | str | Unset, data)
-
-        type_ = _parse_type_(d.pop("type", UNSET))
+        _type_ = d.pop("type", UNSET)
+        type_: ExchangeQueryTypeKnown | str | Unset
+        if isinstance(_type_, str):
+            type_ = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(_type_, _type_)
+        else:
+            type_ = cast(ExchangeQueryTypeKnown | str | Unset, _type_)
 
         _conditions = d.pop("conditions", UNSET)
         conditions: list[ExchangeQueryCondition] | Unset = UNSET

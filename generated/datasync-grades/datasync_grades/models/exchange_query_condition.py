@@ -13,6 +13,16 @@ from ..models.object_ref import ObjectRef
 from ..models.summary_type_known import SummaryTypeKnown
 from ..types import UNSET, Unset
 
+_CONDITION_SCOPE_BY_KNOWN_VALUES: dict[str, ConditionScopeByKnown] = {
+    member.value: member for member in ConditionScopeByKnown
+}
+_CONDITION_SCOPE_KNOWN_VALUES: dict[str, ConditionScopeKnown] = {
+    member.value: member for member in ConditionScopeKnown
+}
+_SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
+    member.value: member for member in SummaryTypeKnown
+}
+
 T = TypeVar("T", bound="ExchangeQueryCondition")
 
 
@@ -89,38 +99,19 @@ class ExchangeQueryCondition:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        _scope = d.pop("scope", UNSET)
+        scope: ConditionScopeKnown | str | Unset
+        if isinstance(_scope, str):
+            scope = _CONDITION_SCOPE_KNOWN_VALUES.get(_scope, _scope)
+        else:
+            scope = cast(ConditionScopeKnown | str | Unset, _scope)
 
-        def _parse_scope(data: object) -> ConditionScopeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_condition_scope_type_0 = ConditionScopeKnown(data)
-
-                return componentsschemas_condition_scope_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ConditionScopeKnown | str | Unset, data)
-
-        scope = _parse_scope(d.pop("scope", UNSET))
-
-        def _parse_scope_by(data: object) -> ConditionScopeByKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_condition_scope_by_type_0 = ConditionScopeByKnown(
-                    data
-                )
-
-                return componentsschemas_condition_scope_by_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ConditionScopeByKnown | str | Unset, data)
-
-        scope_by = _parse_scope_by(d.pop("scope_by", UNSET))
+        _scope_by = d.pop("scope_by", UNSET)
+        scope_by: ConditionScopeByKnown | str | Unset
+        if isinstance(_scope_by, str):
+            scope_by = _CONDITION_SCOPE_BY_KNOWN_VALUES.get(_scope_by, _scope_by)
+        else:
+            scope_by = cast(ConditionScopeByKnown | str | Unset, _scope_by)
 
         _scope_id = d.pop("scope_id", UNSET)
         scope_id: ObjectRef | Unset
@@ -138,20 +129,12 @@ class ExchangeQueryCondition:
 
         assignment_ids = cast(list[str], d.pop("assignment_ids", UNSET))
 
-        def _parse_summary_type(data: object) -> str | SummaryTypeKnown | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_summary_type_type_0 = SummaryTypeKnown(data)
-
-                return componentsschemas_summary_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SummaryTypeKnown | Unset, data)
-
-        summary_type = _parse_summary_type(d.pop("summary_type", UNSET))
+        _summary_type = d.pop("summary_type", UNSET)
+        summary_type: str | SummaryTypeKnown | Unset
+        if isinstance(_summary_type, str):
+            summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
+        else:
+            summary_type = cast(str | SummaryTypeKnown | Unset, _summary_type)
 
         exchange_query_condition = cls(
             scope=scope,

@@ -12,6 +12,10 @@ from ..models.schedule_metadata import ScheduleMetadata
 from ..models.schedule_type_known import ScheduleTypeKnown
 from ..types import UNSET, Unset
 
+_SCHEDULE_TYPE_KNOWN_VALUES: dict[str, ScheduleTypeKnown] = {
+    member.value: member for member in ScheduleTypeKnown
+}
+
 T = TypeVar("T", bound="Schedule")
 
 
@@ -94,20 +98,12 @@ class Schedule:
         else:
             id = UUID(_id)
 
-        def _parse_type_(data: object) -> ScheduleTypeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_schedule_type_type_0 = ScheduleTypeKnown(data)
-
-                return componentsschemas_schedule_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ScheduleTypeKnown | str | Unset, data)
-
-        type_ = _parse_type_(d.pop("type", UNSET))
+        _type_ = d.pop("type", UNSET)
+        type_: ScheduleTypeKnown | str | Unset
+        if isinstance(_type_, str):
+            type_ = _SCHEDULE_TYPE_KNOWN_VALUES.get(_type_, _type_)
+        else:
+            type_ = cast(ScheduleTypeKnown | str | Unset, _type_)
 
         _last_executed_at = d.pop("last_executed_at", UNSET)
         last_executed_at: datetime.datetime | Unset

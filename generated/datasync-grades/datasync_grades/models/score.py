@@ -13,6 +13,13 @@ from ..models.object_ref import ObjectRef
 from ..models.sync_status_known import SyncStatusKnown
 from ..types import UNSET, Unset
 
+_DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
+    member.value: member for member in DataErrorCodeKnown
+}
+_SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
+    member.value: member for member in SyncStatusKnown
+}
+
 T = TypeVar("T", bound="Score")
 
 
@@ -117,36 +124,19 @@ class Score:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        _error_code = d.pop("error_code", UNSET)
+        error_code: DataErrorCodeKnown | str | Unset
+        if isinstance(_error_code, str):
+            error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
+        else:
+            error_code = cast(DataErrorCodeKnown | str | Unset, _error_code)
 
-        def _parse_error_code(data: object) -> DataErrorCodeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_data_error_code_type_0 = DataErrorCodeKnown(data)
-
-                return componentsschemas_data_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataErrorCodeKnown | str | Unset, data)
-
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
-
-        def _parse_sync_status(data: object) -> str | SyncStatusKnown | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_sync_status_type_0 = SyncStatusKnown(data)
-
-                return componentsschemas_sync_status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SyncStatusKnown | Unset, data)
-
-        sync_status = _parse_sync_status(d.pop("sync_status", UNSET))
+        _sync_status = d.pop("sync_status", UNSET)
+        sync_status: str | SyncStatusKnown | Unset
+        if isinstance(_sync_status, str):
+            sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
+        else:
+            sync_status = cast(str | SyncStatusKnown | Unset, _sync_status)
 
         _person = d.pop("$person", UNSET)
         person: ObjectRef | Unset

@@ -15,6 +15,19 @@ from ..models.summary_type_known import SummaryTypeKnown
 from ..models.sync_status_known import SyncStatusKnown
 from ..types import UNSET, Unset
 
+_DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
+    member.value: member for member in DataErrorCodeKnown
+}
+_SCORE_TYPE_KNOWN_VALUES: dict[str, ScoreTypeKnown] = {
+    member.value: member for member in ScoreTypeKnown
+}
+_SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
+    member.value: member for member in SummaryTypeKnown
+}
+_SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
+    member.value: member for member in SyncStatusKnown
+}
+
 T = TypeVar("T", bound="Summary")
 
 
@@ -138,36 +151,19 @@ class Summary:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        _error_code = d.pop("error_code", UNSET)
+        error_code: DataErrorCodeKnown | str | Unset
+        if isinstance(_error_code, str):
+            error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
+        else:
+            error_code = cast(DataErrorCodeKnown | str | Unset, _error_code)
 
-        def _parse_error_code(data: object) -> DataErrorCodeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_data_error_code_type_0 = DataErrorCodeKnown(data)
-
-                return componentsschemas_data_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataErrorCodeKnown | str | Unset, data)
-
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
-
-        def _parse_sync_status(data: object) -> str | SyncStatusKnown | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_sync_status_type_0 = SyncStatusKnown(data)
-
-                return componentsschemas_sync_status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SyncStatusKnown | Unset, data)
-
-        sync_status = _parse_sync_status(d.pop("sync_status", UNSET))
+        _sync_status = d.pop("sync_status", UNSET)
+        sync_status: str | SyncStatusKnown | Unset
+        if isinstance(_sync_status, str):
+            sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
+        else:
+            sync_status = cast(str | SyncStatusKnown | Unset, _sync_status)
 
         _section = d.pop("$section", UNSET)
         section: ObjectRef | Unset
@@ -190,35 +186,19 @@ class Summary:
         else:
             grader = ObjectRef.from_dict(_grader)
 
-        def _parse_summary_type(data: object) -> str | SummaryTypeKnown | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_summary_type_type_0 = SummaryTypeKnown(data)
+        _summary_type = d.pop("summary_type", UNSET)
+        summary_type: str | SummaryTypeKnown | Unset
+        if isinstance(_summary_type, str):
+            summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
+        else:
+            summary_type = cast(str | SummaryTypeKnown | Unset, _summary_type)
 
-                return componentsschemas_summary_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SummaryTypeKnown | Unset, data)
-
-        summary_type = _parse_summary_type(d.pop("summary_type", UNSET))
-
-        def _parse_score_type(data: object) -> ScoreTypeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_score_type_type_0 = ScoreTypeKnown(data)
-
-                return componentsschemas_score_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ScoreTypeKnown | str | Unset, data)
-
-        score_type = _parse_score_type(d.pop("score_type", UNSET))
+        _score_type = d.pop("score_type", UNSET)
+        score_type: ScoreTypeKnown | str | Unset
+        if isinstance(_score_type, str):
+            score_type = _SCORE_TYPE_KNOWN_VALUES.get(_score_type, _score_type)
+        else:
+            score_type = cast(ScoreTypeKnown | str | Unset, _score_type)
 
         score = d.pop("score", UNSET)
 
