@@ -21,6 +21,23 @@ _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
 _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "error_code",
+        "sync_status",
+        "$sys",
+        "$section",
+        "$category",
+        "$term",
+        "name",
+        "description",
+        "points_possible",
+        "due_at",
+        "available_at",
+        "$ext",
+        "scores",
+    }
+)
 
 T = TypeVar("T", bound="Assignment")
 
@@ -146,77 +163,76 @@ class Assignment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _error_code = d.pop("error_code", UNSET)
+        _error_code = src_dict.get("error_code", UNSET)
         error_code: DataErrorCodeKnown | str | Unset
         if isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
             error_code = cast(DataErrorCodeKnown | str | Unset, _error_code)
 
-        _sync_status = d.pop("sync_status", UNSET)
+        _sync_status = src_dict.get("sync_status", UNSET)
         sync_status: str | SyncStatusKnown | Unset
         if isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
             sync_status = cast(str | SyncStatusKnown | Unset, _sync_status)
 
-        _sys = d.pop("$sys", UNSET)
+        _sys = src_dict.get("$sys", UNSET)
         sys: Sys | Unset
         if isinstance(_sys, Unset):
             sys = UNSET
         else:
             sys = Sys.from_dict(_sys)
 
-        _section = d.pop("$section", UNSET)
+        _section = src_dict.get("$section", UNSET)
         section: ObjectRef | Unset
         if isinstance(_section, Unset):
             section = UNSET
         else:
             section = ObjectRef.from_dict(_section)
 
-        _category = d.pop("$category", UNSET)
+        _category = src_dict.get("$category", UNSET)
         category: ObjectRef | Unset
         if isinstance(_category, Unset):
             category = UNSET
         else:
             category = ObjectRef.from_dict(_category)
 
-        _term = d.pop("$term", UNSET)
+        _term = src_dict.get("$term", UNSET)
         term: ObjectRef | Unset
         if isinstance(_term, Unset):
             term = UNSET
         else:
             term = ObjectRef.from_dict(_term)
 
-        name = d.pop("name", UNSET)
+        name = src_dict.get("name", UNSET)
 
-        description = d.pop("description", UNSET)
+        description = src_dict.get("description", UNSET)
 
-        points_possible = d.pop("points_possible", UNSET)
+        points_possible = src_dict.get("points_possible", UNSET)
 
-        _due_at = d.pop("due_at", UNSET)
+        _due_at = src_dict.get("due_at", UNSET)
         due_at: datetime.datetime | Unset
         if isinstance(_due_at, Unset):
             due_at = UNSET
         else:
             due_at = datetime.datetime.fromisoformat(_due_at)
 
-        _available_at = d.pop("available_at", UNSET)
+        _available_at = src_dict.get("available_at", UNSET)
         available_at: datetime.datetime | Unset
         if isinstance(_available_at, Unset):
             available_at = UNSET
         else:
             available_at = datetime.datetime.fromisoformat(_available_at)
 
-        _ext = d.pop("$ext", UNSET)
+        _ext = src_dict.get("$ext", UNSET)
         ext: KeyValueMap | Unset
         if isinstance(_ext, Unset):
             ext = UNSET
         else:
             ext = KeyValueMap.from_dict(_ext)
 
-        _scores = d.pop("scores", UNSET)
+        _scores = src_dict.get("scores", UNSET)
         scores: list[Score] | Unset = UNSET
         if _scores is not UNSET:
             scores = []
@@ -241,7 +257,12 @@ class Assignment:
             scores=scores,
         )
 
-        assignment.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            assignment.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return assignment
 
     @property

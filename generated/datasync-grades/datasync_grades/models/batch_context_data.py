@@ -8,6 +8,12 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "course_ids",
+    }
+)
+
 T = TypeVar("T", bound="BatchContextData")
 
 
@@ -33,14 +39,18 @@ class BatchContextData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        course_ids = cast(list[str], d.pop("course_ids", UNSET))
+        course_ids = cast(list[str], src_dict.get("course_ids", UNSET))
 
         batch_context_data = cls(
             course_ids=course_ids,
         )
 
-        batch_context_data.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            batch_context_data.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return batch_context_data
 
     @property

@@ -10,6 +10,13 @@ from ..models.batch_context_data import BatchContextData
 from ..models.error_info import ErrorInfo
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "data",
+        "error",
+    }
+)
+
 T = TypeVar("T", bound="BatchContextDataEnvelope")
 
 
@@ -48,8 +55,6 @@ class BatchContextDataEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-
         def _parse_data(data: object) -> BatchContextData | None:
             if data is None:
                 return data
@@ -63,7 +68,7 @@ class BatchContextDataEnvelope:
                 pass
             return cast(BatchContextData | None, data)
 
-        data = _parse_data(d.pop("data"))
+        data = _parse_data(src_dict["data"])
 
         def _parse_error(data: object) -> ErrorInfo | None | Unset:
             if data is None:
@@ -80,14 +85,19 @@ class BatchContextDataEnvelope:
                 pass
             return cast(ErrorInfo | None | Unset, data)
 
-        error = _parse_error(d.pop("error", UNSET))
+        error = _parse_error(src_dict.get("error", UNSET))
 
         batch_context_data_envelope = cls(
             data=data,
             error=error,
         )
 
-        batch_context_data_envelope.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            batch_context_data_envelope.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return batch_context_data_envelope
 
     @property

@@ -14,6 +14,16 @@ from ..types import UNSET, Unset
 _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, BatchExchangeErrorCodeKnown] = {
     member.value: member for member in BatchExchangeErrorCodeKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "state",
+        "course_ids",
+        "error_code",
+        "created_at",
+        "updated_at",
+    }
+)
 
 T = TypeVar("T", bound="BatchExchange")
 
@@ -82,19 +92,18 @@ class BatchExchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
         if isinstance(_id, Unset):
             id = UNSET
         else:
             id = UUID(_id)
 
-        state = d.pop("state", UNSET)
+        state = src_dict.get("state", UNSET)
 
-        course_ids = cast(list[str], d.pop("course_ids", UNSET))
+        course_ids = cast(list[str], src_dict.get("course_ids", UNSET))
 
-        _error_code = d.pop("error_code", UNSET)
+        _error_code = src_dict.get("error_code", UNSET)
         error_code: BatchExchangeErrorCodeKnown | None | str | Unset
         if isinstance(_error_code, str):
             error_code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(
@@ -105,14 +114,14 @@ class BatchExchange:
                 BatchExchangeErrorCodeKnown | None | str | Unset, _error_code
             )
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
@@ -128,7 +137,12 @@ class BatchExchange:
             updated_at=updated_at,
         )
 
-        batch_exchange.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            batch_exchange.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return batch_exchange
 
     @property

@@ -12,6 +12,11 @@ from ..types import UNSET, Unset
 _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, BatchExchangeErrorCodeKnown] = {
     member.value: member for member in BatchExchangeErrorCodeKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "code",
+    }
+)
 
 T = TypeVar("T", bound="BatchExchangeErrorCreate")
 
@@ -43,8 +48,7 @@ class BatchExchangeErrorCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _code = d.pop("code", UNSET)
+        _code = src_dict.get("code", UNSET)
         code: BatchExchangeErrorCodeKnown | str | Unset
         if isinstance(_code, str):
             code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
@@ -55,7 +59,12 @@ class BatchExchangeErrorCreate:
             code=code,
         )
 
-        batch_exchange_error_create.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            batch_exchange_error_create.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return batch_exchange_error_create
 
     @property

@@ -10,6 +10,13 @@ from ..models.batch_exchange import BatchExchange
 from ..models.paging import Paging
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "data",
+        "paging",
+    }
+)
+
 T = TypeVar("T", bound="BatchExchangeList")
 
 
@@ -43,15 +50,14 @@ class BatchExchangeList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
         data = []
-        _data = d.pop("data")
+        _data = src_dict["data"]
         for data_item_data in _data:
             data_item = BatchExchange.from_dict(data_item_data)
 
             data.append(data_item)
 
-        _paging = d.pop("paging", UNSET)
+        _paging = src_dict.get("paging", UNSET)
         paging: Paging | Unset
         if isinstance(_paging, Unset):
             paging = UNSET
@@ -63,7 +69,12 @@ class BatchExchangeList:
             paging=paging,
         )
 
-        batch_exchange_list.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            batch_exchange_list.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return batch_exchange_list
 
     @property

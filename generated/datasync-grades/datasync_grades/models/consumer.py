@@ -16,6 +16,14 @@ _EXCHANGE_QUERY_TYPE_KNOWN_VALUES: dict[str, ExchangeQueryTypeKnown] = {
 _SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
     member.value: member for member in SummaryTypeKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "connector_type",
+        "supported_exchange_query_type",
+        "summary_score_type",
+    }
+)
 
 T = TypeVar("T", bound="Consumer")
 
@@ -69,12 +77,13 @@ class Consumer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        id = src_dict.get("id", UNSET)
 
-        connector_type = d.pop("connector_type", UNSET)
+        connector_type = src_dict.get("connector_type", UNSET)
 
-        _supported_exchange_query_type = d.pop("supported_exchange_query_type", UNSET)
+        _supported_exchange_query_type = src_dict.get(
+            "supported_exchange_query_type", UNSET
+        )
         supported_exchange_query_type: ExchangeQueryTypeKnown | str | Unset
         if isinstance(_supported_exchange_query_type, str):
             supported_exchange_query_type = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(
@@ -85,7 +94,7 @@ class Consumer:
                 ExchangeQueryTypeKnown | str | Unset, _supported_exchange_query_type
             )
 
-        _summary_score_type = d.pop("summary_score_type", UNSET)
+        _summary_score_type = src_dict.get("summary_score_type", UNSET)
         summary_score_type: str | SummaryTypeKnown | Unset
         if isinstance(_summary_score_type, str):
             summary_score_type = _SUMMARY_TYPE_KNOWN_VALUES.get(
@@ -103,7 +112,12 @@ class Consumer:
             summary_score_type=summary_score_type,
         )
 
-        consumer.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            consumer.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return consumer
 
     @property

@@ -8,6 +8,12 @@ from attrs import field as _attrs_field
 
 from ..models.error_info import ErrorInfo
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "error",
+    }
+)
+
 T = TypeVar("T", bound="ErrorResponse")
 
 
@@ -34,14 +40,18 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        error = ErrorInfo.from_dict(d.pop("error"))
+        error = ErrorInfo.from_dict(src_dict["error"])
 
         error_response = cls(
             error=error,
         )
 
-        error_response.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            error_response.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return error_response
 
     @property

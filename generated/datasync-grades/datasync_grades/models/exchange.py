@@ -16,6 +16,20 @@ from ..types import UNSET, Unset
 _EXCHANGE_STATE_KNOWN_VALUES: dict[str, ExchangeStateKnown] = {
     member.value: member for member in ExchangeStateKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "query",
+        "metadata",
+        "state",
+        "max_data_content_length",
+        "error_count",
+        "course_app_id",
+        "batch_exchange_id",
+        "created_at",
+        "updated_at",
+    }
+)
 
 T = TypeVar("T", bound="Exchange")
 
@@ -112,15 +126,14 @@ class Exchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
         if isinstance(_id, Unset):
             id = UNSET
         else:
             id = UUID(_id)
 
-        _query = d.pop("query", UNSET)
+        _query = src_dict.get("query", UNSET)
         query: ExchangeQuery | Unset
         if isinstance(_query, Unset):
             query = UNSET
@@ -142,31 +155,31 @@ class Exchange:
                 pass
             return cast(MetadataType0 | None | Unset, data)
 
-        metadata = _parse_metadata(d.pop("metadata", UNSET))
+        metadata = _parse_metadata(src_dict.get("metadata", UNSET))
 
-        _state = d.pop("state", UNSET)
+        _state = src_dict.get("state", UNSET)
         state: ExchangeStateKnown | str | Unset
         if isinstance(_state, str):
             state = _EXCHANGE_STATE_KNOWN_VALUES.get(_state, _state)
         else:
             state = cast(ExchangeStateKnown | str | Unset, _state)
 
-        max_data_content_length = d.pop("max_data_content_length", UNSET)
+        max_data_content_length = src_dict.get("max_data_content_length", UNSET)
 
-        error_count = d.pop("error_count", UNSET)
+        error_count = src_dict.get("error_count", UNSET)
 
-        course_app_id = d.pop("course_app_id", UNSET)
+        course_app_id = src_dict.get("course_app_id", UNSET)
 
-        batch_exchange_id = d.pop("batch_exchange_id", UNSET)
+        batch_exchange_id = src_dict.get("batch_exchange_id", UNSET)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
@@ -186,7 +199,12 @@ class Exchange:
             updated_at=updated_at,
         )
 
-        exchange.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            exchange.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange
 
     @property

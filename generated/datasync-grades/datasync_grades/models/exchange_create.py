@@ -10,6 +10,13 @@ from ..models.exchange_query import ExchangeQuery
 from ..models.metadata_type_0 import MetadataType0
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "query",
+        "metadata",
+    }
+)
+
 T = TypeVar("T", bound="ExchangeCreate")
 
 
@@ -47,8 +54,7 @@ class ExchangeCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _query = d.pop("query", UNSET)
+        _query = src_dict.get("query", UNSET)
         query: ExchangeQuery | Unset
         if isinstance(_query, Unset):
             query = UNSET
@@ -70,14 +76,19 @@ class ExchangeCreate:
                 pass
             return cast(MetadataType0 | None | Unset, data)
 
-        metadata = _parse_metadata(d.pop("metadata", UNSET))
+        metadata = _parse_metadata(src_dict.get("metadata", UNSET))
 
         exchange_create = cls(
             query=query,
             metadata=metadata,
         )
 
-        exchange_create.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            exchange_create.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_create
 
     @property

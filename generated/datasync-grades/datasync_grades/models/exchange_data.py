@@ -10,6 +10,14 @@ from ..models.assignment import Assignment
 from ..models.summary import Summary
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "assignments",
+        "summaries",
+        "final",
+    }
+)
+
 T = TypeVar("T", bound="ExchangeData")
 
 
@@ -54,8 +62,7 @@ class ExchangeData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _assignments = d.pop("assignments", UNSET)
+        _assignments = src_dict.get("assignments", UNSET)
         assignments: list[Assignment] | Unset = UNSET
         if _assignments is not UNSET:
             assignments = []
@@ -64,7 +71,7 @@ class ExchangeData:
 
                 assignments.append(assignments_item)
 
-        _summaries = d.pop("summaries", UNSET)
+        _summaries = src_dict.get("summaries", UNSET)
         summaries: list[Summary] | Unset = UNSET
         if _summaries is not UNSET:
             summaries = []
@@ -73,7 +80,7 @@ class ExchangeData:
 
                 summaries.append(summaries_item)
 
-        final = d.pop("final", UNSET)
+        final = src_dict.get("final", UNSET)
 
         exchange_data = cls(
             assignments=assignments,
@@ -81,7 +88,12 @@ class ExchangeData:
             final=final,
         )
 
-        exchange_data.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            exchange_data.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_data
 
     @property

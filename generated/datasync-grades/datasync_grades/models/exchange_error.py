@@ -14,6 +14,16 @@ from ..types import UNSET, Unset
 _EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, ExchangeErrorCodeKnown] = {
     member.value: member for member in ExchangeErrorCodeKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "created_at",
+        "updated_at",
+        "code",
+        "message",
+        "details",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeError")
 
@@ -77,38 +87,37 @@ class ExchangeError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
         if isinstance(_id, Unset):
             id = UNSET
         else:
             id = UUID(_id)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        _code = d.pop("code", UNSET)
+        _code = src_dict.get("code", UNSET)
         code: ExchangeErrorCodeKnown | str | Unset
         if isinstance(_code, str):
             code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
             code = cast(ExchangeErrorCodeKnown | str | Unset, _code)
 
-        message = d.pop("message", UNSET)
+        message = src_dict.get("message", UNSET)
 
-        details = d.pop("details", UNSET)
+        details = src_dict.get("details", UNSET)
 
         exchange_error = cls(
             id=id,
@@ -119,7 +128,12 @@ class ExchangeError:
             details=details,
         )
 
-        exchange_error.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            exchange_error.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_error
 
     @property

@@ -12,6 +12,12 @@ from ..types import UNSET, Unset
 _EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, ExchangeErrorCodeKnown] = {
     member.value: member for member in ExchangeErrorCodeKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "code",
+        "details",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeErrorCreate")
 
@@ -48,22 +54,26 @@ class ExchangeErrorCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _code = d.pop("code", UNSET)
+        _code = src_dict.get("code", UNSET)
         code: ExchangeErrorCodeKnown | str | Unset
         if isinstance(_code, str):
             code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
             code = cast(ExchangeErrorCodeKnown | str | Unset, _code)
 
-        details = d.pop("details", UNSET)
+        details = src_dict.get("details", UNSET)
 
         exchange_error_create = cls(
             code=code,
             details=details,
         )
 
-        exchange_error_create.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            exchange_error_create.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_error_create
 
     @property

@@ -10,6 +10,13 @@ from ..models.exchange import Exchange
 from ..models.paging import Paging
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "data",
+        "paging",
+    }
+)
+
 T = TypeVar("T", bound="ExchangeList")
 
 
@@ -43,15 +50,14 @@ class ExchangeList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
         data = []
-        _data = d.pop("data")
+        _data = src_dict["data"]
         for data_item_data in _data:
             data_item = Exchange.from_dict(data_item_data)
 
             data.append(data_item)
 
-        _paging = d.pop("paging", UNSET)
+        _paging = src_dict.get("paging", UNSET)
         paging: Paging | Unset
         if isinstance(_paging, Unset):
             paging = UNSET
@@ -63,7 +69,12 @@ class ExchangeList:
             paging=paging,
         )
 
-        exchange_list.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            exchange_list.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_list
 
     @property

@@ -13,6 +13,12 @@ from ..types import UNSET, Unset
 _EXCHANGE_QUERY_TYPE_KNOWN_VALUES: dict[str, ExchangeQueryTypeKnown] = {
     member.value: member for member in ExchangeQueryTypeKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "type",
+        "conditions",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeQuery")
 
@@ -52,15 +58,14 @@ class ExchangeQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _type_ = d.pop("type", UNSET)
+        _type_ = src_dict.get("type", UNSET)
         type_: ExchangeQueryTypeKnown | str | Unset
         if isinstance(_type_, str):
             type_ = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(_type_, _type_)
         else:
             type_ = cast(ExchangeQueryTypeKnown | str | Unset, _type_)
 
-        _conditions = d.pop("conditions", UNSET)
+        _conditions = src_dict.get("conditions", UNSET)
         conditions: list[ExchangeQueryCondition] | Unset = UNSET
         if _conditions is not UNSET:
             conditions = []
@@ -74,7 +79,12 @@ class ExchangeQuery:
             conditions=conditions,
         )
 
-        exchange_query.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            exchange_query.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_query
 
     @property

@@ -22,6 +22,16 @@ _CONDITION_SCOPE_KNOWN_VALUES: dict[str, ConditionScopeKnown] = {
 _SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
     member.value: member for member in SummaryTypeKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "scope",
+        "scope_by",
+        "scope_id",
+        "graded_after",
+        "assignment_ids",
+        "summary_type",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeQueryCondition")
 
@@ -98,38 +108,37 @@ class ExchangeQueryCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _scope = d.pop("scope", UNSET)
+        _scope = src_dict.get("scope", UNSET)
         scope: ConditionScopeKnown | str | Unset
         if isinstance(_scope, str):
             scope = _CONDITION_SCOPE_KNOWN_VALUES.get(_scope, _scope)
         else:
             scope = cast(ConditionScopeKnown | str | Unset, _scope)
 
-        _scope_by = d.pop("scope_by", UNSET)
+        _scope_by = src_dict.get("scope_by", UNSET)
         scope_by: ConditionScopeByKnown | str | Unset
         if isinstance(_scope_by, str):
             scope_by = _CONDITION_SCOPE_BY_KNOWN_VALUES.get(_scope_by, _scope_by)
         else:
             scope_by = cast(ConditionScopeByKnown | str | Unset, _scope_by)
 
-        _scope_id = d.pop("scope_id", UNSET)
+        _scope_id = src_dict.get("scope_id", UNSET)
         scope_id: ObjectRef | Unset
         if isinstance(_scope_id, Unset):
             scope_id = UNSET
         else:
             scope_id = ObjectRef.from_dict(_scope_id)
 
-        _graded_after = d.pop("graded_after", UNSET)
+        _graded_after = src_dict.get("graded_after", UNSET)
         graded_after: datetime.datetime | Unset
         if isinstance(_graded_after, Unset):
             graded_after = UNSET
         else:
             graded_after = datetime.datetime.fromisoformat(_graded_after)
 
-        assignment_ids = cast(list[str], d.pop("assignment_ids", UNSET))
+        assignment_ids = cast(list[str], src_dict.get("assignment_ids", UNSET))
 
-        _summary_type = d.pop("summary_type", UNSET)
+        _summary_type = src_dict.get("summary_type", UNSET)
         summary_type: str | SummaryTypeKnown | Unset
         if isinstance(_summary_type, str):
             summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
@@ -145,7 +154,12 @@ class ExchangeQueryCondition:
             summary_type=summary_type,
         )
 
-        exchange_query_condition.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            exchange_query_condition.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_query_condition
 
     @property

@@ -9,6 +9,13 @@ from attrs import field as _attrs_field
 from ..models.sys import Sys
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "name",
+        "$sys",
+    }
+)
+
 T = TypeVar("T", bound="ObjectRef")
 
 
@@ -43,10 +50,9 @@ class ObjectRef:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        name = src_dict.get("name", UNSET)
 
-        _sys = d.pop("$sys", UNSET)
+        _sys = src_dict.get("$sys", UNSET)
         sys: Sys | Unset
         if isinstance(_sys, Unset):
             sys = UNSET
@@ -58,7 +64,12 @@ class ObjectRef:
             sys=sys,
         )
 
-        object_ref.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            object_ref.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return object_ref
 
     @property

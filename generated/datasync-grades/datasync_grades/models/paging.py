@@ -8,6 +8,12 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "next",
+    }
+)
+
 T = TypeVar("T", bound="Paging")
 
 
@@ -34,8 +40,6 @@ class Paging:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-
         def _parse_next_(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -43,13 +47,18 @@ class Paging:
                 return data
             return cast(None | str | Unset, data)
 
-        next_ = _parse_next_(d.pop("next", UNSET))
+        next_ = _parse_next_(src_dict.get("next", UNSET))
 
         paging = cls(
             next_=next_,
         )
 
-        paging.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            paging.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return paging
 
     @property

@@ -8,6 +8,12 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "consumerSourceId",
+    }
+)
+
 T = TypeVar("T", bound="ResolvedId")
 
 
@@ -30,14 +36,18 @@ class ResolvedId:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        consumer_source_id = d.pop("consumerSourceId", UNSET)
+        consumer_source_id = src_dict.get("consumerSourceId", UNSET)
 
         resolved_id = cls(
             consumer_source_id=consumer_source_id,
         )
 
-        resolved_id.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            resolved_id.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return resolved_id
 
     @property

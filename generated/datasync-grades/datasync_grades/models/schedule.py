@@ -15,6 +15,17 @@ from ..types import UNSET, Unset
 _SCHEDULE_TYPE_KNOWN_VALUES: dict[str, ScheduleTypeKnown] = {
     member.value: member for member in ScheduleTypeKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "type",
+        "last_executed_at",
+        "enabled",
+        "hour",
+        "days",
+        "metadata",
+    }
+)
 
 T = TypeVar("T", bound="Schedule")
 
@@ -90,35 +101,34 @@ class Schedule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
         if isinstance(_id, Unset):
             id = UNSET
         else:
             id = UUID(_id)
 
-        _type_ = d.pop("type", UNSET)
+        _type_ = src_dict.get("type", UNSET)
         type_: ScheduleTypeKnown | str | Unset
         if isinstance(_type_, str):
             type_ = _SCHEDULE_TYPE_KNOWN_VALUES.get(_type_, _type_)
         else:
             type_ = cast(ScheduleTypeKnown | str | Unset, _type_)
 
-        _last_executed_at = d.pop("last_executed_at", UNSET)
+        _last_executed_at = src_dict.get("last_executed_at", UNSET)
         last_executed_at: datetime.datetime | Unset
         if isinstance(_last_executed_at, Unset):
             last_executed_at = UNSET
         else:
             last_executed_at = datetime.datetime.fromisoformat(_last_executed_at)
 
-        enabled = d.pop("enabled", UNSET)
+        enabled = src_dict.get("enabled", UNSET)
 
-        hour = d.pop("hour", UNSET)
+        hour = src_dict.get("hour", UNSET)
 
-        days = d.pop("days", UNSET)
+        days = src_dict.get("days", UNSET)
 
-        _metadata = d.pop("metadata", UNSET)
+        _metadata = src_dict.get("metadata", UNSET)
         metadata: ScheduleMetadata | Unset
         if isinstance(_metadata, Unset):
             metadata = UNSET
@@ -135,7 +145,12 @@ class Schedule:
             metadata=metadata,
         )
 
-        schedule.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            schedule.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return schedule
 
     @property

@@ -8,6 +8,14 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "created",
+        "updated",
+        "scheduled",
+    }
+)
+
 T = TypeVar("T", bound="ScheduleMetadata")
 
 
@@ -44,12 +52,11 @@ class ScheduleMetadata:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        created = d.pop("created", UNSET)
+        created = src_dict.get("created", UNSET)
 
-        updated = d.pop("updated", UNSET)
+        updated = src_dict.get("updated", UNSET)
 
-        scheduled = d.pop("scheduled", UNSET)
+        scheduled = src_dict.get("scheduled", UNSET)
 
         schedule_metadata = cls(
             created=created,
@@ -57,7 +64,12 @@ class ScheduleMetadata:
             scheduled=scheduled,
         )
 
-        schedule_metadata.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            schedule_metadata.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return schedule_metadata
 
     @property

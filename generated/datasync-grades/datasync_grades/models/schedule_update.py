@@ -8,6 +8,12 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "enabled",
+    }
+)
+
 T = TypeVar("T", bound="ScheduleUpdate")
 
 
@@ -31,14 +37,18 @@ class ScheduleUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        enabled = src_dict.get("enabled", UNSET)
 
         schedule_update = cls(
             enabled=enabled,
         )
 
-        schedule_update.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            schedule_update.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return schedule_update
 
     @property

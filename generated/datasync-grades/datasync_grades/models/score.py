@@ -19,6 +19,22 @@ _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
 _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "error_code",
+        "sync_status",
+        "$person",
+        "$grader",
+        "score",
+        "grade",
+        "late",
+        "missing",
+        "excused",
+        "submitted_at",
+        "preview_url",
+        "$ext",
+    }
+)
 
 T = TypeVar("T", bound="Score")
 
@@ -123,55 +139,54 @@ class Score:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _error_code = d.pop("error_code", UNSET)
+        _error_code = src_dict.get("error_code", UNSET)
         error_code: DataErrorCodeKnown | str | Unset
         if isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
             error_code = cast(DataErrorCodeKnown | str | Unset, _error_code)
 
-        _sync_status = d.pop("sync_status", UNSET)
+        _sync_status = src_dict.get("sync_status", UNSET)
         sync_status: str | SyncStatusKnown | Unset
         if isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
             sync_status = cast(str | SyncStatusKnown | Unset, _sync_status)
 
-        _person = d.pop("$person", UNSET)
+        _person = src_dict.get("$person", UNSET)
         person: ObjectRef | Unset
         if isinstance(_person, Unset):
             person = UNSET
         else:
             person = ObjectRef.from_dict(_person)
 
-        _grader = d.pop("$grader", UNSET)
+        _grader = src_dict.get("$grader", UNSET)
         grader: ObjectRef | Unset
         if isinstance(_grader, Unset):
             grader = UNSET
         else:
             grader = ObjectRef.from_dict(_grader)
 
-        score = d.pop("score", UNSET)
+        score = src_dict.get("score", UNSET)
 
-        grade = d.pop("grade", UNSET)
+        grade = src_dict.get("grade", UNSET)
 
-        late = d.pop("late", UNSET)
+        late = src_dict.get("late", UNSET)
 
-        missing = d.pop("missing", UNSET)
+        missing = src_dict.get("missing", UNSET)
 
-        excused = d.pop("excused", UNSET)
+        excused = src_dict.get("excused", UNSET)
 
-        _submitted_at = d.pop("submitted_at", UNSET)
+        _submitted_at = src_dict.get("submitted_at", UNSET)
         submitted_at: datetime.datetime | Unset
         if isinstance(_submitted_at, Unset):
             submitted_at = UNSET
         else:
             submitted_at = datetime.datetime.fromisoformat(_submitted_at)
 
-        preview_url = d.pop("preview_url", UNSET)
+        preview_url = src_dict.get("preview_url", UNSET)
 
-        _ext = d.pop("$ext", UNSET)
+        _ext = src_dict.get("$ext", UNSET)
         ext: KeyValueMap | Unset
         if isinstance(_ext, Unset):
             ext = UNSET
@@ -193,7 +208,12 @@ class Score:
             ext=ext,
         )
 
-        score.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            score.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return score
 
     @property

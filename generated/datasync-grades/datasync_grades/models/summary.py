@@ -27,6 +27,22 @@ _SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
 _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
+_PROPERTY_NAMES = frozenset(
+    {
+        "error_code",
+        "sync_status",
+        "$section",
+        "$person",
+        "$grader",
+        "summary_type",
+        "score_type",
+        "score",
+        "grade",
+        "last_activity",
+        "comments",
+        "$ext",
+    }
+)
 
 T = TypeVar("T", bound="Summary")
 
@@ -150,70 +166,69 @@ class Summary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _error_code = d.pop("error_code", UNSET)
+        _error_code = src_dict.get("error_code", UNSET)
         error_code: DataErrorCodeKnown | str | Unset
         if isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
             error_code = cast(DataErrorCodeKnown | str | Unset, _error_code)
 
-        _sync_status = d.pop("sync_status", UNSET)
+        _sync_status = src_dict.get("sync_status", UNSET)
         sync_status: str | SyncStatusKnown | Unset
         if isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
             sync_status = cast(str | SyncStatusKnown | Unset, _sync_status)
 
-        _section = d.pop("$section", UNSET)
+        _section = src_dict.get("$section", UNSET)
         section: ObjectRef | Unset
         if isinstance(_section, Unset):
             section = UNSET
         else:
             section = ObjectRef.from_dict(_section)
 
-        _person = d.pop("$person", UNSET)
+        _person = src_dict.get("$person", UNSET)
         person: ObjectRef | Unset
         if isinstance(_person, Unset):
             person = UNSET
         else:
             person = ObjectRef.from_dict(_person)
 
-        _grader = d.pop("$grader", UNSET)
+        _grader = src_dict.get("$grader", UNSET)
         grader: ObjectRef | Unset
         if isinstance(_grader, Unset):
             grader = UNSET
         else:
             grader = ObjectRef.from_dict(_grader)
 
-        _summary_type = d.pop("summary_type", UNSET)
+        _summary_type = src_dict.get("summary_type", UNSET)
         summary_type: str | SummaryTypeKnown | Unset
         if isinstance(_summary_type, str):
             summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
         else:
             summary_type = cast(str | SummaryTypeKnown | Unset, _summary_type)
 
-        _score_type = d.pop("score_type", UNSET)
+        _score_type = src_dict.get("score_type", UNSET)
         score_type: ScoreTypeKnown | str | Unset
         if isinstance(_score_type, str):
             score_type = _SCORE_TYPE_KNOWN_VALUES.get(_score_type, _score_type)
         else:
             score_type = cast(ScoreTypeKnown | str | Unset, _score_type)
 
-        score = d.pop("score", UNSET)
+        score = src_dict.get("score", UNSET)
 
-        grade = d.pop("grade", UNSET)
+        grade = src_dict.get("grade", UNSET)
 
-        _last_activity = d.pop("last_activity", UNSET)
+        _last_activity = src_dict.get("last_activity", UNSET)
         last_activity: datetime.datetime | Unset
         if isinstance(_last_activity, Unset):
             last_activity = UNSET
         else:
             last_activity = datetime.datetime.fromisoformat(_last_activity)
 
-        comments = cast(list[str], d.pop("comments", UNSET))
+        comments = cast(list[str], src_dict.get("comments", UNSET))
 
-        _ext = d.pop("$ext", UNSET)
+        _ext = src_dict.get("$ext", UNSET)
         ext: KeyValueMap | Unset
         if isinstance(_ext, Unset):
             ext = UNSET
@@ -235,7 +250,12 @@ class Summary:
             ext=ext,
         )
 
-        summary.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            summary.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return summary
 
     @property

@@ -11,6 +11,16 @@ from attrs import field as _attrs_field
 from ..models.key_value_map import KeyValueMap
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "source_id",
+        "app_id",
+        "created_at",
+        "updated_at",
+    }
+)
+
 T = TypeVar("T", bound="Sys")
 
 
@@ -70,36 +80,35 @@ class Sys:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
         if isinstance(_id, Unset):
             id = UNSET
         else:
             id = UUID(_id)
 
-        _source_id = d.pop("source_id", UNSET)
+        _source_id = src_dict.get("source_id", UNSET)
         source_id: KeyValueMap | Unset
         if isinstance(_source_id, Unset):
             source_id = UNSET
         else:
             source_id = KeyValueMap.from_dict(_source_id)
 
-        _app_id = d.pop("app_id", UNSET)
+        _app_id = src_dict.get("app_id", UNSET)
         app_id: KeyValueMap | Unset
         if isinstance(_app_id, Unset):
             app_id = UNSET
         else:
             app_id = KeyValueMap.from_dict(_app_id)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
@@ -114,7 +123,12 @@ class Sys:
             updated_at=updated_at,
         )
 
-        sys.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            sys.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return sys
 
     @property

@@ -9,6 +9,16 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "name",
+        "public_id",
+        "timezone",
+        "userdata",
+    }
+)
+
 T = TypeVar("T", bound="Account")
 
 
@@ -52,21 +62,20 @@ class Account:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
         if isinstance(_id, Unset):
             id = UNSET
         else:
             id = UUID(_id)
 
-        name = d.pop("name", UNSET)
+        name = src_dict.get("name", UNSET)
 
-        public_id = d.pop("public_id", UNSET)
+        public_id = src_dict.get("public_id", UNSET)
 
-        timezone = d.pop("timezone", UNSET)
+        timezone = src_dict.get("timezone", UNSET)
 
-        userdata = d.pop("userdata", UNSET)
+        userdata = src_dict.get("userdata", UNSET)
 
         account = cls(
             id=id,
@@ -76,7 +85,12 @@ class Account:
             userdata=userdata,
         )
 
-        account.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            account.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return account
 
     @property

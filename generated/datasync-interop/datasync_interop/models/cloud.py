@@ -10,6 +10,15 @@ from attrs import field as _attrs_field
 from ..models.cloud_env import CloudEnv
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "name",
+        "generation",
+        "env",
+    }
+)
+
 T = TypeVar("T", bound="Cloud")
 
 
@@ -50,19 +59,18 @@ class Cloud:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
         if isinstance(_id, Unset):
             id = UNSET
         else:
             id = UUID(_id)
 
-        name = d.pop("name", UNSET)
+        name = src_dict.get("name", UNSET)
 
-        generation = d.pop("generation", UNSET)
+        generation = src_dict.get("generation", UNSET)
 
-        _env = d.pop("env", UNSET)
+        _env = src_dict.get("env", UNSET)
         env: CloudEnv | Unset
         if isinstance(_env, Unset):
             env = UNSET
@@ -76,7 +84,12 @@ class Cloud:
             env=env,
         )
 
-        cloud.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            cloud.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return cloud
 
     @property

@@ -9,6 +9,13 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "name",
+    }
+)
+
 T = TypeVar("T", bound="CloudEnv")
 
 
@@ -37,22 +44,26 @@ class CloudEnv:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
         if isinstance(_id, Unset):
             id = UNSET
         else:
             id = UUID(_id)
 
-        name = d.pop("name", UNSET)
+        name = src_dict.get("name", UNSET)
 
         cloud_env = cls(
             id=id,
             name=name,
         )
 
-        cloud_env.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            cloud_env.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return cloud_env
 
     @property

@@ -8,6 +8,16 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "status",
+        "code",
+        "message",
+        "ext_message",
+        "details",
+    }
+)
+
 T = TypeVar("T", bound="ErrorInfo")
 
 
@@ -64,12 +74,11 @@ class ErrorInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        status = src_dict.get("status", UNSET)
 
-        code = d.pop("code", UNSET)
+        code = src_dict.get("code", UNSET)
 
-        message = d.pop("message", UNSET)
+        message = src_dict.get("message", UNSET)
 
         def _parse_ext_message(data: object) -> None | str | Unset:
             if data is None:
@@ -78,7 +87,7 @@ class ErrorInfo:
                 return data
             return cast(None | str | Unset, data)
 
-        ext_message = _parse_ext_message(d.pop("ext_message", UNSET))
+        ext_message = _parse_ext_message(src_dict.get("ext_message", UNSET))
 
         def _parse_details(data: object) -> None | str | Unset:
             if data is None:
@@ -87,7 +96,7 @@ class ErrorInfo:
                 return data
             return cast(None | str | Unset, data)
 
-        details = _parse_details(d.pop("details", UNSET))
+        details = _parse_details(src_dict.get("details", UNSET))
 
         error_info = cls(
             status=status,
@@ -97,7 +106,12 @@ class ErrorInfo:
             details=details,
         )
 
-        error_info.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            error_info.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return error_info
 
     @property

@@ -9,6 +9,14 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "name",
+        "version",
+    }
+)
+
 T = TypeVar("T", bound="Integration")
 
 
@@ -42,17 +50,16 @@ class Integration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
         if isinstance(_id, Unset):
             id = UNSET
         else:
             id = UUID(_id)
 
-        name = d.pop("name", UNSET)
+        name = src_dict.get("name", UNSET)
 
-        version = d.pop("version", UNSET)
+        version = src_dict.get("version", UNSET)
 
         integration = cls(
             id=id,
@@ -60,7 +67,12 @@ class Integration:
             version=version,
         )
 
-        integration.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            integration.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return integration
 
     @property

@@ -9,6 +9,14 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "status",
+        "valid_from",
+        "valid_to",
+    }
+)
+
 T = TypeVar("T", bound="License")
 
 
@@ -44,17 +52,16 @@ class License:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        status = src_dict.get("status", UNSET)
 
-        _valid_from = d.pop("valid_from", UNSET)
+        _valid_from = src_dict.get("valid_from", UNSET)
         valid_from: datetime.datetime | Unset
         if isinstance(_valid_from, Unset):
             valid_from = UNSET
         else:
             valid_from = datetime.datetime.fromisoformat(_valid_from)
 
-        _valid_to = d.pop("valid_to", UNSET)
+        _valid_to = src_dict.get("valid_to", UNSET)
         valid_to: datetime.datetime | Unset
         if isinstance(_valid_to, Unset):
             valid_to = UNSET
@@ -67,7 +74,12 @@ class License:
             valid_to=valid_to,
         )
 
-        license_.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            license_.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return license_
 
     @property

@@ -9,6 +9,21 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "account_id",
+        "tenant_id",
+        "course_id",
+        "course_ref_id",
+        "school_id",
+        "school_ref_id",
+        "name",
+        "local_id",
+        "keywords",
+        "selected",
+    }
+)
+
 T = TypeVar("T", bound="ScopingCourse")
 
 
@@ -85,46 +100,45 @@ class ScopingCourse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _account_id = d.pop("account_id", UNSET)
+        _account_id = src_dict.get("account_id", UNSET)
         account_id: UUID | Unset
         if isinstance(_account_id, Unset):
             account_id = UNSET
         else:
             account_id = UUID(_account_id)
 
-        _tenant_id = d.pop("tenant_id", UNSET)
+        _tenant_id = src_dict.get("tenant_id", UNSET)
         tenant_id: UUID | Unset
         if isinstance(_tenant_id, Unset):
             tenant_id = UNSET
         else:
             tenant_id = UUID(_tenant_id)
 
-        _course_id = d.pop("course_id", UNSET)
+        _course_id = src_dict.get("course_id", UNSET)
         course_id: UUID | Unset
         if isinstance(_course_id, Unset):
             course_id = UNSET
         else:
             course_id = UUID(_course_id)
 
-        course_ref_id = d.pop("course_ref_id", UNSET)
+        course_ref_id = src_dict.get("course_ref_id", UNSET)
 
-        _school_id = d.pop("school_id", UNSET)
+        _school_id = src_dict.get("school_id", UNSET)
         school_id: UUID | Unset
         if isinstance(_school_id, Unset):
             school_id = UNSET
         else:
             school_id = UUID(_school_id)
 
-        school_ref_id = d.pop("school_ref_id", UNSET)
+        school_ref_id = src_dict.get("school_ref_id", UNSET)
 
-        name = d.pop("name", UNSET)
+        name = src_dict.get("name", UNSET)
 
-        local_id = d.pop("local_id", UNSET)
+        local_id = src_dict.get("local_id", UNSET)
 
-        keywords = d.pop("keywords", UNSET)
+        keywords = src_dict.get("keywords", UNSET)
 
-        selected = d.pop("selected", UNSET)
+        selected = src_dict.get("selected", UNSET)
 
         scoping_course = cls(
             account_id=account_id,
@@ -139,7 +153,12 @@ class ScopingCourse:
             selected=selected,
         )
 
-        scoping_course.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            scoping_course.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return scoping_course
 
     @property

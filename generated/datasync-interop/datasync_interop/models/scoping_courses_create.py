@@ -8,6 +8,12 @@ from attrs import field as _attrs_field
 
 from ..models.scoping_course import ScopingCourse
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "data",
+    }
+)
+
 T = TypeVar("T", bound="ScopingCoursesCreate")
 
 
@@ -36,9 +42,8 @@ class ScopingCoursesCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
         data = []
-        _data = d.pop("data")
+        _data = src_dict["data"]
         for data_item_data in _data:
             data_item = ScopingCourse.from_dict(data_item_data)
 
@@ -48,7 +53,12 @@ class ScopingCoursesCreate:
             data=data,
         )
 
-        scoping_courses_create.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            scoping_courses_create.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return scoping_courses_create
 
     @property

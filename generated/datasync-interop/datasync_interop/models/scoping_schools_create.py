@@ -8,6 +8,12 @@ from attrs import field as _attrs_field
 
 from ..models.scoping_school import ScopingSchool
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "data",
+    }
+)
+
 T = TypeVar("T", bound="ScopingSchoolsCreate")
 
 
@@ -36,9 +42,8 @@ class ScopingSchoolsCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
         data = []
-        _data = d.pop("data")
+        _data = src_dict["data"]
         for data_item_data in _data:
             data_item = ScopingSchool.from_dict(data_item_data)
 
@@ -48,7 +53,12 @@ class ScopingSchoolsCreate:
             data=data,
         )
 
-        scoping_schools_create.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            scoping_schools_create.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return scoping_schools_create
 
     @property

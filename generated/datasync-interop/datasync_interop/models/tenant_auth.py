@@ -9,6 +9,15 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "type",
+        "client_id",
+        "client_secret",
+        "updated_at",
+    }
+)
+
 T = TypeVar("T", bound="TenantAuth")
 
 
@@ -49,14 +58,13 @@ class TenantAuth:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
+        type_ = src_dict.get("type", UNSET)
 
-        client_id = d.pop("client_id", UNSET)
+        client_id = src_dict.get("client_id", UNSET)
 
-        client_secret = d.pop("client_secret", UNSET)
+        client_secret = src_dict.get("client_secret", UNSET)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
@@ -70,7 +78,12 @@ class TenantAuth:
             updated_at=updated_at,
         )
 
-        tenant_auth.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            tenant_auth.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return tenant_auth
 
     @property

@@ -15,6 +15,20 @@ from ..models.tenant_auth import TenantAuth
 from ..models.tenant_status import TenantStatus
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "name",
+        "account",
+        "cloud",
+        "integration",
+        "license",
+        "status",
+        "sis_status",
+        "auth",
+    }
+)
+
 T = TypeVar("T", bound="TenantInfo")
 
 
@@ -95,59 +109,58 @@ class TenantInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
         if isinstance(_id, Unset):
             id = UNSET
         else:
             id = UUID(_id)
 
-        name = d.pop("name", UNSET)
+        name = src_dict.get("name", UNSET)
 
-        _account = d.pop("account", UNSET)
+        _account = src_dict.get("account", UNSET)
         account: Account | Unset
         if isinstance(_account, Unset):
             account = UNSET
         else:
             account = Account.from_dict(_account)
 
-        _cloud = d.pop("cloud", UNSET)
+        _cloud = src_dict.get("cloud", UNSET)
         cloud: Cloud | Unset
         if isinstance(_cloud, Unset):
             cloud = UNSET
         else:
             cloud = Cloud.from_dict(_cloud)
 
-        _integration = d.pop("integration", UNSET)
+        _integration = src_dict.get("integration", UNSET)
         integration: Integration | Unset
         if isinstance(_integration, Unset):
             integration = UNSET
         else:
             integration = Integration.from_dict(_integration)
 
-        _license_ = d.pop("license", UNSET)
+        _license_ = src_dict.get("license", UNSET)
         license_: License | Unset
         if isinstance(_license_, Unset):
             license_ = UNSET
         else:
             license_ = License.from_dict(_license_)
 
-        _status = d.pop("status", UNSET)
+        _status = src_dict.get("status", UNSET)
         status: TenantStatus | Unset
         if isinstance(_status, Unset):
             status = UNSET
         else:
             status = TenantStatus.from_dict(_status)
 
-        _sis_status = d.pop("sis_status", UNSET)
+        _sis_status = src_dict.get("sis_status", UNSET)
         sis_status: TenantStatus | Unset
         if isinstance(_sis_status, Unset):
             sis_status = UNSET
         else:
             sis_status = TenantStatus.from_dict(_sis_status)
 
-        _auth = d.pop("auth", UNSET)
+        _auth = src_dict.get("auth", UNSET)
         auth: TenantAuth | Unset
         if isinstance(_auth, Unset):
             auth = UNSET
@@ -166,7 +179,12 @@ class TenantInfo:
             auth=auth,
         )
 
-        tenant_info.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            tenant_info.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return tenant_info
 
     @property

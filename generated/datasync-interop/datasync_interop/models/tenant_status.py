@@ -9,6 +9,14 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "op_state",
+        "setup_state",
+        "last_sync_at",
+    }
+)
+
 T = TypeVar("T", bound="TenantStatus")
 
 
@@ -42,12 +50,11 @@ class TenantStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        op_state = d.pop("op_state", UNSET)
+        op_state = src_dict.get("op_state", UNSET)
 
-        setup_state = d.pop("setup_state", UNSET)
+        setup_state = src_dict.get("setup_state", UNSET)
 
-        _last_sync_at = d.pop("last_sync_at", UNSET)
+        _last_sync_at = src_dict.get("last_sync_at", UNSET)
         last_sync_at: datetime.datetime | Unset
         if isinstance(_last_sync_at, Unset):
             last_sync_at = UNSET
@@ -60,7 +67,12 @@ class TenantStatus:
             last_sync_at=last_sync_at,
         )
 
-        tenant_status.additional_properties = d
+        if not _PROPERTY_NAMES.issuperset(src_dict):
+            tenant_status.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return tenant_status
 
     @property
