@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.data_error_code_known import DataErrorCodeKnown
 from ..models.key_value_map import KeyValueMap
 from ..models.object_ref import ObjectRef
@@ -163,83 +164,147 @@ class Assignment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _error_code = src_dict.get("error_code", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _error_code = src_dict.get("error_code")
         error_code: DataErrorCodeKnown | str | Unset
-        if isinstance(_error_code, str):
+        if _error_code is None:
+            error_code = UNSET
+        elif isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
-            error_code = cast(DataErrorCodeKnown | str | Unset, _error_code)
+            raise ModelParseError("error_code", _error_code, "expected a string")
 
-        _sync_status = src_dict.get("sync_status", UNSET)
+        _sync_status = src_dict.get("sync_status")
         sync_status: str | SyncStatusKnown | Unset
-        if isinstance(_sync_status, str):
+        if _sync_status is None:
+            sync_status = UNSET
+        elif isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
-            sync_status = cast(str | SyncStatusKnown | Unset, _sync_status)
+            raise ModelParseError("sync_status", _sync_status, "expected a string")
 
-        _sys = src_dict.get("$sys", UNSET)
+        _sys = src_dict.get("$sys")
         sys: Sys | Unset
-        if isinstance(_sys, Unset):
+        if _sys is None:
             sys = UNSET
         else:
-            sys = Sys.from_dict(_sys)
+            try:
+                sys = Sys.from_dict(_sys)
+            except ModelParseError as error:
+                raise error.inside("$sys") from None
 
-        _section = src_dict.get("$section", UNSET)
+        _section = src_dict.get("$section")
         section: ObjectRef | Unset
-        if isinstance(_section, Unset):
+        if _section is None:
             section = UNSET
         else:
-            section = ObjectRef.from_dict(_section)
+            try:
+                section = ObjectRef.from_dict(_section)
+            except ModelParseError as error:
+                raise error.inside("$section") from None
 
-        _category = src_dict.get("$category", UNSET)
+        _category = src_dict.get("$category")
         category: ObjectRef | Unset
-        if isinstance(_category, Unset):
+        if _category is None:
             category = UNSET
         else:
-            category = ObjectRef.from_dict(_category)
+            try:
+                category = ObjectRef.from_dict(_category)
+            except ModelParseError as error:
+                raise error.inside("$category") from None
 
-        _term = src_dict.get("$term", UNSET)
+        _term = src_dict.get("$term")
         term: ObjectRef | Unset
-        if isinstance(_term, Unset):
+        if _term is None:
             term = UNSET
         else:
-            term = ObjectRef.from_dict(_term)
+            try:
+                term = ObjectRef.from_dict(_term)
+            except ModelParseError as error:
+                raise error.inside("$term") from None
 
-        name = src_dict.get("name", UNSET)
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
-        description = src_dict.get("description", UNSET)
+        _description = src_dict.get("description")
+        description: str | Unset
+        if _description is None:
+            description = UNSET
+        elif isinstance(_description, str):
+            description = _description
+        else:
+            raise ModelParseError("description", _description, "expected a string")
 
-        points_possible = src_dict.get("points_possible", UNSET)
+        _points_possible = src_dict.get("points_possible")
+        points_possible: float | Unset
+        if _points_possible is None:
+            points_possible = UNSET
+        elif isinstance(_points_possible, (int, float)) and not isinstance(
+            _points_possible, bool
+        ):
+            points_possible = _points_possible
+        else:
+            raise ModelParseError(
+                "points_possible", _points_possible, "expected a number"
+            )
 
-        _due_at = src_dict.get("due_at", UNSET)
+        _due_at = src_dict.get("due_at")
         due_at: datetime.datetime | Unset
-        if isinstance(_due_at, Unset):
+        if _due_at is None:
             due_at = UNSET
         else:
-            due_at = datetime.datetime.fromisoformat(_due_at)
+            try:
+                due_at = datetime.datetime.fromisoformat(_due_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "due_at", _due_at, "expected a date-time string"
+                ) from None
 
-        _available_at = src_dict.get("available_at", UNSET)
+        _available_at = src_dict.get("available_at")
         available_at: datetime.datetime | Unset
-        if isinstance(_available_at, Unset):
+        if _available_at is None:
             available_at = UNSET
         else:
-            available_at = datetime.datetime.fromisoformat(_available_at)
+            try:
+                available_at = datetime.datetime.fromisoformat(_available_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "available_at", _available_at, "expected a date-time string"
+                ) from None
 
-        _ext = src_dict.get("$ext", UNSET)
+        _ext = src_dict.get("$ext")
         ext: KeyValueMap | Unset
-        if isinstance(_ext, Unset):
+        if _ext is None:
             ext = UNSET
         else:
-            ext = KeyValueMap.from_dict(_ext)
+            try:
+                ext = KeyValueMap.from_dict(_ext)
+            except ModelParseError as error:
+                raise error.inside("$ext") from None
 
-        _scores = src_dict.get("scores", UNSET)
-        scores: list[Score] | Unset = UNSET
-        if _scores is not UNSET:
+        _scores = src_dict.get("scores")
+        scores: list[Score] | Unset
+        if _scores is None:
+            scores = UNSET
+        elif isinstance(_scores, list):
             scores = []
             for scores_item_data in _scores:
-                scores_item = Score.from_dict(scores_item_data)
+                scores_item: Score
+                try:
+                    scores_item = Score.from_dict(scores_item_data)
+                except ModelParseError as error:
+                    raise error.inside("scores" + f"[{len(scores)}]") from None
 
                 scores.append(scores_item)
+        else:
+            raise ModelParseError("scores", _scores, "expected an array")
 
         assignment = cls(
             error_code=error_code,

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
 _PROPERTY_NAMES = frozenset(
@@ -39,7 +40,23 @@ class BatchContextData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        course_ids = cast(list[str], src_dict.get("course_ids", UNSET))
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _course_ids = src_dict.get("course_ids")
+        course_ids: list[str] | Unset
+        if _course_ids is None:
+            course_ids = UNSET
+        elif isinstance(_course_ids, list):
+            for course_ids_index, course_ids_item in enumerate(_course_ids):
+                if not (isinstance(course_ids_item, str)):
+                    raise ModelParseError(
+                        "course_ids" + f"[{course_ids_index}]",
+                        course_ids_item,
+                        "expected a string",
+                    )
+            course_ids = _course_ids
+        else:
+            raise ModelParseError("course_ids", _course_ids, "expected an array")
 
         batch_context_data = cls(
             course_ids=course_ids,

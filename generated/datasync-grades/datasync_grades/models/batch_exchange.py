@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.batch_exchange_error_code_known import BatchExchangeErrorCodeKnown
 from ..types import UNSET, Unset
 
@@ -92,41 +93,79 @@ class BatchExchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _id = src_dict.get("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        state = src_dict.get("state", UNSET)
+        _state = src_dict.get("state")
+        state: str | Unset
+        if _state is None:
+            state = UNSET
+        elif isinstance(_state, str):
+            state = _state
+        else:
+            raise ModelParseError("state", _state, "expected a string")
 
-        course_ids = cast(list[str], src_dict.get("course_ids", UNSET))
+        _course_ids = src_dict.get("course_ids")
+        course_ids: list[str] | Unset
+        if _course_ids is None:
+            course_ids = UNSET
+        elif isinstance(_course_ids, list):
+            for course_ids_index, course_ids_item in enumerate(_course_ids):
+                if not (isinstance(course_ids_item, str)):
+                    raise ModelParseError(
+                        "course_ids" + f"[{course_ids_index}]",
+                        course_ids_item,
+                        "expected a string",
+                    )
+            course_ids = _course_ids
+        else:
+            raise ModelParseError("course_ids", _course_ids, "expected an array")
 
         _error_code = src_dict.get("error_code", UNSET)
         error_code: BatchExchangeErrorCodeKnown | None | str | Unset
-        if isinstance(_error_code, str):
+        if _error_code is None:
+            error_code = None
+        elif isinstance(_error_code, Unset):
+            error_code = UNSET
+        elif isinstance(_error_code, str):
             error_code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(
                 _error_code, _error_code
             )
         else:
-            error_code = cast(
-                BatchExchangeErrorCodeKnown | None | str | Unset, _error_code
-            )
+            raise ModelParseError("error_code", _error_code, "expected a string")
 
-        _created_at = src_dict.get("created_at", UNSET)
+        _created_at = src_dict.get("created_at")
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is None:
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            try:
+                created_at = datetime.datetime.fromisoformat(_created_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "created_at", _created_at, "expected a date-time string"
+                ) from None
 
-        _updated_at = src_dict.get("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at")
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is None:
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            try:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "updated_at", _updated_at, "expected a date-time string"
+                ) from None
 
         batch_exchange = cls(
             id=id,

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.batch_exchange_error_code_known import BatchExchangeErrorCodeKnown
 from ..types import UNSET, Unset
 
@@ -48,12 +49,16 @@ class BatchExchangeErrorCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _code = src_dict.get("code", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _code = src_dict.get("code")
         code: BatchExchangeErrorCodeKnown | str | Unset
-        if isinstance(_code, str):
+        if _code is None:
+            code = UNSET
+        elif isinstance(_code, str):
             code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
-            code = cast(BatchExchangeErrorCodeKnown | str | Unset, _code)
+            raise ModelParseError("code", _code, "expected a string")
 
         batch_exchange_error_create = cls(
             code=code,

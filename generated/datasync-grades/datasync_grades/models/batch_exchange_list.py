@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.batch_exchange import BatchExchange
 from ..models.paging import Paging
 from ..types import UNSET, Unset
@@ -50,19 +51,34 @@ class BatchExchangeList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        data = []
-        _data = src_dict["data"]
-        for data_item_data in _data:
-            data_item = BatchExchange.from_dict(data_item_data)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _data = src_dict.get("data")
+        data: list[BatchExchange]
+        if _data is None:
+            raise ModelParseError.required("data", src_dict)
+        elif isinstance(_data, list):
+            data = []
+            for data_item_data in _data:
+                data_item: BatchExchange
+                try:
+                    data_item = BatchExchange.from_dict(data_item_data)
+                except ModelParseError as error:
+                    raise error.inside("data" + f"[{len(data)}]") from None
 
-            data.append(data_item)
+                data.append(data_item)
+        else:
+            raise ModelParseError("data", _data, "expected an array")
 
-        _paging = src_dict.get("paging", UNSET)
+        _paging = src_dict.get("paging")
         paging: Paging | Unset
-        if isinstance(_paging, Unset):
+        if _paging is None:
             paging = UNSET
         else:
-            paging = Paging.from_dict(_paging)
+            try:
+                paging = Paging.from_dict(_paging)
+            except ModelParseError as error:
+                raise error.inside("paging") from None
 
         batch_exchange_list = cls(
             data=data,

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.exchange_query_type_known import ExchangeQueryTypeKnown
 from ..models.summary_type_known import SummaryTypeKnown
 from ..types import UNSET, Unset
@@ -77,32 +78,54 @@ class Consumer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        id = src_dict.get("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _id = src_dict.get("id")
+        id: str | Unset
+        if _id is None:
+            id = UNSET
+        elif isinstance(_id, str):
+            id = _id
+        else:
+            raise ModelParseError("id", _id, "expected a string")
 
-        connector_type = src_dict.get("connector_type", UNSET)
+        _connector_type = src_dict.get("connector_type")
+        connector_type: str | Unset
+        if _connector_type is None:
+            connector_type = UNSET
+        elif isinstance(_connector_type, str):
+            connector_type = _connector_type
+        else:
+            raise ModelParseError(
+                "connector_type", _connector_type, "expected a string"
+            )
 
-        _supported_exchange_query_type = src_dict.get(
-            "supported_exchange_query_type", UNSET
-        )
+        _supported_exchange_query_type = src_dict.get("supported_exchange_query_type")
         supported_exchange_query_type: ExchangeQueryTypeKnown | str | Unset
-        if isinstance(_supported_exchange_query_type, str):
+        if _supported_exchange_query_type is None:
+            supported_exchange_query_type = UNSET
+        elif isinstance(_supported_exchange_query_type, str):
             supported_exchange_query_type = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(
                 _supported_exchange_query_type, _supported_exchange_query_type
             )
         else:
-            supported_exchange_query_type = cast(
-                ExchangeQueryTypeKnown | str | Unset, _supported_exchange_query_type
+            raise ModelParseError(
+                "supported_exchange_query_type",
+                _supported_exchange_query_type,
+                "expected a string",
             )
 
-        _summary_score_type = src_dict.get("summary_score_type", UNSET)
+        _summary_score_type = src_dict.get("summary_score_type")
         summary_score_type: str | SummaryTypeKnown | Unset
-        if isinstance(_summary_score_type, str):
+        if _summary_score_type is None:
+            summary_score_type = UNSET
+        elif isinstance(_summary_score_type, str):
             summary_score_type = _SUMMARY_TYPE_KNOWN_VALUES.get(
                 _summary_score_type, _summary_score_type
             )
         else:
-            summary_score_type = cast(
-                str | SummaryTypeKnown | Unset, _summary_score_type
+            raise ModelParseError(
+                "summary_score_type", _summary_score_type, "expected a string"
             )
 
         consumer = cls(

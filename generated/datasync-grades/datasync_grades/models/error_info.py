@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
 _PROPERTY_NAMES = frozenset(
@@ -74,29 +75,56 @@ class ErrorInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        status = src_dict.get("status", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _status = src_dict.get("status")
+        status: int | Unset
+        if _status is None:
+            status = UNSET
+        elif isinstance(_status, int) and not isinstance(_status, bool):
+            status = _status
+        else:
+            raise ModelParseError("status", _status, "expected an integer")
 
-        code = src_dict.get("code", UNSET)
+        _code = src_dict.get("code")
+        code: str | Unset
+        if _code is None:
+            code = UNSET
+        elif isinstance(_code, str):
+            code = _code
+        else:
+            raise ModelParseError("code", _code, "expected a string")
 
-        message = src_dict.get("message", UNSET)
+        _message = src_dict.get("message")
+        message: str | Unset
+        if _message is None:
+            message = UNSET
+        elif isinstance(_message, str):
+            message = _message
+        else:
+            raise ModelParseError("message", _message, "expected a string")
 
-        def _parse_ext_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _ext_message = src_dict.get("ext_message", UNSET)
+        ext_message: None | str | Unset
+        if _ext_message is None:
+            ext_message = None
+        elif isinstance(_ext_message, Unset):
+            ext_message = UNSET
+        elif isinstance(_ext_message, str):
+            ext_message = _ext_message
+        else:
+            raise ModelParseError("ext_message", _ext_message, "expected a string")
 
-        ext_message = _parse_ext_message(src_dict.get("ext_message", UNSET))
-
-        def _parse_details(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        details = _parse_details(src_dict.get("details", UNSET))
+        _details = src_dict.get("details", UNSET)
+        details: None | str | Unset
+        if _details is None:
+            details = None
+        elif isinstance(_details, Unset):
+            details = UNSET
+        elif isinstance(_details, str):
+            details = _details
+        else:
+            raise ModelParseError("details", _details, "expected a string")
 
         error_info = cls(
             status=status,

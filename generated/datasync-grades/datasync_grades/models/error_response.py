@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.error_info import ErrorInfo
 
 _PROPERTY_NAMES = frozenset(
@@ -40,7 +41,17 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        error = ErrorInfo.from_dict(src_dict["error"])
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _error = src_dict.get("error")
+        error: ErrorInfo
+        if _error is None:
+            raise ModelParseError.required("error", src_dict)
+        else:
+            try:
+                error = ErrorInfo.from_dict(_error)
+            except ModelParseError as error_:
+                raise error_.inside("error") from None
 
         error_response = cls(
             error=error,

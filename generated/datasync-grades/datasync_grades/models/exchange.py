@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state_known import ExchangeStateKnown
 from ..models.metadata_type_0 import MetadataType0
@@ -126,65 +127,116 @@ class Exchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _id = src_dict.get("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        _query = src_dict.get("query", UNSET)
+        _query = src_dict.get("query")
         query: ExchangeQuery | Unset
-        if isinstance(_query, Unset):
+        if _query is None:
             query = UNSET
         else:
-            query = ExchangeQuery.from_dict(_query)
-
-        def _parse_metadata(data: object) -> MetadataType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_metadata_type_0 = MetadataType0.from_dict(data)
+                query = ExchangeQuery.from_dict(_query)
+            except ModelParseError as error:
+                raise error.inside("query") from None
 
-                return componentsschemas_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MetadataType0 | None | Unset, data)
+        _metadata = src_dict.get("metadata", UNSET)
+        metadata: MetadataType0 | None | Unset
+        if _metadata is None:
+            metadata = None
+        elif isinstance(_metadata, Unset):
+            metadata = UNSET
+        else:
+            try:
+                metadata = MetadataType0.from_dict(_metadata)
+            except ModelParseError as error:
+                raise error.inside("metadata") from None
 
-        metadata = _parse_metadata(src_dict.get("metadata", UNSET))
-
-        _state = src_dict.get("state", UNSET)
+        _state = src_dict.get("state")
         state: ExchangeStateKnown | str | Unset
-        if isinstance(_state, str):
+        if _state is None:
+            state = UNSET
+        elif isinstance(_state, str):
             state = _EXCHANGE_STATE_KNOWN_VALUES.get(_state, _state)
         else:
-            state = cast(ExchangeStateKnown | str | Unset, _state)
+            raise ModelParseError("state", _state, "expected a string")
 
-        max_data_content_length = src_dict.get("max_data_content_length", UNSET)
+        _max_data_content_length = src_dict.get("max_data_content_length")
+        max_data_content_length: int | Unset
+        if _max_data_content_length is None:
+            max_data_content_length = UNSET
+        elif isinstance(_max_data_content_length, int) and not isinstance(
+            _max_data_content_length, bool
+        ):
+            max_data_content_length = _max_data_content_length
+        else:
+            raise ModelParseError(
+                "max_data_content_length",
+                _max_data_content_length,
+                "expected an integer",
+            )
 
-        error_count = src_dict.get("error_count", UNSET)
+        _error_count = src_dict.get("error_count")
+        error_count: int | Unset
+        if _error_count is None:
+            error_count = UNSET
+        elif isinstance(_error_count, int) and not isinstance(_error_count, bool):
+            error_count = _error_count
+        else:
+            raise ModelParseError("error_count", _error_count, "expected an integer")
 
-        course_app_id = src_dict.get("course_app_id", UNSET)
+        _course_app_id = src_dict.get("course_app_id")
+        course_app_id: str | Unset
+        if _course_app_id is None:
+            course_app_id = UNSET
+        elif isinstance(_course_app_id, str):
+            course_app_id = _course_app_id
+        else:
+            raise ModelParseError("course_app_id", _course_app_id, "expected a string")
 
-        batch_exchange_id = src_dict.get("batch_exchange_id", UNSET)
+        _batch_exchange_id = src_dict.get("batch_exchange_id")
+        batch_exchange_id: str | Unset
+        if _batch_exchange_id is None:
+            batch_exchange_id = UNSET
+        elif isinstance(_batch_exchange_id, str):
+            batch_exchange_id = _batch_exchange_id
+        else:
+            raise ModelParseError(
+                "batch_exchange_id", _batch_exchange_id, "expected a string"
+            )
 
-        _created_at = src_dict.get("created_at", UNSET)
+        _created_at = src_dict.get("created_at")
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is None:
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            try:
+                created_at = datetime.datetime.fromisoformat(_created_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "created_at", _created_at, "expected a date-time string"
+                ) from None
 
-        _updated_at = src_dict.get("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at")
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is None:
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            try:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "updated_at", _updated_at, "expected a date-time string"
+                ) from None
 
         exchange = cls(
             id=id,

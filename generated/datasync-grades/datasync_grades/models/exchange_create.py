@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.exchange_query import ExchangeQuery
 from ..models.metadata_type_0 import MetadataType0
 from ..types import UNSET, Unset
@@ -54,29 +55,29 @@ class ExchangeCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _query = src_dict.get("query", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _query = src_dict.get("query")
         query: ExchangeQuery | Unset
-        if isinstance(_query, Unset):
+        if _query is None:
             query = UNSET
         else:
-            query = ExchangeQuery.from_dict(_query)
-
-        def _parse_metadata(data: object) -> MetadataType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_metadata_type_0 = MetadataType0.from_dict(data)
+                query = ExchangeQuery.from_dict(_query)
+            except ModelParseError as error:
+                raise error.inside("query") from None
 
-                return componentsschemas_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MetadataType0 | None | Unset, data)
-
-        metadata = _parse_metadata(src_dict.get("metadata", UNSET))
+        _metadata = src_dict.get("metadata", UNSET)
+        metadata: MetadataType0 | None | Unset
+        if _metadata is None:
+            metadata = None
+        elif isinstance(_metadata, Unset):
+            metadata = UNSET
+        else:
+            try:
+                metadata = MetadataType0.from_dict(_metadata)
+            except ModelParseError as error:
+                raise error.inside("metadata") from None
 
         exchange_create = cls(
             query=query,

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.assignment import Assignment
 from ..models.summary import Summary
 from ..types import UNSET, Unset
@@ -62,25 +63,52 @@ class ExchangeData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _assignments = src_dict.get("assignments", UNSET)
-        assignments: list[Assignment] | Unset = UNSET
-        if _assignments is not UNSET:
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _assignments = src_dict.get("assignments")
+        assignments: list[Assignment] | Unset
+        if _assignments is None:
+            assignments = UNSET
+        elif isinstance(_assignments, list):
             assignments = []
             for assignments_item_data in _assignments:
-                assignments_item = Assignment.from_dict(assignments_item_data)
+                assignments_item: Assignment
+                try:
+                    assignments_item = Assignment.from_dict(assignments_item_data)
+                except ModelParseError as error:
+                    raise error.inside(
+                        "assignments" + f"[{len(assignments)}]"
+                    ) from None
 
                 assignments.append(assignments_item)
+        else:
+            raise ModelParseError("assignments", _assignments, "expected an array")
 
-        _summaries = src_dict.get("summaries", UNSET)
-        summaries: list[Summary] | Unset = UNSET
-        if _summaries is not UNSET:
+        _summaries = src_dict.get("summaries")
+        summaries: list[Summary] | Unset
+        if _summaries is None:
+            summaries = UNSET
+        elif isinstance(_summaries, list):
             summaries = []
             for summaries_item_data in _summaries:
-                summaries_item = Summary.from_dict(summaries_item_data)
+                summaries_item: Summary
+                try:
+                    summaries_item = Summary.from_dict(summaries_item_data)
+                except ModelParseError as error:
+                    raise error.inside("summaries" + f"[{len(summaries)}]") from None
 
                 summaries.append(summaries_item)
+        else:
+            raise ModelParseError("summaries", _summaries, "expected an array")
 
-        final = src_dict.get("final", UNSET)
+        _final = src_dict.get("final")
+        final: bool | Unset
+        if _final is None:
+            final = UNSET
+        elif isinstance(_final, bool):
+            final = _final
+        else:
+            raise ModelParseError("final", _final, "expected a boolean")
 
         exchange_data = cls(
             assignments=assignments,

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.error_info import ErrorInfo
 from ..models.exchange import Exchange
 from ..types import UNSET, Unset
@@ -55,37 +56,31 @@ class ExchangeEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        def _parse_data(data: object) -> Exchange | None:
-            if data is None:
-                return data
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _data = src_dict.get("data", UNSET)
+        data: Exchange | None
+        if _data is None:
+            data = None
+        elif isinstance(_data, Unset):
+            raise ModelParseError.required("data", src_dict)
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_0 = Exchange.from_dict(data)
+                data = Exchange.from_dict(_data)
+            except ModelParseError as error_:
+                raise error_.inside("data") from None
 
-                return data_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Exchange | None, data)
-
-        data = _parse_data(src_dict["data"])
-
-        def _parse_error(data: object) -> ErrorInfo | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _error = src_dict.get("error", UNSET)
+        error: ErrorInfo | None | Unset
+        if _error is None:
+            error = None
+        elif isinstance(_error, Unset):
+            error = UNSET
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                error_type_0 = ErrorInfo.from_dict(data)
-
-                return error_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ErrorInfo | None | Unset, data)
-
-        error = _parse_error(src_dict.get("error", UNSET))
+                error = ErrorInfo.from_dict(_error)
+            except ModelParseError as error_:
+                raise error_.inside("error") from None
 
         exchange_envelope = cls(
             data=data,

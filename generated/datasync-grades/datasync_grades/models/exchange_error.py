@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.exchange_error_code_known import ExchangeErrorCodeKnown
 from ..types import UNSET, Unset
 
@@ -87,37 +88,68 @@ class ExchangeError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _id = src_dict.get("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        _created_at = src_dict.get("created_at", UNSET)
+        _created_at = src_dict.get("created_at")
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is None:
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            try:
+                created_at = datetime.datetime.fromisoformat(_created_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "created_at", _created_at, "expected a date-time string"
+                ) from None
 
-        _updated_at = src_dict.get("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at")
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is None:
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            try:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "updated_at", _updated_at, "expected a date-time string"
+                ) from None
 
-        _code = src_dict.get("code", UNSET)
+        _code = src_dict.get("code")
         code: ExchangeErrorCodeKnown | str | Unset
-        if isinstance(_code, str):
+        if _code is None:
+            code = UNSET
+        elif isinstance(_code, str):
             code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
-            code = cast(ExchangeErrorCodeKnown | str | Unset, _code)
+            raise ModelParseError("code", _code, "expected a string")
 
-        message = src_dict.get("message", UNSET)
+        _message = src_dict.get("message")
+        message: str | Unset
+        if _message is None:
+            message = UNSET
+        elif isinstance(_message, str):
+            message = _message
+        else:
+            raise ModelParseError("message", _message, "expected a string")
 
-        details = src_dict.get("details", UNSET)
+        _details = src_dict.get("details")
+        details: str | Unset
+        if _details is None:
+            details = UNSET
+        elif isinstance(_details, str):
+            details = _details
+        else:
+            raise ModelParseError("details", _details, "expected a string")
 
         exchange_error = cls(
             id=id,

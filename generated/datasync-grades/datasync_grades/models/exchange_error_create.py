@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.exchange_error_code_known import ExchangeErrorCodeKnown
 from ..types import UNSET, Unset
 
@@ -54,14 +55,25 @@ class ExchangeErrorCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _code = src_dict.get("code", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _code = src_dict.get("code")
         code: ExchangeErrorCodeKnown | str | Unset
-        if isinstance(_code, str):
+        if _code is None:
+            code = UNSET
+        elif isinstance(_code, str):
             code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
-            code = cast(ExchangeErrorCodeKnown | str | Unset, _code)
+            raise ModelParseError("code", _code, "expected a string")
 
-        details = src_dict.get("details", UNSET)
+        _details = src_dict.get("details")
+        details: str | Unset
+        if _details is None:
+            details = UNSET
+        elif isinstance(_details, str):
+            details = _details
+        else:
+            raise ModelParseError("details", _details, "expected a string")
 
         exchange_error_create = cls(
             code=code,

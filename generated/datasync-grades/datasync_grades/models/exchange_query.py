@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.exchange_query_condition import ExchangeQueryCondition
 from ..models.exchange_query_type_known import ExchangeQueryTypeKnown
 from ..types import UNSET, Unset
@@ -58,21 +59,35 @@ class ExchangeQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _type_ = src_dict.get("type", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _type_ = src_dict.get("type")
         type_: ExchangeQueryTypeKnown | str | Unset
-        if isinstance(_type_, str):
+        if _type_ is None:
+            type_ = UNSET
+        elif isinstance(_type_, str):
             type_ = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(_type_, _type_)
         else:
-            type_ = cast(ExchangeQueryTypeKnown | str | Unset, _type_)
+            raise ModelParseError("type", _type_, "expected a string")
 
-        _conditions = src_dict.get("conditions", UNSET)
-        conditions: list[ExchangeQueryCondition] | Unset = UNSET
-        if _conditions is not UNSET:
+        _conditions = src_dict.get("conditions")
+        conditions: list[ExchangeQueryCondition] | Unset
+        if _conditions is None:
+            conditions = UNSET
+        elif isinstance(_conditions, list):
             conditions = []
             for conditions_item_data in _conditions:
-                conditions_item = ExchangeQueryCondition.from_dict(conditions_item_data)
+                conditions_item: ExchangeQueryCondition
+                try:
+                    conditions_item = ExchangeQueryCondition.from_dict(
+                        conditions_item_data
+                    )
+                except ModelParseError as error:
+                    raise error.inside("conditions" + f"[{len(conditions)}]") from None
 
                 conditions.append(conditions_item)
+        else:
+            raise ModelParseError("conditions", _conditions, "expected an array")
 
         exchange_query = cls(
             type_=type_,

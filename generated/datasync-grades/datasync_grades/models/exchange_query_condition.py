@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.condition_scope_by_known import ConditionScopeByKnown
 from ..models.condition_scope_known import ConditionScopeKnown
 from ..models.object_ref import ObjectRef
@@ -108,42 +109,74 @@ class ExchangeQueryCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _scope = src_dict.get("scope", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _scope = src_dict.get("scope")
         scope: ConditionScopeKnown | str | Unset
-        if isinstance(_scope, str):
+        if _scope is None:
+            scope = UNSET
+        elif isinstance(_scope, str):
             scope = _CONDITION_SCOPE_KNOWN_VALUES.get(_scope, _scope)
         else:
-            scope = cast(ConditionScopeKnown | str | Unset, _scope)
+            raise ModelParseError("scope", _scope, "expected a string")
 
-        _scope_by = src_dict.get("scope_by", UNSET)
+        _scope_by = src_dict.get("scope_by")
         scope_by: ConditionScopeByKnown | str | Unset
-        if isinstance(_scope_by, str):
+        if _scope_by is None:
+            scope_by = UNSET
+        elif isinstance(_scope_by, str):
             scope_by = _CONDITION_SCOPE_BY_KNOWN_VALUES.get(_scope_by, _scope_by)
         else:
-            scope_by = cast(ConditionScopeByKnown | str | Unset, _scope_by)
+            raise ModelParseError("scope_by", _scope_by, "expected a string")
 
-        _scope_id = src_dict.get("scope_id", UNSET)
+        _scope_id = src_dict.get("scope_id")
         scope_id: ObjectRef | Unset
-        if isinstance(_scope_id, Unset):
+        if _scope_id is None:
             scope_id = UNSET
         else:
-            scope_id = ObjectRef.from_dict(_scope_id)
+            try:
+                scope_id = ObjectRef.from_dict(_scope_id)
+            except ModelParseError as error:
+                raise error.inside("scope_id") from None
 
-        _graded_after = src_dict.get("graded_after", UNSET)
+        _graded_after = src_dict.get("graded_after")
         graded_after: datetime.datetime | Unset
-        if isinstance(_graded_after, Unset):
+        if _graded_after is None:
             graded_after = UNSET
         else:
-            graded_after = datetime.datetime.fromisoformat(_graded_after)
+            try:
+                graded_after = datetime.datetime.fromisoformat(_graded_after)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "graded_after", _graded_after, "expected a date-time string"
+                ) from None
 
-        assignment_ids = cast(list[str], src_dict.get("assignment_ids", UNSET))
+        _assignment_ids = src_dict.get("assignment_ids")
+        assignment_ids: list[str] | Unset
+        if _assignment_ids is None:
+            assignment_ids = UNSET
+        elif isinstance(_assignment_ids, list):
+            for assignment_ids_index, assignment_ids_item in enumerate(_assignment_ids):
+                if not (isinstance(assignment_ids_item, str)):
+                    raise ModelParseError(
+                        "assignment_ids" + f"[{assignment_ids_index}]",
+                        assignment_ids_item,
+                        "expected a string",
+                    )
+            assignment_ids = _assignment_ids
+        else:
+            raise ModelParseError(
+                "assignment_ids", _assignment_ids, "expected an array"
+            )
 
-        _summary_type = src_dict.get("summary_type", UNSET)
+        _summary_type = src_dict.get("summary_type")
         summary_type: str | SummaryTypeKnown | Unset
-        if isinstance(_summary_type, str):
+        if _summary_type is None:
+            summary_type = UNSET
+        elif isinstance(_summary_type, str):
             summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
         else:
-            summary_type = cast(str | SummaryTypeKnown | Unset, _summary_type)
+            raise ModelParseError("summary_type", _summary_type, "expected a string")
 
         exchange_query_condition = cls(
             scope=scope,

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.sys import Sys
 from ..types import UNSET, Unset
 
@@ -50,14 +51,26 @@ class ObjectRef:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        name = src_dict.get("name", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
-        _sys = src_dict.get("$sys", UNSET)
+        _sys = src_dict.get("$sys")
         sys: Sys | Unset
-        if isinstance(_sys, Unset):
+        if _sys is None:
             sys = UNSET
         else:
-            sys = Sys.from_dict(_sys)
+            try:
+                sys = Sys.from_dict(_sys)
+            except ModelParseError as error:
+                raise error.inside("$sys") from None
 
         object_ref = cls(
             name=name,

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
 _PROPERTY_NAMES = frozenset(
@@ -40,14 +41,18 @@ class Paging:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        def _parse_next_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        next_ = _parse_next_(src_dict.get("next", UNSET))
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _next_ = src_dict.get("next", UNSET)
+        next_: None | str | Unset
+        if _next_ is None:
+            next_ = None
+        elif isinstance(_next_, Unset):
+            next_ = UNSET
+        elif isinstance(_next_, str):
+            next_ = _next_
+        else:
+            raise ModelParseError("next", _next_, "expected a string")
 
         paging = cls(
             next_=next_,

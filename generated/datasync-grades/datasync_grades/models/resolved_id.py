@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
 _PROPERTY_NAMES = frozenset(
@@ -36,7 +37,18 @@ class ResolvedId:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        consumer_source_id = src_dict.get("consumerSourceId", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _consumer_source_id = src_dict.get("consumerSourceId")
+        consumer_source_id: str | Unset
+        if _consumer_source_id is None:
+            consumer_source_id = UNSET
+        elif isinstance(_consumer_source_id, str):
+            consumer_source_id = _consumer_source_id
+        else:
+            raise ModelParseError(
+                "consumerSourceId", _consumer_source_id, "expected a string"
+            )
 
         resolved_id = cls(
             consumer_source_id=consumer_source_id,

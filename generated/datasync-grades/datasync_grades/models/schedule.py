@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.schedule_metadata import ScheduleMetadata
 from ..models.schedule_type_known import ScheduleTypeKnown
 from ..types import UNSET, Unset
@@ -101,39 +102,75 @@ class Schedule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _id = src_dict.get("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        _type_ = src_dict.get("type", UNSET)
+        _type_ = src_dict.get("type")
         type_: ScheduleTypeKnown | str | Unset
-        if isinstance(_type_, str):
+        if _type_ is None:
+            type_ = UNSET
+        elif isinstance(_type_, str):
             type_ = _SCHEDULE_TYPE_KNOWN_VALUES.get(_type_, _type_)
         else:
-            type_ = cast(ScheduleTypeKnown | str | Unset, _type_)
+            raise ModelParseError("type", _type_, "expected a string")
 
-        _last_executed_at = src_dict.get("last_executed_at", UNSET)
+        _last_executed_at = src_dict.get("last_executed_at")
         last_executed_at: datetime.datetime | Unset
-        if isinstance(_last_executed_at, Unset):
+        if _last_executed_at is None:
             last_executed_at = UNSET
         else:
-            last_executed_at = datetime.datetime.fromisoformat(_last_executed_at)
+            try:
+                last_executed_at = datetime.datetime.fromisoformat(_last_executed_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "last_executed_at", _last_executed_at, "expected a date-time string"
+                ) from None
 
-        enabled = src_dict.get("enabled", UNSET)
+        _enabled = src_dict.get("enabled")
+        enabled: bool | Unset
+        if _enabled is None:
+            enabled = UNSET
+        elif isinstance(_enabled, bool):
+            enabled = _enabled
+        else:
+            raise ModelParseError("enabled", _enabled, "expected a boolean")
 
-        hour = src_dict.get("hour", UNSET)
+        _hour = src_dict.get("hour")
+        hour: int | Unset
+        if _hour is None:
+            hour = UNSET
+        elif isinstance(_hour, int) and not isinstance(_hour, bool):
+            hour = _hour
+        else:
+            raise ModelParseError("hour", _hour, "expected an integer")
 
-        days = src_dict.get("days", UNSET)
+        _days = src_dict.get("days")
+        days: str | Unset
+        if _days is None:
+            days = UNSET
+        elif isinstance(_days, str):
+            days = _days
+        else:
+            raise ModelParseError("days", _days, "expected a string")
 
-        _metadata = src_dict.get("metadata", UNSET)
+        _metadata = src_dict.get("metadata")
         metadata: ScheduleMetadata | Unset
-        if isinstance(_metadata, Unset):
+        if _metadata is None:
             metadata = UNSET
         else:
-            metadata = ScheduleMetadata.from_dict(_metadata)
+            try:
+                metadata = ScheduleMetadata.from_dict(_metadata)
+            except ModelParseError as error:
+                raise error.inside("metadata") from None
 
         schedule = cls(
             id=id,

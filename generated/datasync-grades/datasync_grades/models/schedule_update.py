@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
 _PROPERTY_NAMES = frozenset(
@@ -37,7 +38,16 @@ class ScheduleUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        enabled = src_dict.get("enabled", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _enabled = src_dict.get("enabled")
+        enabled: bool | Unset
+        if _enabled is None:
+            enabled = UNSET
+        elif isinstance(_enabled, bool):
+            enabled = _enabled
+        else:
+            raise ModelParseError("enabled", _enabled, "expected a boolean")
 
         schedule_update = cls(
             enabled=enabled,

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.data_error_code_known import DataErrorCodeKnown
 from ..models.key_value_map import KeyValueMap
 from ..models.object_ref import ObjectRef
@@ -139,61 +140,123 @@ class Score:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _error_code = src_dict.get("error_code", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _error_code = src_dict.get("error_code")
         error_code: DataErrorCodeKnown | str | Unset
-        if isinstance(_error_code, str):
+        if _error_code is None:
+            error_code = UNSET
+        elif isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
-            error_code = cast(DataErrorCodeKnown | str | Unset, _error_code)
+            raise ModelParseError("error_code", _error_code, "expected a string")
 
-        _sync_status = src_dict.get("sync_status", UNSET)
+        _sync_status = src_dict.get("sync_status")
         sync_status: str | SyncStatusKnown | Unset
-        if isinstance(_sync_status, str):
+        if _sync_status is None:
+            sync_status = UNSET
+        elif isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
-            sync_status = cast(str | SyncStatusKnown | Unset, _sync_status)
+            raise ModelParseError("sync_status", _sync_status, "expected a string")
 
-        _person = src_dict.get("$person", UNSET)
+        _person = src_dict.get("$person")
         person: ObjectRef | Unset
-        if isinstance(_person, Unset):
+        if _person is None:
             person = UNSET
         else:
-            person = ObjectRef.from_dict(_person)
+            try:
+                person = ObjectRef.from_dict(_person)
+            except ModelParseError as error:
+                raise error.inside("$person") from None
 
-        _grader = src_dict.get("$grader", UNSET)
+        _grader = src_dict.get("$grader")
         grader: ObjectRef | Unset
-        if isinstance(_grader, Unset):
+        if _grader is None:
             grader = UNSET
         else:
-            grader = ObjectRef.from_dict(_grader)
+            try:
+                grader = ObjectRef.from_dict(_grader)
+            except ModelParseError as error:
+                raise error.inside("$grader") from None
 
-        score = src_dict.get("score", UNSET)
+        _score = src_dict.get("score")
+        score: float | Unset
+        if _score is None:
+            score = UNSET
+        elif isinstance(_score, (int, float)) and not isinstance(_score, bool):
+            score = _score
+        else:
+            raise ModelParseError("score", _score, "expected a number")
 
-        grade = src_dict.get("grade", UNSET)
+        _grade = src_dict.get("grade")
+        grade: str | Unset
+        if _grade is None:
+            grade = UNSET
+        elif isinstance(_grade, str):
+            grade = _grade
+        else:
+            raise ModelParseError("grade", _grade, "expected a string")
 
-        late = src_dict.get("late", UNSET)
+        _late = src_dict.get("late")
+        late: bool | Unset
+        if _late is None:
+            late = UNSET
+        elif isinstance(_late, bool):
+            late = _late
+        else:
+            raise ModelParseError("late", _late, "expected a boolean")
 
-        missing = src_dict.get("missing", UNSET)
+        _missing = src_dict.get("missing")
+        missing: bool | Unset
+        if _missing is None:
+            missing = UNSET
+        elif isinstance(_missing, bool):
+            missing = _missing
+        else:
+            raise ModelParseError("missing", _missing, "expected a boolean")
 
-        excused = src_dict.get("excused", UNSET)
+        _excused = src_dict.get("excused")
+        excused: bool | Unset
+        if _excused is None:
+            excused = UNSET
+        elif isinstance(_excused, bool):
+            excused = _excused
+        else:
+            raise ModelParseError("excused", _excused, "expected a boolean")
 
-        _submitted_at = src_dict.get("submitted_at", UNSET)
+        _submitted_at = src_dict.get("submitted_at")
         submitted_at: datetime.datetime | Unset
-        if isinstance(_submitted_at, Unset):
+        if _submitted_at is None:
             submitted_at = UNSET
         else:
-            submitted_at = datetime.datetime.fromisoformat(_submitted_at)
+            try:
+                submitted_at = datetime.datetime.fromisoformat(_submitted_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "submitted_at", _submitted_at, "expected a date-time string"
+                ) from None
 
-        preview_url = src_dict.get("preview_url", UNSET)
+        _preview_url = src_dict.get("preview_url")
+        preview_url: str | Unset
+        if _preview_url is None:
+            preview_url = UNSET
+        elif isinstance(_preview_url, str):
+            preview_url = _preview_url
+        else:
+            raise ModelParseError("preview_url", _preview_url, "expected a string")
 
-        _ext = src_dict.get("$ext", UNSET)
+        _ext = src_dict.get("$ext")
         ext: KeyValueMap | Unset
-        if isinstance(_ext, Unset):
+        if _ext is None:
             ext = UNSET
         else:
-            ext = KeyValueMap.from_dict(_ext)
+            try:
+                ext = KeyValueMap.from_dict(_ext)
+            except ModelParseError as error:
+                raise error.inside("$ext") from None
 
-        score = cls(
+        score_model = cls(
             error_code=error_code,
             sync_status=sync_status,
             person=person,
@@ -209,12 +272,12 @@ class Score:
         )
 
         if not _PROPERTY_NAMES.issuperset(src_dict):
-            score.additional_properties = {
+            score_model.additional_properties = {
                 key: value
                 for key, value in src_dict.items()
                 if key not in _PROPERTY_NAMES
             }
-        return score
+        return score_model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.data_error_code_known import DataErrorCodeKnown
 from ..models.key_value_map import KeyValueMap
 from ..models.object_ref import ObjectRef
@@ -166,74 +167,129 @@ class Summary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _error_code = src_dict.get("error_code", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _error_code = src_dict.get("error_code")
         error_code: DataErrorCodeKnown | str | Unset
-        if isinstance(_error_code, str):
+        if _error_code is None:
+            error_code = UNSET
+        elif isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
-            error_code = cast(DataErrorCodeKnown | str | Unset, _error_code)
+            raise ModelParseError("error_code", _error_code, "expected a string")
 
-        _sync_status = src_dict.get("sync_status", UNSET)
+        _sync_status = src_dict.get("sync_status")
         sync_status: str | SyncStatusKnown | Unset
-        if isinstance(_sync_status, str):
+        if _sync_status is None:
+            sync_status = UNSET
+        elif isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
-            sync_status = cast(str | SyncStatusKnown | Unset, _sync_status)
+            raise ModelParseError("sync_status", _sync_status, "expected a string")
 
-        _section = src_dict.get("$section", UNSET)
+        _section = src_dict.get("$section")
         section: ObjectRef | Unset
-        if isinstance(_section, Unset):
+        if _section is None:
             section = UNSET
         else:
-            section = ObjectRef.from_dict(_section)
+            try:
+                section = ObjectRef.from_dict(_section)
+            except ModelParseError as error:
+                raise error.inside("$section") from None
 
-        _person = src_dict.get("$person", UNSET)
+        _person = src_dict.get("$person")
         person: ObjectRef | Unset
-        if isinstance(_person, Unset):
+        if _person is None:
             person = UNSET
         else:
-            person = ObjectRef.from_dict(_person)
+            try:
+                person = ObjectRef.from_dict(_person)
+            except ModelParseError as error:
+                raise error.inside("$person") from None
 
-        _grader = src_dict.get("$grader", UNSET)
+        _grader = src_dict.get("$grader")
         grader: ObjectRef | Unset
-        if isinstance(_grader, Unset):
+        if _grader is None:
             grader = UNSET
         else:
-            grader = ObjectRef.from_dict(_grader)
+            try:
+                grader = ObjectRef.from_dict(_grader)
+            except ModelParseError as error:
+                raise error.inside("$grader") from None
 
-        _summary_type = src_dict.get("summary_type", UNSET)
+        _summary_type = src_dict.get("summary_type")
         summary_type: str | SummaryTypeKnown | Unset
-        if isinstance(_summary_type, str):
+        if _summary_type is None:
+            summary_type = UNSET
+        elif isinstance(_summary_type, str):
             summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
         else:
-            summary_type = cast(str | SummaryTypeKnown | Unset, _summary_type)
+            raise ModelParseError("summary_type", _summary_type, "expected a string")
 
-        _score_type = src_dict.get("score_type", UNSET)
+        _score_type = src_dict.get("score_type")
         score_type: ScoreTypeKnown | str | Unset
-        if isinstance(_score_type, str):
+        if _score_type is None:
+            score_type = UNSET
+        elif isinstance(_score_type, str):
             score_type = _SCORE_TYPE_KNOWN_VALUES.get(_score_type, _score_type)
         else:
-            score_type = cast(ScoreTypeKnown | str | Unset, _score_type)
+            raise ModelParseError("score_type", _score_type, "expected a string")
 
-        score = src_dict.get("score", UNSET)
+        _score = src_dict.get("score")
+        score: float | Unset
+        if _score is None:
+            score = UNSET
+        elif isinstance(_score, (int, float)) and not isinstance(_score, bool):
+            score = _score
+        else:
+            raise ModelParseError("score", _score, "expected a number")
 
-        grade = src_dict.get("grade", UNSET)
+        _grade = src_dict.get("grade")
+        grade: str | Unset
+        if _grade is None:
+            grade = UNSET
+        elif isinstance(_grade, str):
+            grade = _grade
+        else:
+            raise ModelParseError("grade", _grade, "expected a string")
 
-        _last_activity = src_dict.get("last_activity", UNSET)
+        _last_activity = src_dict.get("last_activity")
         last_activity: datetime.datetime | Unset
-        if isinstance(_last_activity, Unset):
+        if _last_activity is None:
             last_activity = UNSET
         else:
-            last_activity = datetime.datetime.fromisoformat(_last_activity)
+            try:
+                last_activity = datetime.datetime.fromisoformat(_last_activity)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "last_activity", _last_activity, "expected a date-time string"
+                ) from None
 
-        comments = cast(list[str], src_dict.get("comments", UNSET))
+        _comments = src_dict.get("comments")
+        comments: list[str] | Unset
+        if _comments is None:
+            comments = UNSET
+        elif isinstance(_comments, list):
+            for comments_index, comments_item in enumerate(_comments):
+                if not (isinstance(comments_item, str)):
+                    raise ModelParseError(
+                        "comments" + f"[{comments_index}]",
+                        comments_item,
+                        "expected a string",
+                    )
+            comments = _comments
+        else:
+            raise ModelParseError("comments", _comments, "expected an array")
 
-        _ext = src_dict.get("$ext", UNSET)
+        _ext = src_dict.get("$ext")
         ext: KeyValueMap | Unset
-        if isinstance(_ext, Unset):
+        if _ext is None:
             ext = UNSET
         else:
-            ext = KeyValueMap.from_dict(_ext)
+            try:
+                ext = KeyValueMap.from_dict(_ext)
+            except ModelParseError as error:
+                raise error.inside("$ext") from None
 
         summary = cls(
             error_code=error_code,

@@ -8,6 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.key_value_map import KeyValueMap
 from ..types import UNSET, Unset
 
@@ -80,40 +81,61 @@ class Sys:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _id = src_dict.get("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        _source_id = src_dict.get("source_id", UNSET)
+        _source_id = src_dict.get("source_id")
         source_id: KeyValueMap | Unset
-        if isinstance(_source_id, Unset):
+        if _source_id is None:
             source_id = UNSET
         else:
-            source_id = KeyValueMap.from_dict(_source_id)
+            try:
+                source_id = KeyValueMap.from_dict(_source_id)
+            except ModelParseError as error:
+                raise error.inside("source_id") from None
 
-        _app_id = src_dict.get("app_id", UNSET)
+        _app_id = src_dict.get("app_id")
         app_id: KeyValueMap | Unset
-        if isinstance(_app_id, Unset):
+        if _app_id is None:
             app_id = UNSET
         else:
-            app_id = KeyValueMap.from_dict(_app_id)
+            try:
+                app_id = KeyValueMap.from_dict(_app_id)
+            except ModelParseError as error:
+                raise error.inside("app_id") from None
 
-        _created_at = src_dict.get("created_at", UNSET)
+        _created_at = src_dict.get("created_at")
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is None:
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            try:
+                created_at = datetime.datetime.fromisoformat(_created_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "created_at", _created_at, "expected a date-time string"
+                ) from None
 
-        _updated_at = src_dict.get("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at")
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is None:
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            try:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "updated_at", _updated_at, "expected a date-time string"
+                ) from None
 
         sys = cls(
             id=id,

@@ -7,6 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
 _PROPERTY_NAMES = frozenset(
@@ -62,20 +63,53 @@ class Account:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _id = src_dict.get("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        name = src_dict.get("name", UNSET)
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
-        public_id = src_dict.get("public_id", UNSET)
+        _public_id = src_dict.get("public_id")
+        public_id: str | Unset
+        if _public_id is None:
+            public_id = UNSET
+        elif isinstance(_public_id, str):
+            public_id = _public_id
+        else:
+            raise ModelParseError("public_id", _public_id, "expected a string")
 
-        timezone = src_dict.get("timezone", UNSET)
+        _timezone = src_dict.get("timezone")
+        timezone: str | Unset
+        if _timezone is None:
+            timezone = UNSET
+        elif isinstance(_timezone, str):
+            timezone = _timezone
+        else:
+            raise ModelParseError("timezone", _timezone, "expected a string")
 
-        userdata = src_dict.get("userdata", UNSET)
+        _userdata = src_dict.get("userdata")
+        userdata: str | Unset
+        if _userdata is None:
+            userdata = UNSET
+        elif isinstance(_userdata, str):
+            userdata = _userdata
+        else:
+            raise ModelParseError("userdata", _userdata, "expected a string")
 
         account = cls(
             id=id,

@@ -7,6 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.cloud_env import CloudEnv
 from ..types import UNSET, Unset
 
@@ -59,23 +60,45 @@ class Cloud:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _id = src_dict.get("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        name = src_dict.get("name", UNSET)
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
-        generation = src_dict.get("generation", UNSET)
+        _generation = src_dict.get("generation")
+        generation: int | Unset
+        if _generation is None:
+            generation = UNSET
+        elif isinstance(_generation, int) and not isinstance(_generation, bool):
+            generation = _generation
+        else:
+            raise ModelParseError("generation", _generation, "expected an integer")
 
-        _env = src_dict.get("env", UNSET)
+        _env = src_dict.get("env")
         env: CloudEnv | Unset
-        if isinstance(_env, Unset):
+        if _env is None:
             env = UNSET
         else:
-            env = CloudEnv.from_dict(_env)
+            try:
+                env = CloudEnv.from_dict(_env)
+            except ModelParseError as error:
+                raise error.inside("env") from None
 
         cloud = cls(
             id=id,

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
 _PROPERTY_NAMES = frozenset(
@@ -52,21 +53,40 @@ class License:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        status = src_dict.get("status", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _status = src_dict.get("status")
+        status: str | Unset
+        if _status is None:
+            status = UNSET
+        elif isinstance(_status, str):
+            status = _status
+        else:
+            raise ModelParseError("status", _status, "expected a string")
 
-        _valid_from = src_dict.get("valid_from", UNSET)
+        _valid_from = src_dict.get("valid_from")
         valid_from: datetime.datetime | Unset
-        if isinstance(_valid_from, Unset):
+        if _valid_from is None:
             valid_from = UNSET
         else:
-            valid_from = datetime.datetime.fromisoformat(_valid_from)
+            try:
+                valid_from = datetime.datetime.fromisoformat(_valid_from)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "valid_from", _valid_from, "expected a date-time string"
+                ) from None
 
-        _valid_to = src_dict.get("valid_to", UNSET)
+        _valid_to = src_dict.get("valid_to")
         valid_to: datetime.datetime | Unset
-        if isinstance(_valid_to, Unset):
+        if _valid_to is None:
             valid_to = UNSET
         else:
-            valid_to = datetime.datetime.fromisoformat(_valid_to)
+            try:
+                valid_to = datetime.datetime.fromisoformat(_valid_to)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "valid_to", _valid_to, "expected a date-time string"
+                ) from None
 
         license_ = cls(
             status=status,

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.scoping_course import ScopingCourse
 
 _PROPERTY_NAMES = frozenset(
@@ -42,12 +43,24 @@ class ScopingCoursesCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        data = []
-        _data = src_dict["data"]
-        for data_item_data in _data:
-            data_item = ScopingCourse.from_dict(data_item_data)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _data = src_dict.get("data")
+        data: list[ScopingCourse]
+        if _data is None:
+            raise ModelParseError.required("data", src_dict)
+        elif isinstance(_data, list):
+            data = []
+            for data_item_data in _data:
+                data_item: ScopingCourse
+                try:
+                    data_item = ScopingCourse.from_dict(data_item_data)
+                except ModelParseError as error:
+                    raise error.inside("data" + f"[{len(data)}]") from None
 
-            data.append(data_item)
+                data.append(data_item)
+        else:
+            raise ModelParseError("data", _data, "expected an array")
 
         scoping_courses_create = cls(
             data=data,

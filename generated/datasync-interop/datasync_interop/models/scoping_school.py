@@ -7,6 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
 _PROPERTY_NAMES = frozenset(
@@ -86,36 +87,88 @@ class ScopingSchool:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _account_id = src_dict.get("account_id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _account_id = src_dict.get("account_id")
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is None:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            try:
+                account_id = UUID(_account_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "account_id", _account_id, "expected a UUID string"
+                ) from None
 
-        _tenant_id = src_dict.get("tenant_id", UNSET)
+        _tenant_id = src_dict.get("tenant_id")
         tenant_id: UUID | Unset
-        if isinstance(_tenant_id, Unset):
+        if _tenant_id is None:
             tenant_id = UNSET
         else:
-            tenant_id = UUID(_tenant_id)
+            try:
+                tenant_id = UUID(_tenant_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "tenant_id", _tenant_id, "expected a UUID string"
+                ) from None
 
-        _school_id = src_dict.get("school_id", UNSET)
+        _school_id = src_dict.get("school_id")
         school_id: UUID | Unset
-        if isinstance(_school_id, Unset):
+        if _school_id is None:
             school_id = UNSET
         else:
-            school_id = UUID(_school_id)
+            try:
+                school_id = UUID(_school_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "school_id", _school_id, "expected a UUID string"
+                ) from None
 
-        school_ref_id = src_dict.get("school_ref_id", UNSET)
+        _school_ref_id = src_dict.get("school_ref_id")
+        school_ref_id: str | Unset
+        if _school_ref_id is None:
+            school_ref_id = UNSET
+        elif isinstance(_school_ref_id, str):
+            school_ref_id = _school_ref_id
+        else:
+            raise ModelParseError("school_ref_id", _school_ref_id, "expected a string")
 
-        name = src_dict.get("name", UNSET)
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
-        local_id = src_dict.get("local_id", UNSET)
+        _local_id = src_dict.get("local_id")
+        local_id: str | Unset
+        if _local_id is None:
+            local_id = UNSET
+        elif isinstance(_local_id, str):
+            local_id = _local_id
+        else:
+            raise ModelParseError("local_id", _local_id, "expected a string")
 
-        keywords = src_dict.get("keywords", UNSET)
+        _keywords = src_dict.get("keywords")
+        keywords: str | Unset
+        if _keywords is None:
+            keywords = UNSET
+        elif isinstance(_keywords, str):
+            keywords = _keywords
+        else:
+            raise ModelParseError("keywords", _keywords, "expected a string")
 
-        selected = src_dict.get("selected", UNSET)
+        _selected = src_dict.get("selected")
+        selected: bool | Unset
+        if _selected is None:
+            selected = UNSET
+        elif isinstance(_selected, bool):
+            selected = _selected
+        else:
+            raise ModelParseError("selected", _selected, "expected a boolean")
 
         scoping_school = cls(
             account_id=account_id,

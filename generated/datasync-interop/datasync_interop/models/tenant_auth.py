@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
 _PROPERTY_NAMES = frozenset(
@@ -58,18 +59,46 @@ class TenantAuth:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        type_ = src_dict.get("type", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _type_ = src_dict.get("type")
+        type_: str | Unset
+        if _type_ is None:
+            type_ = UNSET
+        elif isinstance(_type_, str):
+            type_ = _type_
+        else:
+            raise ModelParseError("type", _type_, "expected a string")
 
-        client_id = src_dict.get("client_id", UNSET)
+        _client_id = src_dict.get("client_id")
+        client_id: str | Unset
+        if _client_id is None:
+            client_id = UNSET
+        elif isinstance(_client_id, str):
+            client_id = _client_id
+        else:
+            raise ModelParseError("client_id", _client_id, "expected a string")
 
-        client_secret = src_dict.get("client_secret", UNSET)
+        _client_secret = src_dict.get("client_secret")
+        client_secret: str | Unset
+        if _client_secret is None:
+            client_secret = UNSET
+        elif isinstance(_client_secret, str):
+            client_secret = _client_secret
+        else:
+            raise ModelParseError("client_secret", _client_secret, "expected a string")
 
-        _updated_at = src_dict.get("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at")
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is None:
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            try:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "updated_at", _updated_at, "expected a date-time string"
+                ) from None
 
         tenant_auth = cls(
             type_=type_,

@@ -7,6 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.account import Account
 from ..models.cloud import Cloud
 from ..models.integration import Integration
@@ -109,63 +110,96 @@ class TenantInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        _id = src_dict.get("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        name = src_dict.get("name", UNSET)
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
-        _account = src_dict.get("account", UNSET)
+        _account = src_dict.get("account")
         account: Account | Unset
-        if isinstance(_account, Unset):
+        if _account is None:
             account = UNSET
         else:
-            account = Account.from_dict(_account)
+            try:
+                account = Account.from_dict(_account)
+            except ModelParseError as error:
+                raise error.inside("account") from None
 
-        _cloud = src_dict.get("cloud", UNSET)
+        _cloud = src_dict.get("cloud")
         cloud: Cloud | Unset
-        if isinstance(_cloud, Unset):
+        if _cloud is None:
             cloud = UNSET
         else:
-            cloud = Cloud.from_dict(_cloud)
+            try:
+                cloud = Cloud.from_dict(_cloud)
+            except ModelParseError as error:
+                raise error.inside("cloud") from None
 
-        _integration = src_dict.get("integration", UNSET)
+        _integration = src_dict.get("integration")
         integration: Integration | Unset
-        if isinstance(_integration, Unset):
+        if _integration is None:
             integration = UNSET
         else:
-            integration = Integration.from_dict(_integration)
+            try:
+                integration = Integration.from_dict(_integration)
+            except ModelParseError as error:
+                raise error.inside("integration") from None
 
-        _license_ = src_dict.get("license", UNSET)
+        _license_ = src_dict.get("license")
         license_: License | Unset
-        if isinstance(_license_, Unset):
+        if _license_ is None:
             license_ = UNSET
         else:
-            license_ = License.from_dict(_license_)
+            try:
+                license_ = License.from_dict(_license_)
+            except ModelParseError as error:
+                raise error.inside("license") from None
 
-        _status = src_dict.get("status", UNSET)
+        _status = src_dict.get("status")
         status: TenantStatus | Unset
-        if isinstance(_status, Unset):
+        if _status is None:
             status = UNSET
         else:
-            status = TenantStatus.from_dict(_status)
+            try:
+                status = TenantStatus.from_dict(_status)
+            except ModelParseError as error:
+                raise error.inside("status") from None
 
-        _sis_status = src_dict.get("sis_status", UNSET)
+        _sis_status = src_dict.get("sis_status")
         sis_status: TenantStatus | Unset
-        if isinstance(_sis_status, Unset):
+        if _sis_status is None:
             sis_status = UNSET
         else:
-            sis_status = TenantStatus.from_dict(_sis_status)
+            try:
+                sis_status = TenantStatus.from_dict(_sis_status)
+            except ModelParseError as error:
+                raise error.inside("sis_status") from None
 
-        _auth = src_dict.get("auth", UNSET)
+        _auth = src_dict.get("auth")
         auth: TenantAuth | Unset
-        if isinstance(_auth, Unset):
+        if _auth is None:
             auth = UNSET
         else:
-            auth = TenantAuth.from_dict(_auth)
+            try:
+                auth = TenantAuth.from_dict(_auth)
+            except ModelParseError as error:
+                raise error.inside("auth") from None
 
         tenant_info = cls(
             id=id,

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
 _PROPERTY_NAMES = frozenset(
@@ -50,16 +51,37 @@ class TenantStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        op_state = src_dict.get("op_state", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        _op_state = src_dict.get("op_state")
+        op_state: str | Unset
+        if _op_state is None:
+            op_state = UNSET
+        elif isinstance(_op_state, str):
+            op_state = _op_state
+        else:
+            raise ModelParseError("op_state", _op_state, "expected a string")
 
-        setup_state = src_dict.get("setup_state", UNSET)
+        _setup_state = src_dict.get("setup_state")
+        setup_state: str | Unset
+        if _setup_state is None:
+            setup_state = UNSET
+        elif isinstance(_setup_state, str):
+            setup_state = _setup_state
+        else:
+            raise ModelParseError("setup_state", _setup_state, "expected a string")
 
-        _last_sync_at = src_dict.get("last_sync_at", UNSET)
+        _last_sync_at = src_dict.get("last_sync_at")
         last_sync_at: datetime.datetime | Unset
-        if isinstance(_last_sync_at, Unset):
+        if _last_sync_at is None:
             last_sync_at = UNSET
         else:
-            last_sync_at = datetime.datetime.fromisoformat(_last_sync_at)
+            try:
+                last_sync_at = datetime.datetime.fromisoformat(_last_sync_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "last_sync_at", _last_sync_at, "expected a date-time string"
+                ) from None
 
         tenant_status = cls(
             op_state=op_state,
