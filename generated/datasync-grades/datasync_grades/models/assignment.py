@@ -166,10 +166,12 @@ class Assignment:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _error_code = src_dict.get("error_code")
         error_code: DataErrorCodeKnown | str | Unset
         if _error_code is None:
             error_code = UNSET
+            absent += 1
         elif isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
@@ -179,6 +181,7 @@ class Assignment:
         sync_status: str | SyncStatusKnown | Unset
         if _sync_status is None:
             sync_status = UNSET
+            absent += 1
         elif isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
@@ -188,6 +191,7 @@ class Assignment:
         sys: Sys | Unset
         if _sys is None:
             sys = UNSET
+            absent += 1
         else:
             try:
                 sys = Sys.from_dict(_sys)
@@ -198,6 +202,7 @@ class Assignment:
         section: ObjectRef | Unset
         if _section is None:
             section = UNSET
+            absent += 1
         else:
             try:
                 section = ObjectRef.from_dict(_section)
@@ -208,6 +213,7 @@ class Assignment:
         category: ObjectRef | Unset
         if _category is None:
             category = UNSET
+            absent += 1
         else:
             try:
                 category = ObjectRef.from_dict(_category)
@@ -218,6 +224,7 @@ class Assignment:
         term: ObjectRef | Unset
         if _term is None:
             term = UNSET
+            absent += 1
         else:
             try:
                 term = ObjectRef.from_dict(_term)
@@ -228,6 +235,7 @@ class Assignment:
         name: str | Unset
         if _name is None:
             name = UNSET
+            absent += 1
         elif isinstance(_name, str):
             name = _name
         else:
@@ -237,6 +245,7 @@ class Assignment:
         description: str | Unset
         if _description is None:
             description = UNSET
+            absent += 1
         elif isinstance(_description, str):
             description = _description
         else:
@@ -246,6 +255,7 @@ class Assignment:
         points_possible: float | Unset
         if _points_possible is None:
             points_possible = UNSET
+            absent += 1
         elif isinstance(_points_possible, (int, float)) and not isinstance(
             _points_possible, bool
         ):
@@ -259,6 +269,7 @@ class Assignment:
         due_at: datetime.datetime | Unset
         if _due_at is None:
             due_at = UNSET
+            absent += 1
         else:
             try:
                 due_at = datetime.datetime.fromisoformat(_due_at)
@@ -271,6 +282,7 @@ class Assignment:
         available_at: datetime.datetime | Unset
         if _available_at is None:
             available_at = UNSET
+            absent += 1
         else:
             try:
                 available_at = datetime.datetime.fromisoformat(_available_at)
@@ -283,6 +295,7 @@ class Assignment:
         ext: KeyValueMap | Unset
         if _ext is None:
             ext = UNSET
+            absent += 1
         else:
             try:
                 ext = KeyValueMap.from_dict(_ext)
@@ -293,6 +306,7 @@ class Assignment:
         scores: list[Score] | Unset
         if _scores is None:
             scores = UNSET
+            absent += 1
         elif isinstance(_scores, list):
             scores = []
             for scores_item_data in _scores:
@@ -322,7 +336,7 @@ class Assignment:
             scores=scores,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 13:
             assignment.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

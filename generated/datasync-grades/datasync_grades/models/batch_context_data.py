@@ -42,10 +42,12 @@ class BatchContextData:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _course_ids = src_dict.get("course_ids")
         course_ids: list[str] | Unset
         if _course_ids is None:
             course_ids = UNSET
+            absent += 1
         elif isinstance(_course_ids, list):
             for course_ids_index, course_ids_item in enumerate(_course_ids):
                 if not (isinstance(course_ids_item, str)):
@@ -62,7 +64,7 @@ class BatchContextData:
             course_ids=course_ids,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 1:
             batch_context_data.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -95,10 +95,12 @@ class BatchExchange:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
+            absent += 1
         else:
             try:
                 id = UUID(_id)
@@ -109,6 +111,7 @@ class BatchExchange:
         state: str | Unset
         if _state is None:
             state = UNSET
+            absent += 1
         elif isinstance(_state, str):
             state = _state
         else:
@@ -118,6 +121,7 @@ class BatchExchange:
         course_ids: list[str] | Unset
         if _course_ids is None:
             course_ids = UNSET
+            absent += 1
         elif isinstance(_course_ids, list):
             for course_ids_index, course_ids_item in enumerate(_course_ids):
                 if not (isinstance(course_ids_item, str)):
@@ -136,6 +140,7 @@ class BatchExchange:
             error_code = None
         elif isinstance(_error_code, Unset):
             error_code = UNSET
+            absent += 1
         elif isinstance(_error_code, str):
             error_code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(
                 _error_code, _error_code
@@ -147,6 +152,7 @@ class BatchExchange:
         created_at: datetime.datetime | Unset
         if _created_at is None:
             created_at = UNSET
+            absent += 1
         else:
             try:
                 created_at = datetime.datetime.fromisoformat(_created_at)
@@ -159,6 +165,7 @@ class BatchExchange:
         updated_at: datetime.datetime | Unset
         if _updated_at is None:
             updated_at = UNSET
+            absent += 1
         else:
             try:
                 updated_at = datetime.datetime.fromisoformat(_updated_at)
@@ -176,7 +183,7 @@ class BatchExchange:
             updated_at=updated_at,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 6:
             batch_exchange.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -51,10 +51,12 @@ class BatchExchangeErrorCreate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _code = src_dict.get("code")
         code: BatchExchangeErrorCodeKnown | str | Unset
         if _code is None:
             code = UNSET
+            absent += 1
         elif isinstance(_code, str):
             code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
@@ -64,7 +66,7 @@ class BatchExchangeErrorCreate:
             code=code,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 1:
             batch_exchange_error_create.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -58,6 +58,7 @@ class BatchExchangeErrorEnvelope:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _data = src_dict.get("data", UNSET)
         data: BatchExchangeErrorCreate | None
         if _data is None:
@@ -76,6 +77,7 @@ class BatchExchangeErrorEnvelope:
             error = None
         elif isinstance(_error, Unset):
             error = UNSET
+            absent += 1
         else:
             try:
                 error = ErrorInfo.from_dict(_error)
@@ -87,7 +89,7 @@ class BatchExchangeErrorEnvelope:
             error=error,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 2:
             batch_exchange_error_envelope.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

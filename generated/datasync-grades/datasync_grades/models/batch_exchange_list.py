@@ -53,6 +53,7 @@ class BatchExchangeList:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _data = src_dict.get("data")
         data: list[BatchExchange]
         if _data is None:
@@ -74,6 +75,7 @@ class BatchExchangeList:
         paging: Paging | Unset
         if _paging is None:
             paging = UNSET
+            absent += 1
         else:
             try:
                 paging = Paging.from_dict(_paging)
@@ -85,7 +87,7 @@ class BatchExchangeList:
             paging=paging,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 2:
             batch_exchange_list.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

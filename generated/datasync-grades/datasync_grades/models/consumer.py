@@ -80,10 +80,12 @@ class Consumer:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _id = src_dict.get("id")
         id: str | Unset
         if _id is None:
             id = UNSET
+            absent += 1
         elif isinstance(_id, str):
             id = _id
         else:
@@ -93,6 +95,7 @@ class Consumer:
         connector_type: str | Unset
         if _connector_type is None:
             connector_type = UNSET
+            absent += 1
         elif isinstance(_connector_type, str):
             connector_type = _connector_type
         else:
@@ -104,6 +107,7 @@ class Consumer:
         supported_exchange_query_type: ExchangeQueryTypeKnown | str | Unset
         if _supported_exchange_query_type is None:
             supported_exchange_query_type = UNSET
+            absent += 1
         elif isinstance(_supported_exchange_query_type, str):
             supported_exchange_query_type = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(
                 _supported_exchange_query_type, _supported_exchange_query_type
@@ -119,6 +123,7 @@ class Consumer:
         summary_score_type: str | SummaryTypeKnown | Unset
         if _summary_score_type is None:
             summary_score_type = UNSET
+            absent += 1
         elif isinstance(_summary_score_type, str):
             summary_score_type = _SUMMARY_TYPE_KNOWN_VALUES.get(
                 _summary_score_type, _summary_score_type
@@ -135,7 +140,7 @@ class Consumer:
             summary_score_type=summary_score_type,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 4:
             consumer.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -129,10 +129,12 @@ class Exchange:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
+            absent += 1
         else:
             try:
                 id = UUID(_id)
@@ -143,6 +145,7 @@ class Exchange:
         query: ExchangeQuery | Unset
         if _query is None:
             query = UNSET
+            absent += 1
         else:
             try:
                 query = ExchangeQuery.from_dict(_query)
@@ -155,6 +158,7 @@ class Exchange:
             metadata = None
         elif isinstance(_metadata, Unset):
             metadata = UNSET
+            absent += 1
         else:
             try:
                 metadata = MetadataType0.from_dict(_metadata)
@@ -165,6 +169,7 @@ class Exchange:
         state: ExchangeStateKnown | str | Unset
         if _state is None:
             state = UNSET
+            absent += 1
         elif isinstance(_state, str):
             state = _EXCHANGE_STATE_KNOWN_VALUES.get(_state, _state)
         else:
@@ -174,6 +179,7 @@ class Exchange:
         max_data_content_length: int | Unset
         if _max_data_content_length is None:
             max_data_content_length = UNSET
+            absent += 1
         elif isinstance(_max_data_content_length, int) and not isinstance(
             _max_data_content_length, bool
         ):
@@ -189,6 +195,7 @@ class Exchange:
         error_count: int | Unset
         if _error_count is None:
             error_count = UNSET
+            absent += 1
         elif isinstance(_error_count, int) and not isinstance(_error_count, bool):
             error_count = _error_count
         else:
@@ -198,6 +205,7 @@ class Exchange:
         course_app_id: str | Unset
         if _course_app_id is None:
             course_app_id = UNSET
+            absent += 1
         elif isinstance(_course_app_id, str):
             course_app_id = _course_app_id
         else:
@@ -207,6 +215,7 @@ class Exchange:
         batch_exchange_id: str | Unset
         if _batch_exchange_id is None:
             batch_exchange_id = UNSET
+            absent += 1
         elif isinstance(_batch_exchange_id, str):
             batch_exchange_id = _batch_exchange_id
         else:
@@ -218,6 +227,7 @@ class Exchange:
         created_at: datetime.datetime | Unset
         if _created_at is None:
             created_at = UNSET
+            absent += 1
         else:
             try:
                 created_at = datetime.datetime.fromisoformat(_created_at)
@@ -230,6 +240,7 @@ class Exchange:
         updated_at: datetime.datetime | Unset
         if _updated_at is None:
             updated_at = UNSET
+            absent += 1
         else:
             try:
                 updated_at = datetime.datetime.fromisoformat(_updated_at)
@@ -251,7 +262,7 @@ class Exchange:
             updated_at=updated_at,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 10:
             exchange.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

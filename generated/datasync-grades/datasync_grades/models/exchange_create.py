@@ -57,10 +57,12 @@ class ExchangeCreate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _query = src_dict.get("query")
         query: ExchangeQuery | Unset
         if _query is None:
             query = UNSET
+            absent += 1
         else:
             try:
                 query = ExchangeQuery.from_dict(_query)
@@ -73,6 +75,7 @@ class ExchangeCreate:
             metadata = None
         elif isinstance(_metadata, Unset):
             metadata = UNSET
+            absent += 1
         else:
             try:
                 metadata = MetadataType0.from_dict(_metadata)
@@ -84,7 +87,7 @@ class ExchangeCreate:
             metadata=metadata,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 2:
             exchange_create.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

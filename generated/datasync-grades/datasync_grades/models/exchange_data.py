@@ -65,10 +65,12 @@ class ExchangeData:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _assignments = src_dict.get("assignments")
         assignments: list[Assignment] | Unset
         if _assignments is None:
             assignments = UNSET
+            absent += 1
         elif isinstance(_assignments, list):
             assignments = []
             for assignments_item_data in _assignments:
@@ -88,6 +90,7 @@ class ExchangeData:
         summaries: list[Summary] | Unset
         if _summaries is None:
             summaries = UNSET
+            absent += 1
         elif isinstance(_summaries, list):
             summaries = []
             for summaries_item_data in _summaries:
@@ -105,6 +108,7 @@ class ExchangeData:
         final: bool | Unset
         if _final is None:
             final = UNSET
+            absent += 1
         elif isinstance(_final, bool):
             final = _final
         else:
@@ -116,7 +120,7 @@ class ExchangeData:
             final=final,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 3:
             exchange_data.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -90,10 +90,12 @@ class ExchangeError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
+            absent += 1
         else:
             try:
                 id = UUID(_id)
@@ -104,6 +106,7 @@ class ExchangeError:
         created_at: datetime.datetime | Unset
         if _created_at is None:
             created_at = UNSET
+            absent += 1
         else:
             try:
                 created_at = datetime.datetime.fromisoformat(_created_at)
@@ -116,6 +119,7 @@ class ExchangeError:
         updated_at: datetime.datetime | Unset
         if _updated_at is None:
             updated_at = UNSET
+            absent += 1
         else:
             try:
                 updated_at = datetime.datetime.fromisoformat(_updated_at)
@@ -128,6 +132,7 @@ class ExchangeError:
         code: ExchangeErrorCodeKnown | str | Unset
         if _code is None:
             code = UNSET
+            absent += 1
         elif isinstance(_code, str):
             code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
@@ -137,6 +142,7 @@ class ExchangeError:
         message: str | Unset
         if _message is None:
             message = UNSET
+            absent += 1
         elif isinstance(_message, str):
             message = _message
         else:
@@ -146,6 +152,7 @@ class ExchangeError:
         details: str | Unset
         if _details is None:
             details = UNSET
+            absent += 1
         elif isinstance(_details, str):
             details = _details
         else:
@@ -160,7 +167,7 @@ class ExchangeError:
             details=details,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 6:
             exchange_error.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

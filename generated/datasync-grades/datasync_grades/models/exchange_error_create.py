@@ -57,10 +57,12 @@ class ExchangeErrorCreate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _code = src_dict.get("code")
         code: ExchangeErrorCodeKnown | str | Unset
         if _code is None:
             code = UNSET
+            absent += 1
         elif isinstance(_code, str):
             code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
@@ -70,6 +72,7 @@ class ExchangeErrorCreate:
         details: str | Unset
         if _details is None:
             details = UNSET
+            absent += 1
         elif isinstance(_details, str):
             details = _details
         else:
@@ -80,7 +83,7 @@ class ExchangeErrorCreate:
             details=details,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 2:
             exchange_error_create.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

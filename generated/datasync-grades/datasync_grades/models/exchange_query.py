@@ -61,10 +61,12 @@ class ExchangeQuery:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _type_ = src_dict.get("type")
         type_: ExchangeQueryTypeKnown | str | Unset
         if _type_ is None:
             type_ = UNSET
+            absent += 1
         elif isinstance(_type_, str):
             type_ = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(_type_, _type_)
         else:
@@ -74,6 +76,7 @@ class ExchangeQuery:
         conditions: list[ExchangeQueryCondition] | Unset
         if _conditions is None:
             conditions = UNSET
+            absent += 1
         elif isinstance(_conditions, list):
             conditions = []
             for conditions_item_data in _conditions:
@@ -94,7 +97,7 @@ class ExchangeQuery:
             conditions=conditions,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 2:
             exchange_query.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

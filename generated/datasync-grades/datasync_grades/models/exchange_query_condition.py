@@ -111,10 +111,12 @@ class ExchangeQueryCondition:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _scope = src_dict.get("scope")
         scope: ConditionScopeKnown | str | Unset
         if _scope is None:
             scope = UNSET
+            absent += 1
         elif isinstance(_scope, str):
             scope = _CONDITION_SCOPE_KNOWN_VALUES.get(_scope, _scope)
         else:
@@ -124,6 +126,7 @@ class ExchangeQueryCondition:
         scope_by: ConditionScopeByKnown | str | Unset
         if _scope_by is None:
             scope_by = UNSET
+            absent += 1
         elif isinstance(_scope_by, str):
             scope_by = _CONDITION_SCOPE_BY_KNOWN_VALUES.get(_scope_by, _scope_by)
         else:
@@ -133,6 +136,7 @@ class ExchangeQueryCondition:
         scope_id: ObjectRef | Unset
         if _scope_id is None:
             scope_id = UNSET
+            absent += 1
         else:
             try:
                 scope_id = ObjectRef.from_dict(_scope_id)
@@ -143,6 +147,7 @@ class ExchangeQueryCondition:
         graded_after: datetime.datetime | Unset
         if _graded_after is None:
             graded_after = UNSET
+            absent += 1
         else:
             try:
                 graded_after = datetime.datetime.fromisoformat(_graded_after)
@@ -155,6 +160,7 @@ class ExchangeQueryCondition:
         assignment_ids: list[str] | Unset
         if _assignment_ids is None:
             assignment_ids = UNSET
+            absent += 1
         elif isinstance(_assignment_ids, list):
             for assignment_ids_index, assignment_ids_item in enumerate(_assignment_ids):
                 if not (isinstance(assignment_ids_item, str)):
@@ -173,6 +179,7 @@ class ExchangeQueryCondition:
         summary_type: str | SummaryTypeKnown | Unset
         if _summary_type is None:
             summary_type = UNSET
+            absent += 1
         elif isinstance(_summary_type, str):
             summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
         else:
@@ -187,7 +194,7 @@ class ExchangeQueryCondition:
             summary_type=summary_type,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 6:
             exchange_query_condition.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -53,10 +53,12 @@ class ObjectRef:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _name = src_dict.get("name")
         name: str | Unset
         if _name is None:
             name = UNSET
+            absent += 1
         elif isinstance(_name, str):
             name = _name
         else:
@@ -66,6 +68,7 @@ class ObjectRef:
         sys: Sys | Unset
         if _sys is None:
             sys = UNSET
+            absent += 1
         else:
             try:
                 sys = Sys.from_dict(_sys)
@@ -77,7 +80,7 @@ class ObjectRef:
             sys=sys,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 2:
             object_ref.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

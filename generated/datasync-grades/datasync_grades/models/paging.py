@@ -43,12 +43,14 @@ class Paging:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _next_ = src_dict.get("next", UNSET)
         next_: None | str | Unset
         if _next_ is None:
             next_ = None
         elif isinstance(_next_, Unset):
             next_ = UNSET
+            absent += 1
         elif isinstance(_next_, str):
             next_ = _next_
         else:
@@ -58,7 +60,7 @@ class Paging:
             next_=next_,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 1:
             paging.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -39,10 +39,12 @@ class ResolvedId:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _consumer_source_id = src_dict.get("consumerSourceId")
         consumer_source_id: str | Unset
         if _consumer_source_id is None:
             consumer_source_id = UNSET
+            absent += 1
         elif isinstance(_consumer_source_id, str):
             consumer_source_id = _consumer_source_id
         else:
@@ -54,7 +56,7 @@ class ResolvedId:
             consumer_source_id=consumer_source_id,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 1:
             resolved_id.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -104,10 +104,12 @@ class Schedule:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
+            absent += 1
         else:
             try:
                 id = UUID(_id)
@@ -118,6 +120,7 @@ class Schedule:
         type_: ScheduleTypeKnown | str | Unset
         if _type_ is None:
             type_ = UNSET
+            absent += 1
         elif isinstance(_type_, str):
             type_ = _SCHEDULE_TYPE_KNOWN_VALUES.get(_type_, _type_)
         else:
@@ -127,6 +130,7 @@ class Schedule:
         last_executed_at: datetime.datetime | Unset
         if _last_executed_at is None:
             last_executed_at = UNSET
+            absent += 1
         else:
             try:
                 last_executed_at = datetime.datetime.fromisoformat(_last_executed_at)
@@ -139,6 +143,7 @@ class Schedule:
         enabled: bool | Unset
         if _enabled is None:
             enabled = UNSET
+            absent += 1
         elif isinstance(_enabled, bool):
             enabled = _enabled
         else:
@@ -148,6 +153,7 @@ class Schedule:
         hour: int | Unset
         if _hour is None:
             hour = UNSET
+            absent += 1
         elif isinstance(_hour, int) and not isinstance(_hour, bool):
             hour = _hour
         else:
@@ -157,6 +163,7 @@ class Schedule:
         days: str | Unset
         if _days is None:
             days = UNSET
+            absent += 1
         elif isinstance(_days, str):
             days = _days
         else:
@@ -166,6 +173,7 @@ class Schedule:
         metadata: ScheduleMetadata | Unset
         if _metadata is None:
             metadata = UNSET
+            absent += 1
         else:
             try:
                 metadata = ScheduleMetadata.from_dict(_metadata)
@@ -182,7 +190,7 @@ class Schedule:
             metadata=metadata,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 7:
             schedule.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

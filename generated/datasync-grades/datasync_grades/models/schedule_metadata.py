@@ -55,11 +55,18 @@ class ScheduleMetadata:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         created = src_dict.get("created", UNSET)
+        if isinstance(created, Unset):
+            absent += 1
 
         updated = src_dict.get("updated", UNSET)
+        if isinstance(updated, Unset):
+            absent += 1
 
         scheduled = src_dict.get("scheduled", UNSET)
+        if isinstance(scheduled, Unset):
+            absent += 1
 
         schedule_metadata = cls(
             created=created,
@@ -67,7 +74,7 @@ class ScheduleMetadata:
             scheduled=scheduled,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 3:
             schedule_metadata.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

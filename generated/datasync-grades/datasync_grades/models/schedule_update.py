@@ -40,10 +40,12 @@ class ScheduleUpdate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _enabled = src_dict.get("enabled")
         enabled: bool | Unset
         if _enabled is None:
             enabled = UNSET
+            absent += 1
         elif isinstance(_enabled, bool):
             enabled = _enabled
         else:
@@ -53,7 +55,7 @@ class ScheduleUpdate:
             enabled=enabled,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 1:
             schedule_update.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

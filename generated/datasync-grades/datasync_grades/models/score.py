@@ -142,10 +142,12 @@ class Score:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _error_code = src_dict.get("error_code")
         error_code: DataErrorCodeKnown | str | Unset
         if _error_code is None:
             error_code = UNSET
+            absent += 1
         elif isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
@@ -155,6 +157,7 @@ class Score:
         sync_status: str | SyncStatusKnown | Unset
         if _sync_status is None:
             sync_status = UNSET
+            absent += 1
         elif isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
@@ -164,6 +167,7 @@ class Score:
         person: ObjectRef | Unset
         if _person is None:
             person = UNSET
+            absent += 1
         else:
             try:
                 person = ObjectRef.from_dict(_person)
@@ -174,6 +178,7 @@ class Score:
         grader: ObjectRef | Unset
         if _grader is None:
             grader = UNSET
+            absent += 1
         else:
             try:
                 grader = ObjectRef.from_dict(_grader)
@@ -184,6 +189,7 @@ class Score:
         score: float | Unset
         if _score is None:
             score = UNSET
+            absent += 1
         elif isinstance(_score, (int, float)) and not isinstance(_score, bool):
             score = _score
         else:
@@ -193,6 +199,7 @@ class Score:
         grade: str | Unset
         if _grade is None:
             grade = UNSET
+            absent += 1
         elif isinstance(_grade, str):
             grade = _grade
         else:
@@ -202,6 +209,7 @@ class Score:
         late: bool | Unset
         if _late is None:
             late = UNSET
+            absent += 1
         elif isinstance(_late, bool):
             late = _late
         else:
@@ -211,6 +219,7 @@ class Score:
         missing: bool | Unset
         if _missing is None:
             missing = UNSET
+            absent += 1
         elif isinstance(_missing, bool):
             missing = _missing
         else:
@@ -220,6 +229,7 @@ class Score:
         excused: bool | Unset
         if _excused is None:
             excused = UNSET
+            absent += 1
         elif isinstance(_excused, bool):
             excused = _excused
         else:
@@ -229,6 +239,7 @@ class Score:
         submitted_at: datetime.datetime | Unset
         if _submitted_at is None:
             submitted_at = UNSET
+            absent += 1
         else:
             try:
                 submitted_at = datetime.datetime.fromisoformat(_submitted_at)
@@ -241,6 +252,7 @@ class Score:
         preview_url: str | Unset
         if _preview_url is None:
             preview_url = UNSET
+            absent += 1
         elif isinstance(_preview_url, str):
             preview_url = _preview_url
         else:
@@ -250,6 +262,7 @@ class Score:
         ext: KeyValueMap | Unset
         if _ext is None:
             ext = UNSET
+            absent += 1
         else:
             try:
                 ext = KeyValueMap.from_dict(_ext)
@@ -271,7 +284,7 @@ class Score:
             ext=ext,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 12:
             score_model.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

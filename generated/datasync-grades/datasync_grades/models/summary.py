@@ -169,10 +169,12 @@ class Summary:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _error_code = src_dict.get("error_code")
         error_code: DataErrorCodeKnown | str | Unset
         if _error_code is None:
             error_code = UNSET
+            absent += 1
         elif isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
@@ -182,6 +184,7 @@ class Summary:
         sync_status: str | SyncStatusKnown | Unset
         if _sync_status is None:
             sync_status = UNSET
+            absent += 1
         elif isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
@@ -191,6 +194,7 @@ class Summary:
         section: ObjectRef | Unset
         if _section is None:
             section = UNSET
+            absent += 1
         else:
             try:
                 section = ObjectRef.from_dict(_section)
@@ -201,6 +205,7 @@ class Summary:
         person: ObjectRef | Unset
         if _person is None:
             person = UNSET
+            absent += 1
         else:
             try:
                 person = ObjectRef.from_dict(_person)
@@ -211,6 +216,7 @@ class Summary:
         grader: ObjectRef | Unset
         if _grader is None:
             grader = UNSET
+            absent += 1
         else:
             try:
                 grader = ObjectRef.from_dict(_grader)
@@ -221,6 +227,7 @@ class Summary:
         summary_type: str | SummaryTypeKnown | Unset
         if _summary_type is None:
             summary_type = UNSET
+            absent += 1
         elif isinstance(_summary_type, str):
             summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
         else:
@@ -230,6 +237,7 @@ class Summary:
         score_type: ScoreTypeKnown | str | Unset
         if _score_type is None:
             score_type = UNSET
+            absent += 1
         elif isinstance(_score_type, str):
             score_type = _SCORE_TYPE_KNOWN_VALUES.get(_score_type, _score_type)
         else:
@@ -239,6 +247,7 @@ class Summary:
         score: float | Unset
         if _score is None:
             score = UNSET
+            absent += 1
         elif isinstance(_score, (int, float)) and not isinstance(_score, bool):
             score = _score
         else:
@@ -248,6 +257,7 @@ class Summary:
         grade: str | Unset
         if _grade is None:
             grade = UNSET
+            absent += 1
         elif isinstance(_grade, str):
             grade = _grade
         else:
@@ -257,6 +267,7 @@ class Summary:
         last_activity: datetime.datetime | Unset
         if _last_activity is None:
             last_activity = UNSET
+            absent += 1
         else:
             try:
                 last_activity = datetime.datetime.fromisoformat(_last_activity)
@@ -269,6 +280,7 @@ class Summary:
         comments: list[str] | Unset
         if _comments is None:
             comments = UNSET
+            absent += 1
         elif isinstance(_comments, list):
             for comments_index, comments_item in enumerate(_comments):
                 if not (isinstance(comments_item, str)):
@@ -285,6 +297,7 @@ class Summary:
         ext: KeyValueMap | Unset
         if _ext is None:
             ext = UNSET
+            absent += 1
         else:
             try:
                 ext = KeyValueMap.from_dict(_ext)
@@ -306,7 +319,7 @@ class Summary:
             ext=ext,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 12:
             summary.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -83,10 +83,12 @@ class Sys:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
+            absent += 1
         else:
             try:
                 id = UUID(_id)
@@ -97,6 +99,7 @@ class Sys:
         source_id: KeyValueMap | Unset
         if _source_id is None:
             source_id = UNSET
+            absent += 1
         else:
             try:
                 source_id = KeyValueMap.from_dict(_source_id)
@@ -107,6 +110,7 @@ class Sys:
         app_id: KeyValueMap | Unset
         if _app_id is None:
             app_id = UNSET
+            absent += 1
         else:
             try:
                 app_id = KeyValueMap.from_dict(_app_id)
@@ -117,6 +121,7 @@ class Sys:
         created_at: datetime.datetime | Unset
         if _created_at is None:
             created_at = UNSET
+            absent += 1
         else:
             try:
                 created_at = datetime.datetime.fromisoformat(_created_at)
@@ -129,6 +134,7 @@ class Sys:
         updated_at: datetime.datetime | Unset
         if _updated_at is None:
             updated_at = UNSET
+            absent += 1
         else:
             try:
                 updated_at = datetime.datetime.fromisoformat(_updated_at)
@@ -145,7 +151,7 @@ class Sys:
             updated_at=updated_at,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 5:
             sys.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -65,10 +65,12 @@ class Account:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
+            absent += 1
         else:
             try:
                 id = UUID(_id)
@@ -79,6 +81,7 @@ class Account:
         name: str | Unset
         if _name is None:
             name = UNSET
+            absent += 1
         elif isinstance(_name, str):
             name = _name
         else:
@@ -88,6 +91,7 @@ class Account:
         public_id: str | Unset
         if _public_id is None:
             public_id = UNSET
+            absent += 1
         elif isinstance(_public_id, str):
             public_id = _public_id
         else:
@@ -97,6 +101,7 @@ class Account:
         timezone: str | Unset
         if _timezone is None:
             timezone = UNSET
+            absent += 1
         elif isinstance(_timezone, str):
             timezone = _timezone
         else:
@@ -106,6 +111,7 @@ class Account:
         userdata: str | Unset
         if _userdata is None:
             userdata = UNSET
+            absent += 1
         elif isinstance(_userdata, str):
             userdata = _userdata
         else:
@@ -119,7 +125,7 @@ class Account:
             userdata=userdata,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 5:
             account.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

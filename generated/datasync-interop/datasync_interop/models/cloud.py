@@ -62,10 +62,12 @@ class Cloud:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
+            absent += 1
         else:
             try:
                 id = UUID(_id)
@@ -76,6 +78,7 @@ class Cloud:
         name: str | Unset
         if _name is None:
             name = UNSET
+            absent += 1
         elif isinstance(_name, str):
             name = _name
         else:
@@ -85,6 +88,7 @@ class Cloud:
         generation: int | Unset
         if _generation is None:
             generation = UNSET
+            absent += 1
         elif isinstance(_generation, int) and not isinstance(_generation, bool):
             generation = _generation
         else:
@@ -94,6 +98,7 @@ class Cloud:
         env: CloudEnv | Unset
         if _env is None:
             env = UNSET
+            absent += 1
         else:
             try:
                 env = CloudEnv.from_dict(_env)
@@ -107,7 +112,7 @@ class Cloud:
             env=env,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 4:
             cloud.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

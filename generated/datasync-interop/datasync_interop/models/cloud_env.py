@@ -47,10 +47,12 @@ class CloudEnv:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
+            absent += 1
         else:
             try:
                 id = UUID(_id)
@@ -61,6 +63,7 @@ class CloudEnv:
         name: str | Unset
         if _name is None:
             name = UNSET
+            absent += 1
         elif isinstance(_name, str):
             name = _name
         else:
@@ -71,7 +74,7 @@ class CloudEnv:
             name=name,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 2:
             cloud_env.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

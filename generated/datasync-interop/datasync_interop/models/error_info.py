@@ -77,10 +77,12 @@ class ErrorInfo:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _status = src_dict.get("status")
         status: int | Unset
         if _status is None:
             status = UNSET
+            absent += 1
         elif isinstance(_status, int) and not isinstance(_status, bool):
             status = _status
         else:
@@ -90,6 +92,7 @@ class ErrorInfo:
         code: str | Unset
         if _code is None:
             code = UNSET
+            absent += 1
         elif isinstance(_code, str):
             code = _code
         else:
@@ -99,6 +102,7 @@ class ErrorInfo:
         message: str | Unset
         if _message is None:
             message = UNSET
+            absent += 1
         elif isinstance(_message, str):
             message = _message
         else:
@@ -110,6 +114,7 @@ class ErrorInfo:
             ext_message = None
         elif isinstance(_ext_message, Unset):
             ext_message = UNSET
+            absent += 1
         elif isinstance(_ext_message, str):
             ext_message = _ext_message
         else:
@@ -121,6 +126,7 @@ class ErrorInfo:
             details = None
         elif isinstance(_details, Unset):
             details = UNSET
+            absent += 1
         elif isinstance(_details, str):
             details = _details
         else:
@@ -134,7 +140,7 @@ class ErrorInfo:
             details=details,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 5:
             error_info.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -43,6 +43,7 @@ class ErrorResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _error = src_dict.get("error")
         error: ErrorInfo
         if _error is None:
@@ -57,7 +58,7 @@ class ErrorResponse:
             error=error,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 1:
             error_response.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -53,10 +53,12 @@ class Integration:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
+            absent += 1
         else:
             try:
                 id = UUID(_id)
@@ -67,6 +69,7 @@ class Integration:
         name: str | Unset
         if _name is None:
             name = UNSET
+            absent += 1
         elif isinstance(_name, str):
             name = _name
         else:
@@ -76,6 +79,7 @@ class Integration:
         version: str | Unset
         if _version is None:
             version = UNSET
+            absent += 1
         elif isinstance(_version, str):
             version = _version
         else:
@@ -87,7 +91,7 @@ class Integration:
             version=version,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 3:
             integration.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

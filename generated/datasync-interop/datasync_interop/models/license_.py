@@ -55,10 +55,12 @@ class License:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _status = src_dict.get("status")
         status: str | Unset
         if _status is None:
             status = UNSET
+            absent += 1
         elif isinstance(_status, str):
             status = _status
         else:
@@ -68,6 +70,7 @@ class License:
         valid_from: datetime.datetime | Unset
         if _valid_from is None:
             valid_from = UNSET
+            absent += 1
         else:
             try:
                 valid_from = datetime.datetime.fromisoformat(_valid_from)
@@ -80,6 +83,7 @@ class License:
         valid_to: datetime.datetime | Unset
         if _valid_to is None:
             valid_to = UNSET
+            absent += 1
         else:
             try:
                 valid_to = datetime.datetime.fromisoformat(_valid_to)
@@ -94,7 +98,7 @@ class License:
             valid_to=valid_to,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 3:
             license_.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -103,10 +103,12 @@ class ScopingCourse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _account_id = src_dict.get("account_id")
         account_id: UUID | Unset
         if _account_id is None:
             account_id = UNSET
+            absent += 1
         else:
             try:
                 account_id = UUID(_account_id)
@@ -119,6 +121,7 @@ class ScopingCourse:
         tenant_id: UUID | Unset
         if _tenant_id is None:
             tenant_id = UNSET
+            absent += 1
         else:
             try:
                 tenant_id = UUID(_tenant_id)
@@ -131,6 +134,7 @@ class ScopingCourse:
         course_id: UUID | Unset
         if _course_id is None:
             course_id = UNSET
+            absent += 1
         else:
             try:
                 course_id = UUID(_course_id)
@@ -143,6 +147,7 @@ class ScopingCourse:
         course_ref_id: str | Unset
         if _course_ref_id is None:
             course_ref_id = UNSET
+            absent += 1
         elif isinstance(_course_ref_id, str):
             course_ref_id = _course_ref_id
         else:
@@ -152,6 +157,7 @@ class ScopingCourse:
         school_id: UUID | Unset
         if _school_id is None:
             school_id = UNSET
+            absent += 1
         else:
             try:
                 school_id = UUID(_school_id)
@@ -164,6 +170,7 @@ class ScopingCourse:
         school_ref_id: str | Unset
         if _school_ref_id is None:
             school_ref_id = UNSET
+            absent += 1
         elif isinstance(_school_ref_id, str):
             school_ref_id = _school_ref_id
         else:
@@ -173,6 +180,7 @@ class ScopingCourse:
         name: str | Unset
         if _name is None:
             name = UNSET
+            absent += 1
         elif isinstance(_name, str):
             name = _name
         else:
@@ -182,6 +190,7 @@ class ScopingCourse:
         local_id: str | Unset
         if _local_id is None:
             local_id = UNSET
+            absent += 1
         elif isinstance(_local_id, str):
             local_id = _local_id
         else:
@@ -191,6 +200,7 @@ class ScopingCourse:
         keywords: str | Unset
         if _keywords is None:
             keywords = UNSET
+            absent += 1
         elif isinstance(_keywords, str):
             keywords = _keywords
         else:
@@ -200,6 +210,7 @@ class ScopingCourse:
         selected: bool | Unset
         if _selected is None:
             selected = UNSET
+            absent += 1
         elif isinstance(_selected, bool):
             selected = _selected
         else:
@@ -218,7 +229,7 @@ class ScopingCourse:
             selected=selected,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 10:
             scoping_course.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -45,6 +45,7 @@ class ScopingCoursesCreate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _data = src_dict.get("data")
         data: list[ScopingCourse]
         if _data is None:
@@ -66,7 +67,7 @@ class ScopingCoursesCreate:
             data=data,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 1:
             scoping_courses_create.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -89,10 +89,12 @@ class ScopingSchool:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _account_id = src_dict.get("account_id")
         account_id: UUID | Unset
         if _account_id is None:
             account_id = UNSET
+            absent += 1
         else:
             try:
                 account_id = UUID(_account_id)
@@ -105,6 +107,7 @@ class ScopingSchool:
         tenant_id: UUID | Unset
         if _tenant_id is None:
             tenant_id = UNSET
+            absent += 1
         else:
             try:
                 tenant_id = UUID(_tenant_id)
@@ -117,6 +120,7 @@ class ScopingSchool:
         school_id: UUID | Unset
         if _school_id is None:
             school_id = UNSET
+            absent += 1
         else:
             try:
                 school_id = UUID(_school_id)
@@ -129,6 +133,7 @@ class ScopingSchool:
         school_ref_id: str | Unset
         if _school_ref_id is None:
             school_ref_id = UNSET
+            absent += 1
         elif isinstance(_school_ref_id, str):
             school_ref_id = _school_ref_id
         else:
@@ -138,6 +143,7 @@ class ScopingSchool:
         name: str | Unset
         if _name is None:
             name = UNSET
+            absent += 1
         elif isinstance(_name, str):
             name = _name
         else:
@@ -147,6 +153,7 @@ class ScopingSchool:
         local_id: str | Unset
         if _local_id is None:
             local_id = UNSET
+            absent += 1
         elif isinstance(_local_id, str):
             local_id = _local_id
         else:
@@ -156,6 +163,7 @@ class ScopingSchool:
         keywords: str | Unset
         if _keywords is None:
             keywords = UNSET
+            absent += 1
         elif isinstance(_keywords, str):
             keywords = _keywords
         else:
@@ -165,6 +173,7 @@ class ScopingSchool:
         selected: bool | Unset
         if _selected is None:
             selected = UNSET
+            absent += 1
         elif isinstance(_selected, bool):
             selected = _selected
         else:
@@ -181,7 +190,7 @@ class ScopingSchool:
             selected=selected,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 8:
             scoping_school.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -58,6 +58,7 @@ class ScopingSchoolEnvelope:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _data = src_dict.get("data", UNSET)
         data: None | ScopingSchool
         if _data is None:
@@ -76,6 +77,7 @@ class ScopingSchoolEnvelope:
             error = None
         elif isinstance(_error, Unset):
             error = UNSET
+            absent += 1
         else:
             try:
                 error = ErrorInfo.from_dict(_error)
@@ -87,7 +89,7 @@ class ScopingSchoolEnvelope:
             error=error,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 2:
             scoping_school_envelope.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

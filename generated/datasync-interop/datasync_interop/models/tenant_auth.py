@@ -61,10 +61,12 @@ class TenantAuth:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _type_ = src_dict.get("type")
         type_: str | Unset
         if _type_ is None:
             type_ = UNSET
+            absent += 1
         elif isinstance(_type_, str):
             type_ = _type_
         else:
@@ -74,6 +76,7 @@ class TenantAuth:
         client_id: str | Unset
         if _client_id is None:
             client_id = UNSET
+            absent += 1
         elif isinstance(_client_id, str):
             client_id = _client_id
         else:
@@ -83,6 +86,7 @@ class TenantAuth:
         client_secret: str | Unset
         if _client_secret is None:
             client_secret = UNSET
+            absent += 1
         elif isinstance(_client_secret, str):
             client_secret = _client_secret
         else:
@@ -92,6 +96,7 @@ class TenantAuth:
         updated_at: datetime.datetime | Unset
         if _updated_at is None:
             updated_at = UNSET
+            absent += 1
         else:
             try:
                 updated_at = datetime.datetime.fromisoformat(_updated_at)
@@ -107,7 +112,7 @@ class TenantAuth:
             updated_at=updated_at,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 4:
             tenant_auth.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

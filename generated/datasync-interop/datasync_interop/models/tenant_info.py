@@ -112,10 +112,12 @@ class TenantInfo:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
+            absent += 1
         else:
             try:
                 id = UUID(_id)
@@ -126,6 +128,7 @@ class TenantInfo:
         name: str | Unset
         if _name is None:
             name = UNSET
+            absent += 1
         elif isinstance(_name, str):
             name = _name
         else:
@@ -135,6 +138,7 @@ class TenantInfo:
         account: Account | Unset
         if _account is None:
             account = UNSET
+            absent += 1
         else:
             try:
                 account = Account.from_dict(_account)
@@ -145,6 +149,7 @@ class TenantInfo:
         cloud: Cloud | Unset
         if _cloud is None:
             cloud = UNSET
+            absent += 1
         else:
             try:
                 cloud = Cloud.from_dict(_cloud)
@@ -155,6 +160,7 @@ class TenantInfo:
         integration: Integration | Unset
         if _integration is None:
             integration = UNSET
+            absent += 1
         else:
             try:
                 integration = Integration.from_dict(_integration)
@@ -165,6 +171,7 @@ class TenantInfo:
         license_: License | Unset
         if _license_ is None:
             license_ = UNSET
+            absent += 1
         else:
             try:
                 license_ = License.from_dict(_license_)
@@ -175,6 +182,7 @@ class TenantInfo:
         status: TenantStatus | Unset
         if _status is None:
             status = UNSET
+            absent += 1
         else:
             try:
                 status = TenantStatus.from_dict(_status)
@@ -185,6 +193,7 @@ class TenantInfo:
         sis_status: TenantStatus | Unset
         if _sis_status is None:
             sis_status = UNSET
+            absent += 1
         else:
             try:
                 sis_status = TenantStatus.from_dict(_sis_status)
@@ -195,6 +204,7 @@ class TenantInfo:
         auth: TenantAuth | Unset
         if _auth is None:
             auth = UNSET
+            absent += 1
         else:
             try:
                 auth = TenantAuth.from_dict(_auth)
@@ -213,7 +223,7 @@ class TenantInfo:
             auth=auth,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 9:
             tenant_info.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -53,10 +53,12 @@ class TenantStatus:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
         _op_state = src_dict.get("op_state")
         op_state: str | Unset
         if _op_state is None:
             op_state = UNSET
+            absent += 1
         elif isinstance(_op_state, str):
             op_state = _op_state
         else:
@@ -66,6 +68,7 @@ class TenantStatus:
         setup_state: str | Unset
         if _setup_state is None:
             setup_state = UNSET
+            absent += 1
         elif isinstance(_setup_state, str):
             setup_state = _setup_state
         else:
@@ -75,6 +78,7 @@ class TenantStatus:
         last_sync_at: datetime.datetime | Unset
         if _last_sync_at is None:
             last_sync_at = UNSET
+            absent += 1
         else:
             try:
                 last_sync_at = datetime.datetime.fromisoformat(_last_sync_at)
@@ -89,7 +93,7 @@ class TenantStatus:
             last_sync_at=last_sync_at,
         )
 
-        if not _PROPERTY_NAMES.issuperset(src_dict):
+        if len(src_dict) + absent != 3:
             tenant_status.additional_properties = {
                 key: value
                 for key, value in src_dict.items()
