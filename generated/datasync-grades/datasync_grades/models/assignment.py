@@ -73,92 +73,66 @@ class Assignment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error_code: str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        elif isinstance(self.error_code, DataErrorCodeKnown):
-            error_code = self.error_code.value
-        else:
-            error_code = self.error_code
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        error_code = self.error_code
+        if not isinstance(error_code, Unset):
+            field_dict["error_code"] = (
+                error_code.value
+                if isinstance(error_code, DataErrorCodeKnown)
+                else error_code
+            )
 
-        sync_status: str | Unset
-        if isinstance(self.sync_status, Unset):
-            sync_status = UNSET
-        elif isinstance(self.sync_status, SyncStatusKnown):
-            sync_status = self.sync_status.value
-        else:
-            sync_status = self.sync_status
+        sync_status = self.sync_status
+        if not isinstance(sync_status, Unset):
+            field_dict["sync_status"] = (
+                sync_status.value
+                if isinstance(sync_status, SyncStatusKnown)
+                else sync_status
+            )
 
-        sys: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.sys, Unset):
-            sys = self.sys.to_dict()
+        sys = self.sys
+        if not isinstance(sys, Unset):
+            field_dict["$sys"] = sys.to_dict()
 
-        section: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.section, Unset):
-            section = self.section.to_dict()
+        section = self.section
+        if not isinstance(section, Unset):
+            field_dict["$section"] = section.to_dict()
 
-        category: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.category, Unset):
-            category = self.category.to_dict()
+        category = self.category
+        if not isinstance(category, Unset):
+            field_dict["$category"] = category.to_dict()
 
-        term: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.term, Unset):
-            term = self.term.to_dict()
+        term = self.term
+        if not isinstance(term, Unset):
+            field_dict["$term"] = term.to_dict()
 
         name = self.name
-
-        description = self.description
-
-        points_possible = self.points_possible
-
-        due_at: str | Unset = UNSET
-        if not isinstance(self.due_at, Unset):
-            due_at = self.due_at.isoformat()
-
-        available_at: str | Unset = UNSET
-        if not isinstance(self.available_at, Unset):
-            available_at = self.available_at.isoformat()
-
-        ext: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ext, Unset):
-            ext = self.ext.to_dict()
-
-        scores: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.scores, Unset):
-            scores = []
-            for scores_item_data in self.scores:
-                scores_item = scores_item_data.to_dict()
-                scores.append(scores_item)
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if sync_status is not UNSET:
-            field_dict["sync_status"] = sync_status
-        if sys is not UNSET:
-            field_dict["$sys"] = sys
-        if section is not UNSET:
-            field_dict["$section"] = section
-        if category is not UNSET:
-            field_dict["$category"] = category
-        if term is not UNSET:
-            field_dict["$term"] = term
         if name is not UNSET:
             field_dict["name"] = name
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
+
+        points_possible = self.points_possible
         if points_possible is not UNSET:
             field_dict["points_possible"] = points_possible
-        if due_at is not UNSET:
-            field_dict["due_at"] = due_at
-        if available_at is not UNSET:
-            field_dict["available_at"] = available_at
-        if ext is not UNSET:
-            field_dict["$ext"] = ext
-        if scores is not UNSET:
-            field_dict["scores"] = scores
+
+        due_at = self.due_at
+        if not isinstance(due_at, Unset):
+            field_dict["due_at"] = due_at.isoformat()
+
+        available_at = self.available_at
+        if not isinstance(available_at, Unset):
+            field_dict["available_at"] = available_at.isoformat()
+
+        ext = self.ext
+        if not isinstance(ext, Unset):
+            field_dict["$ext"] = ext.to_dict()
+
+        scores = self.scores
+        if not isinstance(scores, Unset):
+            field_dict["scores"] = [scores_item.to_dict() for scores_item in scores]
 
         return field_dict
 

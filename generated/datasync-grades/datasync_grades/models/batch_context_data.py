@@ -26,13 +26,8 @@ class BatchContextData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        course_ids: list[str] | Unset = UNSET
-        if not isinstance(self.course_ids, Unset):
-            course_ids = self.course_ids
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        course_ids = self.course_ids
         if course_ids is not UNSET:
             field_dict["course_ids"] = course_ids
 

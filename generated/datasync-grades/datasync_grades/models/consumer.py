@@ -42,37 +42,30 @@ class Consumer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         id = self.id
-
-        connector_type = self.connector_type
-
-        supported_exchange_query_type: str | Unset
-        if isinstance(self.supported_exchange_query_type, Unset):
-            supported_exchange_query_type = UNSET
-        elif isinstance(self.supported_exchange_query_type, ExchangeQueryTypeKnown):
-            supported_exchange_query_type = self.supported_exchange_query_type.value
-        else:
-            supported_exchange_query_type = self.supported_exchange_query_type
-
-        summary_score_type: str | Unset
-        if isinstance(self.summary_score_type, Unset):
-            summary_score_type = UNSET
-        elif isinstance(self.summary_score_type, SummaryTypeKnown):
-            summary_score_type = self.summary_score_type.value
-        else:
-            summary_score_type = self.summary_score_type
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
+
+        connector_type = self.connector_type
         if connector_type is not UNSET:
             field_dict["connector_type"] = connector_type
-        if supported_exchange_query_type is not UNSET:
-            field_dict["supported_exchange_query_type"] = supported_exchange_query_type
-        if summary_score_type is not UNSET:
-            field_dict["summary_score_type"] = summary_score_type
+
+        supported_exchange_query_type = self.supported_exchange_query_type
+        if not isinstance(supported_exchange_query_type, Unset):
+            field_dict["supported_exchange_query_type"] = (
+                supported_exchange_query_type.value
+                if isinstance(supported_exchange_query_type, ExchangeQueryTypeKnown)
+                else supported_exchange_query_type
+            )
+
+        summary_score_type = self.summary_score_type
+        if not isinstance(summary_score_type, Unset):
+            field_dict["summary_score_type"] = (
+                summary_score_type.value
+                if isinstance(summary_score_type, SummaryTypeKnown)
+                else summary_score_type
+            )
 
         return field_dict
 

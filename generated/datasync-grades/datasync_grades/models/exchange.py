@@ -59,69 +59,50 @@ class Exchange:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
-        query: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.query, Unset):
-            query = self.query.to_dict()
+        query = self.query
+        if not isinstance(query, Unset):
+            field_dict["query"] = query.to_dict()
 
-        metadata: dict[str, Any] | None | Unset
-        if isinstance(self.metadata, Unset):
-            metadata = UNSET
-        elif isinstance(self.metadata, MetadataType0):
-            metadata = self.metadata.to_dict()
-        else:
-            metadata = self.metadata
+        metadata = self.metadata
+        if not isinstance(metadata, Unset):
+            field_dict["metadata"] = (
+                metadata.to_dict() if isinstance(metadata, MetadataType0) else metadata
+            )
 
-        state: str | Unset
-        if isinstance(self.state, Unset):
-            state = UNSET
-        elif isinstance(self.state, ExchangeStateKnown):
-            state = self.state.value
-        else:
-            state = self.state
+        state = self.state
+        if not isinstance(state, Unset):
+            field_dict["state"] = (
+                state.value if isinstance(state, ExchangeStateKnown) else state
+            )
 
         max_data_content_length = self.max_data_content_length
-
-        error_count = self.error_count
-
-        course_app_id = self.course_app_id
-
-        batch_exchange_id = self.batch_exchange_id
-
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
-
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if query is not UNSET:
-            field_dict["query"] = query
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
-        if state is not UNSET:
-            field_dict["state"] = state
         if max_data_content_length is not UNSET:
             field_dict["max_data_content_length"] = max_data_content_length
+
+        error_count = self.error_count
         if error_count is not UNSET:
             field_dict["error_count"] = error_count
+
+        course_app_id = self.course_app_id
         if course_app_id is not UNSET:
             field_dict["course_app_id"] = course_app_id
+
+        batch_exchange_id = self.batch_exchange_id
         if batch_exchange_id is not UNSET:
             field_dict["batch_exchange_id"] = batch_exchange_id
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
+
+        created_at = self.created_at
+        if not isinstance(created_at, Unset):
+            field_dict["created_at"] = created_at.isoformat()
+
+        updated_at = self.updated_at
+        if not isinstance(updated_at, Unset):
+            field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
 

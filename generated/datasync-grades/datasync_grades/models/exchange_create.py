@@ -31,25 +31,16 @@ class ExchangeCreate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        query: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.query, Unset):
-            query = self.query.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        query = self.query
+        if not isinstance(query, Unset):
+            field_dict["query"] = query.to_dict()
 
-        metadata: dict[str, Any] | None | Unset
-        if isinstance(self.metadata, Unset):
-            metadata = UNSET
-        elif isinstance(self.metadata, MetadataType0):
-            metadata = self.metadata.to_dict()
-        else:
-            metadata = self.metadata
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if query is not UNSET:
-            field_dict["query"] = query
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
+        metadata = self.metadata
+        if not isinstance(metadata, Unset):
+            field_dict["metadata"] = (
+                metadata.to_dict() if isinstance(metadata, MetadataType0) else metadata
+            )
 
         return field_dict
 

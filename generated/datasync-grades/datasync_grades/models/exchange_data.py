@@ -33,29 +33,20 @@ class ExchangeData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        assignments: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.assignments, Unset):
-            assignments = []
-            for assignments_item_data in self.assignments:
-                assignments_item = assignments_item_data.to_dict()
-                assignments.append(assignments_item)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        assignments = self.assignments
+        if not isinstance(assignments, Unset):
+            field_dict["assignments"] = [
+                assignments_item.to_dict() for assignments_item in assignments
+            ]
 
-        summaries: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.summaries, Unset):
-            summaries = []
-            for summaries_item_data in self.summaries:
-                summaries_item = summaries_item_data.to_dict()
-                summaries.append(summaries_item)
+        summaries = self.summaries
+        if not isinstance(summaries, Unset):
+            field_dict["summaries"] = [
+                summaries_item.to_dict() for summaries_item in summaries
+            ]
 
         final = self.final
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if assignments is not UNSET:
-            field_dict["assignments"] = assignments
-        if summaries is not UNSET:
-            field_dict["summaries"] = summaries
         if final is not UNSET:
             field_dict["final"] = final
 

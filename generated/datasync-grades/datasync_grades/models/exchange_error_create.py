@@ -33,21 +33,14 @@ class ExchangeErrorCreate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code: str | Unset
-        if isinstance(self.code, Unset):
-            code = UNSET
-        elif isinstance(self.code, ExchangeErrorCodeKnown):
-            code = self.code.value
-        else:
-            code = self.code
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        code = self.code
+        if not isinstance(code, Unset):
+            field_dict["code"] = (
+                code.value if isinstance(code, ExchangeErrorCodeKnown) else code
+            )
 
         details = self.details
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if code is not UNSET:
-            field_dict["code"] = code
         if details is not UNSET:
             field_dict["details"] = details
 

@@ -28,29 +28,15 @@ class ExchangeErrorEnvelope:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] | None
-        if isinstance(self.data, ExchangeError):
-            data = self.data.to_dict()
-        else:
-            data = self.data
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        data = self.data
+        field_dict["data"] = data.to_dict() if isinstance(data, ExchangeError) else data
 
-        error: dict[str, Any] | None | Unset
-        if isinstance(self.error, Unset):
-            error = UNSET
-        elif isinstance(self.error, ErrorInfo):
-            error = self.error.to_dict()
-        else:
-            error = self.error
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
-        if error is not UNSET:
-            field_dict["error"] = error
+        error = self.error
+        if not isinstance(error, Unset):
+            field_dict["error"] = (
+                error.to_dict() if isinstance(error, ErrorInfo) else error
+            )
 
         return field_dict
 

@@ -28,24 +28,13 @@ class ExchangeErrorList:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        data = self.data
+        field_dict["data"] = [data_item.to_dict() for data_item in data]
 
-        paging: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.paging, Unset):
-            paging = self.paging.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
-        if paging is not UNSET:
-            field_dict["paging"] = paging
+        paging = self.paging
+        if not isinstance(paging, Unset):
+            field_dict["paging"] = paging.to_dict()
 
         return field_dict
 

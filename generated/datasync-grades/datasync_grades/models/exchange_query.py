@@ -32,28 +32,18 @@ class ExchangeQuery:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        elif isinstance(self.type_, ExchangeQueryTypeKnown):
-            type_ = self.type_.value
-        else:
-            type_ = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        type_ = self.type_
+        if not isinstance(type_, Unset):
+            field_dict["type"] = (
+                type_.value if isinstance(type_, ExchangeQueryTypeKnown) else type_
+            )
 
-        conditions: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.conditions, Unset):
-            conditions = []
-            for conditions_item_data in self.conditions:
-                conditions_item = conditions_item_data.to_dict()
-                conditions.append(conditions_item)
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if conditions is not UNSET:
-            field_dict["conditions"] = conditions
+        conditions = self.conditions
+        if not isinstance(conditions, Unset):
+            field_dict["conditions"] = [
+                conditions_item.to_dict() for conditions_item in conditions
+            ]
 
         return field_dict
 

@@ -53,57 +53,40 @@ class ExchangeQueryCondition:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        scope: str | Unset
-        if isinstance(self.scope, Unset):
-            scope = UNSET
-        elif isinstance(self.scope, ConditionScopeKnown):
-            scope = self.scope.value
-        else:
-            scope = self.scope
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        scope = self.scope
+        if not isinstance(scope, Unset):
+            field_dict["scope"] = (
+                scope.value if isinstance(scope, ConditionScopeKnown) else scope
+            )
 
-        scope_by: str | Unset
-        if isinstance(self.scope_by, Unset):
-            scope_by = UNSET
-        elif isinstance(self.scope_by, ConditionScopeByKnown):
-            scope_by = self.scope_by.value
-        else:
-            scope_by = self.scope_by
+        scope_by = self.scope_by
+        if not isinstance(scope_by, Unset):
+            field_dict["scope_by"] = (
+                scope_by.value
+                if isinstance(scope_by, ConditionScopeByKnown)
+                else scope_by
+            )
 
-        scope_id: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.scope_id, Unset):
-            scope_id = self.scope_id.to_dict()
+        scope_id = self.scope_id
+        if not isinstance(scope_id, Unset):
+            field_dict["scope_id"] = scope_id.to_dict()
 
-        graded_after: str | Unset = UNSET
-        if not isinstance(self.graded_after, Unset):
-            graded_after = self.graded_after.isoformat()
+        graded_after = self.graded_after
+        if not isinstance(graded_after, Unset):
+            field_dict["graded_after"] = graded_after.isoformat()
 
-        assignment_ids: list[str] | Unset = UNSET
-        if not isinstance(self.assignment_ids, Unset):
-            assignment_ids = self.assignment_ids
-
-        summary_type: str | Unset
-        if isinstance(self.summary_type, Unset):
-            summary_type = UNSET
-        elif isinstance(self.summary_type, SummaryTypeKnown):
-            summary_type = self.summary_type.value
-        else:
-            summary_type = self.summary_type
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if scope is not UNSET:
-            field_dict["scope"] = scope
-        if scope_by is not UNSET:
-            field_dict["scope_by"] = scope_by
-        if scope_id is not UNSET:
-            field_dict["scope_id"] = scope_id
-        if graded_after is not UNSET:
-            field_dict["graded_after"] = graded_after
+        assignment_ids = self.assignment_ids
         if assignment_ids is not UNSET:
             field_dict["assignment_ids"] = assignment_ids
-        if summary_type is not UNSET:
-            field_dict["summary_type"] = summary_type
+
+        summary_type = self.summary_type
+        if not isinstance(summary_type, Unset):
+            field_dict["summary_type"] = (
+                summary_type.value
+                if isinstance(summary_type, SummaryTypeKnown)
+                else summary_type
+            )
 
         return field_dict
 

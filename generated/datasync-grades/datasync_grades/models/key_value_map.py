@@ -18,10 +18,7 @@ class KeyValueMap:
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-
+        field_dict: dict[str, Any] = {**self.additional_properties}
         return field_dict
 
     @classmethod

@@ -33,19 +33,14 @@ class ObjectRef:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         name = self.name
-
-        sys: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.sys, Unset):
-            sys = self.sys.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if name is not UNSET:
             field_dict["name"] = name
-        if sys is not UNSET:
-            field_dict["$sys"] = sys
+
+        sys = self.sys
+        if not isinstance(sys, Unset):
+            field_dict["$sys"] = sys.to_dict()
 
         return field_dict
 

@@ -25,11 +25,8 @@ class ResolvedId:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         consumer_source_id = self.consumer_source_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if consumer_source_id is not UNSET:
             field_dict["consumerSourceId"] = consumer_source_id
 

@@ -54,49 +54,36 @@ class Schedule:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
-        type_: str | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        elif isinstance(self.type_, ScheduleTypeKnown):
-            type_ = self.type_.value
-        else:
-            type_ = self.type_
+        type_ = self.type_
+        if not isinstance(type_, Unset):
+            field_dict["type"] = (
+                type_.value if isinstance(type_, ScheduleTypeKnown) else type_
+            )
 
-        last_executed_at: str | Unset = UNSET
-        if not isinstance(self.last_executed_at, Unset):
-            last_executed_at = self.last_executed_at.isoformat()
+        last_executed_at = self.last_executed_at
+        if not isinstance(last_executed_at, Unset):
+            field_dict["last_executed_at"] = last_executed_at.isoformat()
 
         enabled = self.enabled
-
-        hour = self.hour
-
-        days = self.days
-
-        metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metadata, Unset):
-            metadata = self.metadata.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if last_executed_at is not UNSET:
-            field_dict["last_executed_at"] = last_executed_at
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+
+        hour = self.hour
         if hour is not UNSET:
             field_dict["hour"] = hour
+
+        days = self.days
         if days is not UNSET:
             field_dict["days"] = days
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
+
+        metadata = self.metadata
+        if not isinstance(metadata, Unset):
+            field_dict["metadata"] = metadata.to_dict()
 
         return field_dict
 

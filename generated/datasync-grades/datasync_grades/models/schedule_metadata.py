@@ -33,19 +33,16 @@ class ScheduleMetadata:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         created = self.created
-
-        updated = self.updated
-
-        scheduled = self.scheduled
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if created is not UNSET:
             field_dict["created"] = created
+
+        updated = self.updated
         if updated is not UNSET:
             field_dict["updated"] = updated
+
+        scheduled = self.scheduled
         if scheduled is not UNSET:
             field_dict["scheduled"] = scheduled
 

@@ -64,77 +64,62 @@ class Score:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error_code: str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        elif isinstance(self.error_code, DataErrorCodeKnown):
-            error_code = self.error_code.value
-        else:
-            error_code = self.error_code
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        error_code = self.error_code
+        if not isinstance(error_code, Unset):
+            field_dict["error_code"] = (
+                error_code.value
+                if isinstance(error_code, DataErrorCodeKnown)
+                else error_code
+            )
 
-        sync_status: str | Unset
-        if isinstance(self.sync_status, Unset):
-            sync_status = UNSET
-        elif isinstance(self.sync_status, SyncStatusKnown):
-            sync_status = self.sync_status.value
-        else:
-            sync_status = self.sync_status
+        sync_status = self.sync_status
+        if not isinstance(sync_status, Unset):
+            field_dict["sync_status"] = (
+                sync_status.value
+                if isinstance(sync_status, SyncStatusKnown)
+                else sync_status
+            )
 
-        person: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.person, Unset):
-            person = self.person.to_dict()
+        person = self.person
+        if not isinstance(person, Unset):
+            field_dict["$person"] = person.to_dict()
 
-        grader: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.grader, Unset):
-            grader = self.grader.to_dict()
+        grader = self.grader
+        if not isinstance(grader, Unset):
+            field_dict["$grader"] = grader.to_dict()
 
         score = self.score
-
-        grade = self.grade
-
-        late = self.late
-
-        missing = self.missing
-
-        excused = self.excused
-
-        submitted_at: str | Unset = UNSET
-        if not isinstance(self.submitted_at, Unset):
-            submitted_at = self.submitted_at.isoformat()
-
-        preview_url = self.preview_url
-
-        ext: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ext, Unset):
-            ext = self.ext.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if sync_status is not UNSET:
-            field_dict["sync_status"] = sync_status
-        if person is not UNSET:
-            field_dict["$person"] = person
-        if grader is not UNSET:
-            field_dict["$grader"] = grader
         if score is not UNSET:
             field_dict["score"] = score
+
+        grade = self.grade
         if grade is not UNSET:
             field_dict["grade"] = grade
+
+        late = self.late
         if late is not UNSET:
             field_dict["late"] = late
+
+        missing = self.missing
         if missing is not UNSET:
             field_dict["missing"] = missing
+
+        excused = self.excused
         if excused is not UNSET:
             field_dict["excused"] = excused
-        if submitted_at is not UNSET:
-            field_dict["submitted_at"] = submitted_at
+
+        submitted_at = self.submitted_at
+        if not isinstance(submitted_at, Unset):
+            field_dict["submitted_at"] = submitted_at.isoformat()
+
+        preview_url = self.preview_url
         if preview_url is not UNSET:
             field_dict["preview_url"] = preview_url
-        if ext is not UNSET:
-            field_dict["$ext"] = ext
+
+        ext = self.ext
+        if not isinstance(ext, Unset):
+            field_dict["$ext"] = ext.to_dict()
 
         return field_dict
 

@@ -75,93 +75,70 @@ class Summary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error_code: str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        elif isinstance(self.error_code, DataErrorCodeKnown):
-            error_code = self.error_code.value
-        else:
-            error_code = self.error_code
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        error_code = self.error_code
+        if not isinstance(error_code, Unset):
+            field_dict["error_code"] = (
+                error_code.value
+                if isinstance(error_code, DataErrorCodeKnown)
+                else error_code
+            )
 
-        sync_status: str | Unset
-        if isinstance(self.sync_status, Unset):
-            sync_status = UNSET
-        elif isinstance(self.sync_status, SyncStatusKnown):
-            sync_status = self.sync_status.value
-        else:
-            sync_status = self.sync_status
+        sync_status = self.sync_status
+        if not isinstance(sync_status, Unset):
+            field_dict["sync_status"] = (
+                sync_status.value
+                if isinstance(sync_status, SyncStatusKnown)
+                else sync_status
+            )
 
-        section: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.section, Unset):
-            section = self.section.to_dict()
+        section = self.section
+        if not isinstance(section, Unset):
+            field_dict["$section"] = section.to_dict()
 
-        person: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.person, Unset):
-            person = self.person.to_dict()
+        person = self.person
+        if not isinstance(person, Unset):
+            field_dict["$person"] = person.to_dict()
 
-        grader: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.grader, Unset):
-            grader = self.grader.to_dict()
+        grader = self.grader
+        if not isinstance(grader, Unset):
+            field_dict["$grader"] = grader.to_dict()
 
-        summary_type: str | Unset
-        if isinstance(self.summary_type, Unset):
-            summary_type = UNSET
-        elif isinstance(self.summary_type, SummaryTypeKnown):
-            summary_type = self.summary_type.value
-        else:
-            summary_type = self.summary_type
+        summary_type = self.summary_type
+        if not isinstance(summary_type, Unset):
+            field_dict["summary_type"] = (
+                summary_type.value
+                if isinstance(summary_type, SummaryTypeKnown)
+                else summary_type
+            )
 
-        score_type: str | Unset
-        if isinstance(self.score_type, Unset):
-            score_type = UNSET
-        elif isinstance(self.score_type, ScoreTypeKnown):
-            score_type = self.score_type.value
-        else:
-            score_type = self.score_type
+        score_type = self.score_type
+        if not isinstance(score_type, Unset):
+            field_dict["score_type"] = (
+                score_type.value
+                if isinstance(score_type, ScoreTypeKnown)
+                else score_type
+            )
 
         score = self.score
-
-        grade = self.grade
-
-        last_activity: str | Unset = UNSET
-        if not isinstance(self.last_activity, Unset):
-            last_activity = self.last_activity.isoformat()
-
-        comments: list[str] | Unset = UNSET
-        if not isinstance(self.comments, Unset):
-            comments = self.comments
-
-        ext: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ext, Unset):
-            ext = self.ext.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if sync_status is not UNSET:
-            field_dict["sync_status"] = sync_status
-        if section is not UNSET:
-            field_dict["$section"] = section
-        if person is not UNSET:
-            field_dict["$person"] = person
-        if grader is not UNSET:
-            field_dict["$grader"] = grader
-        if summary_type is not UNSET:
-            field_dict["summary_type"] = summary_type
-        if score_type is not UNSET:
-            field_dict["score_type"] = score_type
         if score is not UNSET:
             field_dict["score"] = score
+
+        grade = self.grade
         if grade is not UNSET:
             field_dict["grade"] = grade
-        if last_activity is not UNSET:
-            field_dict["last_activity"] = last_activity
+
+        last_activity = self.last_activity
+        if not isinstance(last_activity, Unset):
+            field_dict["last_activity"] = last_activity.isoformat()
+
+        comments = self.comments
         if comments is not UNSET:
             field_dict["comments"] = comments
-        if ext is not UNSET:
-            field_dict["$ext"] = ext
+
+        ext = self.ext
+        if not isinstance(ext, Unset):
+            field_dict["$ext"] = ext.to_dict()
 
         return field_dict
 

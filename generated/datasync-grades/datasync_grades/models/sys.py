@@ -43,39 +43,26 @@ class Sys:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
-
-        source_id: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.source_id, Unset):
-            source_id = self.source_id.to_dict()
-
-        app_id: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.app_id, Unset):
-            app_id = self.app_id.to_dict()
-
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
-
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
         if id is not UNSET:
-            field_dict["id"] = id
-        if source_id is not UNSET:
-            field_dict["source_id"] = source_id
-        if app_id is not UNSET:
-            field_dict["app_id"] = app_id
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
+            field_dict["id"] = str(id)
+
+        source_id = self.source_id
+        if not isinstance(source_id, Unset):
+            field_dict["source_id"] = source_id.to_dict()
+
+        app_id = self.app_id
+        if not isinstance(app_id, Unset):
+            field_dict["app_id"] = app_id.to_dict()
+
+        created_at = self.created_at
+        if not isinstance(created_at, Unset):
+            field_dict["created_at"] = created_at.isoformat()
+
+        updated_at = self.updated_at
+        if not isinstance(updated_at, Unset):
+            field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
 

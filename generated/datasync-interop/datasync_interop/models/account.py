@@ -33,29 +33,24 @@ class Account:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
         name = self.name
-
-        public_id = self.public_id
-
-        timezone = self.timezone
-
-        userdata = self.userdata
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
         if name is not UNSET:
             field_dict["name"] = name
+
+        public_id = self.public_id
         if public_id is not UNSET:
             field_dict["public_id"] = public_id
+
+        timezone = self.timezone
         if timezone is not UNSET:
             field_dict["timezone"] = timezone
+
+        userdata = self.userdata
         if userdata is not UNSET:
             field_dict["userdata"] = userdata
 

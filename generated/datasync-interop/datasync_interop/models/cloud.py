@@ -32,29 +32,22 @@ class Cloud:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
         name = self.name
-
-        generation = self.generation
-
-        env: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.env, Unset):
-            env = self.env.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
         if name is not UNSET:
             field_dict["name"] = name
+
+        generation = self.generation
         if generation is not UNSET:
             field_dict["generation"] = generation
-        if env is not UNSET:
-            field_dict["env"] = env
+
+        env = self.env
+        if not isinstance(env, Unset):
+            field_dict["env"] = env.to_dict()
 
         return field_dict
 

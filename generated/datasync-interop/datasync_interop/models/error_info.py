@@ -39,35 +39,24 @@ class ErrorInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         status = self.status
-
-        code = self.code
-
-        message = self.message
-
-        ext_message: None | str | Unset
-        if isinstance(self.ext_message, Unset):
-            ext_message = UNSET
-        else:
-            ext_message = self.ext_message
-
-        details: None | str | Unset
-        if isinstance(self.details, Unset):
-            details = UNSET
-        else:
-            details = self.details
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if status is not UNSET:
             field_dict["status"] = status
+
+        code = self.code
         if code is not UNSET:
             field_dict["code"] = code
+
+        message = self.message
         if message is not UNSET:
             field_dict["message"] = message
+
+        ext_message = self.ext_message
         if ext_message is not UNSET:
             field_dict["ext_message"] = ext_message
+
+        details = self.details
         if details is not UNSET:
             field_dict["details"] = details
 

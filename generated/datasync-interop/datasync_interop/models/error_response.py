@@ -27,15 +27,9 @@ class ErrorResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error = self.error.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "error": error,
-            }
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        error = self.error
+        field_dict["error"] = error.to_dict()
 
         return field_dict
 

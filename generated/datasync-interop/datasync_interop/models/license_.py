@@ -29,25 +29,18 @@ class License:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         status = self.status
-
-        valid_from: str | Unset = UNSET
-        if not isinstance(self.valid_from, Unset):
-            valid_from = self.valid_from.isoformat()
-
-        valid_to: str | Unset = UNSET
-        if not isinstance(self.valid_to, Unset):
-            valid_to = self.valid_to.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if status is not UNSET:
             field_dict["status"] = status
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
+
+        valid_from = self.valid_from
+        if not isinstance(valid_from, Unset):
+            field_dict["valid_from"] = valid_from.isoformat()
+
+        valid_to = self.valid_to
+        if not isinstance(valid_to, Unset):
+            field_dict["valid_to"] = valid_to.isoformat()
 
         return field_dict
 

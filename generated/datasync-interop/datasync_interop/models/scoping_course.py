@@ -45,55 +45,44 @@ class ScopingCourse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        account_id: str | Unset = UNSET
-        if not isinstance(self.account_id, Unset):
-            account_id = str(self.account_id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        account_id = self.account_id
+        if account_id is not UNSET:
+            field_dict["account_id"] = str(account_id)
 
-        tenant_id: str | Unset = UNSET
-        if not isinstance(self.tenant_id, Unset):
-            tenant_id = str(self.tenant_id)
+        tenant_id = self.tenant_id
+        if tenant_id is not UNSET:
+            field_dict["tenant_id"] = str(tenant_id)
 
-        course_id: str | Unset = UNSET
-        if not isinstance(self.course_id, Unset):
-            course_id = str(self.course_id)
+        course_id = self.course_id
+        if course_id is not UNSET:
+            field_dict["course_id"] = str(course_id)
 
         course_ref_id = self.course_ref_id
-
-        school_id: str | Unset = UNSET
-        if not isinstance(self.school_id, Unset):
-            school_id = str(self.school_id)
-
-        school_ref_id = self.school_ref_id
-
-        name = self.name
-
-        local_id = self.local_id
-
-        keywords = self.keywords
-
-        selected = self.selected
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if account_id is not UNSET:
-            field_dict["account_id"] = account_id
-        if tenant_id is not UNSET:
-            field_dict["tenant_id"] = tenant_id
-        if course_id is not UNSET:
-            field_dict["course_id"] = course_id
         if course_ref_id is not UNSET:
             field_dict["course_ref_id"] = course_ref_id
+
+        school_id = self.school_id
         if school_id is not UNSET:
-            field_dict["school_id"] = school_id
+            field_dict["school_id"] = str(school_id)
+
+        school_ref_id = self.school_ref_id
         if school_ref_id is not UNSET:
             field_dict["school_ref_id"] = school_ref_id
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        local_id = self.local_id
         if local_id is not UNSET:
             field_dict["local_id"] = local_id
+
+        keywords = self.keywords
         if keywords is not UNSET:
             field_dict["keywords"] = keywords
+
+        selected = self.selected
         if selected is not UNSET:
             field_dict["selected"] = selected
 

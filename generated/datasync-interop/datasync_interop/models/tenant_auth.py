@@ -33,27 +33,22 @@ class TenantAuth:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         type_ = self.type_
-
-        client_id = self.client_id
-
-        client_secret = self.client_secret
-
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if type_ is not UNSET:
             field_dict["type"] = type_
+
+        client_id = self.client_id
         if client_id is not UNSET:
             field_dict["client_id"] = client_id
+
+        client_secret = self.client_secret
         if client_secret is not UNSET:
             field_dict["client_secret"] = client_secret
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
+
+        updated_at = self.updated_at
+        if not isinstance(updated_at, Unset):
+            field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
 

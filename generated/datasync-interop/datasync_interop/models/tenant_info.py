@@ -50,61 +50,42 @@ class TenantInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
         name = self.name
-
-        account: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.account, Unset):
-            account = self.account.to_dict()
-
-        cloud: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.cloud, Unset):
-            cloud = self.cloud.to_dict()
-
-        integration: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.integration, Unset):
-            integration = self.integration.to_dict()
-
-        license_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.license_, Unset):
-            license_ = self.license_.to_dict()
-
-        status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.to_dict()
-
-        sis_status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.sis_status, Unset):
-            sis_status = self.sis_status.to_dict()
-
-        auth: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.auth, Unset):
-            auth = self.auth.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
         if name is not UNSET:
             field_dict["name"] = name
-        if account is not UNSET:
-            field_dict["account"] = account
-        if cloud is not UNSET:
-            field_dict["cloud"] = cloud
-        if integration is not UNSET:
-            field_dict["integration"] = integration
-        if license_ is not UNSET:
-            field_dict["license"] = license_
-        if status is not UNSET:
-            field_dict["status"] = status
-        if sis_status is not UNSET:
-            field_dict["sis_status"] = sis_status
-        if auth is not UNSET:
-            field_dict["auth"] = auth
+
+        account = self.account
+        if not isinstance(account, Unset):
+            field_dict["account"] = account.to_dict()
+
+        cloud = self.cloud
+        if not isinstance(cloud, Unset):
+            field_dict["cloud"] = cloud.to_dict()
+
+        integration = self.integration
+        if not isinstance(integration, Unset):
+            field_dict["integration"] = integration.to_dict()
+
+        license_ = self.license_
+        if not isinstance(license_, Unset):
+            field_dict["license"] = license_.to_dict()
+
+        status = self.status
+        if not isinstance(status, Unset):
+            field_dict["status"] = status.to_dict()
+
+        sis_status = self.sis_status
+        if not isinstance(sis_status, Unset):
+            field_dict["sis_status"] = sis_status.to_dict()
+
+        auth = self.auth
+        if not isinstance(auth, Unset):
+            field_dict["auth"] = auth.to_dict()
 
         return field_dict
 

@@ -29,23 +29,18 @@ class TenantStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         op_state = self.op_state
-
-        setup_state = self.setup_state
-
-        last_sync_at: str | Unset = UNSET
-        if not isinstance(self.last_sync_at, Unset):
-            last_sync_at = self.last_sync_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if op_state is not UNSET:
             field_dict["op_state"] = op_state
+
+        setup_state = self.setup_state
         if setup_state is not UNSET:
             field_dict["setup_state"] = setup_state
-        if last_sync_at is not UNSET:
-            field_dict["last_sync_at"] = last_sync_at
+
+        last_sync_at = self.last_sync_at
+        if not isinstance(last_sync_at, Unset):
+            field_dict["last_sync_at"] = last_sync_at.isoformat()
 
         return field_dict
 
