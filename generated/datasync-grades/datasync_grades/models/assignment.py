@@ -295,19 +295,19 @@ class Assignment:
             raise ModelParseError("scores", _scores, "expected an array")
 
         assignment = cls(
-            error_code=error_code,
-            sync_status=sync_status,
-            sys=sys,
-            section=section,
-            category=category,
-            term=term,
-            name=name,
-            description=description,
-            points_possible=points_possible,
-            due_at=due_at,
-            available_at=available_at,
-            ext=ext,
-            scores=scores,
+            error_code,
+            sync_status,
+            sys,
+            section,
+            category,
+            term,
+            name,
+            description,
+            points_possible,
+            due_at,
+            available_at,
+            ext,
+            scores,
         )
 
         if len(src_dict) + absent != 13:

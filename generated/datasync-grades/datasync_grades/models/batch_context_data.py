@@ -56,7 +56,7 @@ class BatchContextData:
             raise ModelParseError("course_ids", _course_ids, "expected an array")
 
         batch_context_data = cls(
-            course_ids=course_ids,
+            course_ids,
         )
 
         if len(src_dict) + absent != 1:

@@ -73,8 +73,8 @@ class BatchContextDataEnvelope:
                 raise error_.inside("error") from None
 
         batch_context_data_envelope = cls(
-            data=data,
-            error=error,
+            data,
+            error,
         )
 
         if len(src_dict) + absent != 2:

@@ -162,12 +162,12 @@ class BatchExchange:
                 ) from None
 
         batch_exchange = cls(
-            id=id,
-            state=state,
-            course_ids=course_ids,
-            error_code=error_code,
-            created_at=created_at,
-            updated_at=updated_at,
+            id,
+            state,
+            course_ids,
+            error_code,
+            created_at,
+            updated_at,
         )
 
         if len(src_dict) + absent != 6:

@@ -56,7 +56,7 @@ class BatchExchangeErrorCreate:
             raise ModelParseError("code", _code, "expected a string")
 
         batch_exchange_error_create = cls(
-            code=code,
+            code,
         )
 
         if len(src_dict) + absent != 1:

@@ -73,8 +73,8 @@ class BatchExchangeErrorEnvelope:
                 raise error_.inside("error") from None
 
         batch_exchange_error_envelope = cls(
-            data=data,
-            error=error,
+            data,
+            error,
         )
 
         if len(src_dict) + absent != 2:

@@ -72,8 +72,8 @@ class BatchExchangeList:
                 raise error.inside("paging") from None
 
         batch_exchange_list = cls(
-            data=data,
-            paging=paging,
+            data,
+            paging,
         )
 
         if len(src_dict) + absent != 2:

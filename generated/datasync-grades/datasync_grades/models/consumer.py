@@ -127,10 +127,10 @@ class Consumer:
             )
 
         consumer = cls(
-            id=id,
-            connector_type=connector_type,
-            supported_exchange_query_type=supported_exchange_query_type,
-            summary_score_type=summary_score_type,
+            id,
+            connector_type,
+            supported_exchange_query_type,
+            summary_score_type,
         )
 
         if len(src_dict) + absent != 4:

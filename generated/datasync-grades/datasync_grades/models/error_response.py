@@ -49,7 +49,7 @@ class ErrorResponse:
                 raise error_.inside("error") from None
 
         error_response = cls(
-            error=error,
+            error,
         )
 
         if len(src_dict) + absent != 1:

@@ -231,16 +231,16 @@ class Exchange:
                 ) from None
 
         exchange = cls(
-            id=id,
-            query=query,
-            metadata=metadata,
-            state=state,
-            max_data_content_length=max_data_content_length,
-            error_count=error_count,
-            course_app_id=course_app_id,
-            batch_exchange_id=batch_exchange_id,
-            created_at=created_at,
-            updated_at=updated_at,
+            id,
+            query,
+            metadata,
+            state,
+            max_data_content_length,
+            error_count,
+            course_app_id,
+            batch_exchange_id,
+            created_at,
+            updated_at,
         )
 
         if len(src_dict) + absent != 10:

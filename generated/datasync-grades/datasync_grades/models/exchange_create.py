@@ -74,8 +74,8 @@ class ExchangeCreate:
                 raise error.inside("metadata") from None
 
         exchange_create = cls(
-            query=query,
-            metadata=metadata,
+            query,
+            metadata,
         )
 
         if len(src_dict) + absent != 2:

@@ -106,9 +106,9 @@ class ExchangeData:
             raise ModelParseError("final", _final, "expected a boolean")
 
         exchange_data = cls(
-            assignments=assignments,
-            summaries=summaries,
-            final=final,
+            assignments,
+            summaries,
+            final,
         )
 
         if len(src_dict) + absent != 3:

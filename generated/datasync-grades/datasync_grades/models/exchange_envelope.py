@@ -71,8 +71,8 @@ class ExchangeEnvelope:
                 raise error_.inside("error") from None
 
         exchange_envelope = cls(
-            data=data,
-            error=error,
+            data,
+            error,
         )
 
         if len(src_dict) + absent != 2:

@@ -146,12 +146,12 @@ class ExchangeError:
             raise ModelParseError("details", _details, "expected a string")
 
         exchange_error = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            code=code,
-            message=message,
-            details=details,
+            id,
+            created_at,
+            updated_at,
+            code,
+            message,
+            details,
         )
 
         if len(src_dict) + absent != 6:

@@ -72,8 +72,8 @@ class ExchangeErrorCreate:
             raise ModelParseError("details", _details, "expected a string")
 
         exchange_error_create = cls(
-            code=code,
-            details=details,
+            code,
+            details,
         )
 
         if len(src_dict) + absent != 2:

@@ -71,8 +71,8 @@ class ExchangeErrorEnvelope:
                 raise error_.inside("error") from None
 
         exchange_error_envelope = cls(
-            data=data,
-            error=error,
+            data,
+            error,
         )
 
         if len(src_dict) + absent != 2:

@@ -72,8 +72,8 @@ class ExchangeErrorList:
                 raise error.inside("paging") from None
 
         exchange_error_list = cls(
-            data=data,
-            paging=paging,
+            data,
+            paging,
         )
 
         if len(src_dict) + absent != 2:

@@ -72,8 +72,8 @@ class ExchangeList:
                 raise error.inside("paging") from None
 
         exchange_list = cls(
-            data=data,
-            paging=paging,
+            data,
+            paging,
         )
 
         if len(src_dict) + absent != 2:

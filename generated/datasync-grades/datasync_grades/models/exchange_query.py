@@ -83,8 +83,8 @@ class ExchangeQuery:
             raise ModelParseError("conditions", _conditions, "expected an array")
 
         exchange_query = cls(
-            type_=type_,
-            conditions=conditions,
+            type_,
+            conditions,
         )
 
         if len(src_dict) + absent != 2:

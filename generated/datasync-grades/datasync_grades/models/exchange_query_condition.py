@@ -169,12 +169,12 @@ class ExchangeQueryCondition:
             raise ModelParseError("summary_type", _summary_type, "expected a string")
 
         exchange_query_condition = cls(
-            scope=scope,
-            scope_by=scope_by,
-            scope_id=scope_id,
-            graded_after=graded_after,
-            assignment_ids=assignment_ids,
-            summary_type=summary_type,
+            scope,
+            scope_by,
+            scope_id,
+            graded_after,
+            assignment_ids,
+            summary_type,
         )
 
         if len(src_dict) + absent != 6:

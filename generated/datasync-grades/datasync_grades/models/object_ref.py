@@ -71,8 +71,8 @@ class ObjectRef:
                 raise error.inside("$sys") from None
 
         object_ref = cls(
-            name=name,
-            sys=sys,
+            name,
+            sys,
         )
 
         if len(src_dict) + absent != 2:

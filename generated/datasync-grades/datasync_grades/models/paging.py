@@ -50,7 +50,7 @@ class Paging:
             raise ModelParseError("next", _next_, "expected a string")
 
         paging = cls(
-            next_=next_,
+            next_,
         )
 
         if len(src_dict) + absent != 1:

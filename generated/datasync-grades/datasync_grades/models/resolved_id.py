@@ -50,7 +50,7 @@ class ResolvedId:
             )
 
         resolved_id = cls(
-            consumer_source_id=consumer_source_id,
+            consumer_source_id,
         )
 
         if len(src_dict) + absent != 1:

@@ -168,13 +168,13 @@ class Schedule:
                 raise error.inside("metadata") from None
 
         schedule = cls(
-            id=id,
-            type_=type_,
-            last_executed_at=last_executed_at,
-            enabled=enabled,
-            hour=hour,
-            days=days,
-            metadata=metadata,
+            id,
+            type_,
+            last_executed_at,
+            enabled,
+            hour,
+            days,
+            metadata,
         )
 
         if len(src_dict) + absent != 7:

@@ -72,8 +72,8 @@ class ScheduleList:
                 raise error.inside("paging") from None
 
         schedule_list = cls(
-            data=data,
-            paging=paging,
+            data,
+            paging,
         )
 
         if len(src_dict) + absent != 2:

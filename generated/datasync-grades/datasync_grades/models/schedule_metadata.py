@@ -66,9 +66,9 @@ class ScheduleMetadata:
             absent += 1
 
         schedule_metadata = cls(
-            created=created,
-            updated=updated,
-            scheduled=scheduled,
+            created,
+            updated,
+            scheduled,
         )
 
         if len(src_dict) + absent != 3:

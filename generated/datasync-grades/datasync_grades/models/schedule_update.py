@@ -49,7 +49,7 @@ class ScheduleUpdate:
             raise ModelParseError("enabled", _enabled, "expected a boolean")
 
         schedule_update = cls(
-            enabled=enabled,
+            enabled,
         )
 
         if len(src_dict) + absent != 1:

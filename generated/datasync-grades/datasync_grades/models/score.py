@@ -255,18 +255,18 @@ class Score:
                 raise error.inside("$ext") from None
 
         score_model = cls(
-            error_code=error_code,
-            sync_status=sync_status,
-            person=person,
-            grader=grader,
-            score=score,
-            grade=grade,
-            late=late,
-            missing=missing,
-            excused=excused,
-            submitted_at=submitted_at,
-            preview_url=preview_url,
-            ext=ext,
+            error_code,
+            sync_status,
+            person,
+            grader,
+            score,
+            grade,
+            late,
+            missing,
+            excused,
+            submitted_at,
+            preview_url,
+            ext,
         )
 
         if len(src_dict) + absent != 12:

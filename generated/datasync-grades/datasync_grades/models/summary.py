@@ -282,18 +282,18 @@ class Summary:
                 raise error.inside("$ext") from None
 
         summary = cls(
-            error_code=error_code,
-            sync_status=sync_status,
-            section=section,
-            person=person,
-            grader=grader,
-            summary_type=summary_type,
-            score_type=score_type,
-            score=score,
-            grade=grade,
-            last_activity=last_activity,
-            comments=comments,
-            ext=ext,
+            error_code,
+            sync_status,
+            section,
+            person,
+            grader,
+            summary_type,
+            score_type,
+            score,
+            grade,
+            last_activity,
+            comments,
+            ext,
         )
 
         if len(src_dict) + absent != 12:

@@ -131,11 +131,11 @@ class Sys:
                 ) from None
 
         sys = cls(
-            id=id,
-            source_id=source_id,
-            app_id=app_id,
-            created_at=created_at,
-            updated_at=updated_at,
+            id,
+            source_id,
+            app_id,
+            created_at,
+            updated_at,
         )
 
         if len(src_dict) + absent != 5:

@@ -113,11 +113,11 @@ class Account:
             raise ModelParseError("userdata", _userdata, "expected a string")
 
         account = cls(
-            id=id,
-            name=name,
-            public_id=public_id,
-            timezone=timezone,
-            userdata=userdata,
+            id,
+            name,
+            public_id,
+            timezone,
+            userdata,
         )
 
         if len(src_dict) + absent != 5:

@@ -99,10 +99,10 @@ class Cloud:
                 raise error.inside("env") from None
 
         cloud = cls(
-            id=id,
-            name=name,
-            generation=generation,
-            env=env,
+            id,
+            name,
+            generation,
+            env,
         )
 
         if len(src_dict) + absent != 4:

@@ -65,8 +65,8 @@ class CloudEnv:
             raise ModelParseError("name", _name, "expected a string")
 
         cloud_env = cls(
-            id=id,
-            name=name,
+            id,
+            name,
         )
 
         if len(src_dict) + absent != 2:

@@ -122,11 +122,11 @@ class ErrorInfo:
             raise ModelParseError("details", _details, "expected a string")
 
         error_info = cls(
-            status=status,
-            code=code,
-            message=message,
-            ext_message=ext_message,
-            details=details,
+            status,
+            code,
+            message,
+            ext_message,
+            details,
         )
 
         if len(src_dict) + absent != 5:

@@ -81,9 +81,9 @@ class Integration:
             raise ModelParseError("version", _version, "expected a string")
 
         integration = cls(
-            id=id,
-            name=name,
-            version=version,
+            id,
+            name,
+            version,
         )
 
         if len(src_dict) + absent != 3:

@@ -86,9 +86,9 @@ class License:
                 ) from None
 
         license_ = cls(
-            status=status,
-            valid_from=valid_from,
-            valid_to=valid_to,
+            status,
+            valid_from,
+            valid_to,
         )
 
         if len(src_dict) + absent != 3:

@@ -71,8 +71,8 @@ class ScopingCourseEnvelope:
                 raise error_.inside("error") from None
 
         scoping_course_envelope = cls(
-            data=data,
-            error=error,
+            data,
+            error,
         )
 
         if len(src_dict) + absent != 2:

@@ -72,8 +72,8 @@ class ScopingCourseList:
                 raise error.inside("paging") from None
 
         scoping_course_list = cls(
-            data=data,
-            paging=paging,
+            data,
+            paging,
         )
 
         if len(src_dict) + absent != 2:

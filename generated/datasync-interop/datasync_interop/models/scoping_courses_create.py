@@ -55,7 +55,7 @@ class ScopingCoursesCreate:
             raise ModelParseError("data", _data, "expected an array")
 
         scoping_courses_create = cls(
-            data=data,
+            data,
         )
 
         if len(src_dict) + absent != 1:

@@ -171,14 +171,14 @@ class ScopingSchool:
             raise ModelParseError("selected", _selected, "expected a boolean")
 
         scoping_school = cls(
-            account_id=account_id,
-            tenant_id=tenant_id,
-            school_id=school_id,
-            school_ref_id=school_ref_id,
-            name=name,
-            local_id=local_id,
-            keywords=keywords,
-            selected=selected,
+            account_id,
+            tenant_id,
+            school_id,
+            school_ref_id,
+            name,
+            local_id,
+            keywords,
+            selected,
         )
 
         if len(src_dict) + absent != 8:

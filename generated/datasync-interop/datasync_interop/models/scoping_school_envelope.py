@@ -71,8 +71,8 @@ class ScopingSchoolEnvelope:
                 raise error_.inside("error") from None
 
         scoping_school_envelope = cls(
-            data=data,
-            error=error,
+            data,
+            error,
         )
 
         if len(src_dict) + absent != 2:

@@ -72,8 +72,8 @@ class ScopingSchoolList:
                 raise error.inside("paging") from None
 
         scoping_school_list = cls(
-            data=data,
-            paging=paging,
+            data,
+            paging,
         )
 
         if len(src_dict) + absent != 2:

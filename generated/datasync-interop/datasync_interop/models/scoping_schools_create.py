@@ -55,7 +55,7 @@ class ScopingSchoolsCreate:
             raise ModelParseError("data", _data, "expected an array")
 
         scoping_schools_create = cls(
-            data=data,
+            data,
         )
 
         if len(src_dict) + absent != 1:

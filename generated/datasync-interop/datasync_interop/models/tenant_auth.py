@@ -101,10 +101,10 @@ class TenantAuth:
                 ) from None
 
         tenant_auth = cls(
-            type_=type_,
-            client_id=client_id,
-            client_secret=client_secret,
-            updated_at=updated_at,
+            type_,
+            client_id,
+            client_secret,
+            updated_at,
         )
 
         if len(src_dict) + absent != 4:

@@ -193,15 +193,15 @@ class TenantInfo:
                 raise error.inside("auth") from None
 
         tenant_info = cls(
-            id=id,
-            name=name,
-            account=account,
-            cloud=cloud,
-            integration=integration,
-            license_=license_,
-            status=status,
-            sis_status=sis_status,
-            auth=auth,
+            id,
+            name,
+            account,
+            cloud,
+            integration,
+            license_,
+            status,
+            sis_status,
+            auth,
         )
 
         if len(src_dict) + absent != 9:

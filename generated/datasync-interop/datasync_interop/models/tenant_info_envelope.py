@@ -71,8 +71,8 @@ class TenantInfoEnvelope:
                 raise error_.inside("error") from None
 
         tenant_info_envelope = cls(
-            data=data,
-            error=error,
+            data,
+            error,
         )
 
         if len(src_dict) + absent != 2:

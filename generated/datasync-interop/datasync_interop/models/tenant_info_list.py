@@ -72,8 +72,8 @@ class TenantInfoList:
                 raise error.inside("paging") from None
 
         tenant_info_list = cls(
-            data=data,
-            paging=paging,
+            data,
+            paging,
         )
 
         if len(src_dict) + absent != 2:

@@ -83,9 +83,9 @@ class TenantStatus:
                 ) from None
 
         tenant_status = cls(
-            op_state=op_state,
-            setup_state=setup_state,
-            last_sync_at=last_sync_at,
+            op_state,
+            setup_state,
+            last_sync_at,
         )
 
         if len(src_dict) + absent != 3:
