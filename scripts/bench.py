@@ -10,13 +10,14 @@
 3. The wall time of `datasync conformance` (what `make conformance` runs), target <= 90 s.
 4. The generated models' cost: decoding a 10 000-item list response vs json.loads alone (target <= 2.5x), and
    encoding a 5 MB exchange-data payload vs json.dumps alone (target <= 2x), as ratios of the best of 5 runs, the
-   two sides of a ratio taking turns so that both see the same machine.
+   two sides of a ratio taking turns so that both see the same machine, with the garbage collector paused.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import statistics
@@ -146,13 +147,23 @@ ENCODE_TARGET = 2.0
 
 
 def _best(*funcs: Any, repeat: int = 5) -> list[float]:
-    """The best time of each function over `repeat` rounds in which the functions take turns."""
+    """The best time of each function over `repeat` rounds in which the functions take turns.
+
+    Each run starts after a full collection and runs with the garbage collector paused, as timeit does: with it
+    running, whether a collection of the whole heap falls into a run depends on the runs before, and json.loads
+    alone took from 60 to 210 ms here from one run to the next.
+    """
     best = [float("inf")] * len(funcs)
     for _ in range(repeat):
         for index, func in enumerate(funcs):
-            start = time.perf_counter()
-            func()
-            best[index] = min(best[index], time.perf_counter() - start)
+            gc.collect()
+            gc.disable()
+            try:
+                start = time.perf_counter()
+                func()
+                best[index] = min(best[index], time.perf_counter() - start)
+            finally:
+                gc.enable()
     return best
 
 
