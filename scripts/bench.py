@@ -2,8 +2,9 @@
 
     python scripts/bench.py [--seconds 3] [--rounds 3] [--workers 1] [--only models|mock|proxy|conformance ...]
 
-1. The generated models' cost: decoding a 10 000-item list response vs json.loads alone, and encoding a 5 MB
-   exchange-data payload vs json.dumps alone, as best-of-N ratios measured in the same run.
+1. The generated models' cost: decoding a 10 000-item list response vs json.loads alone (target <= 2.5x), and
+   encoding a 5 MB exchange-data payload vs json.dumps alone (target <= 2x), as ratios of the best of 5 runs, the
+   two sides of a ratio taking turns so that both see the same machine, with the garbage collector paused.
 2. The mock (``datasync mock``, a separate process) beside Prism (the pinned ``@stoplight/prism-cli``, ``prism mock``
    on the same spec) and beside the ceiling (a trivial ASGI app on the mock's own server stack): the same
    endpoints (list and get-by-id of Grades exchanges, authenticated), the same load generator (``wrk -t1`` when it
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import re
@@ -323,13 +325,30 @@ def bench_conformance() -> None:
     )
 
 
-def _best(func: Any, repeat: int = 5) -> float:
-    times = []
+# Issue 11: the generated models' overhead over the json module alone.
+DECODE_TARGET = 2.5
+ENCODE_TARGET = 2.0
+
+
+def _best(*funcs: Any, repeat: int = 5) -> list[float]:
+    """The best time of each function over `repeat` rounds in which the functions take turns.
+
+    Each run starts after a full collection and runs with the garbage collector paused, as timeit does: with it
+    running, whether a collection of the whole heap falls into a run depends on the runs before, and json.loads
+    alone took from 60 to 210 ms here from one run to the next.
+    """
+    best = [float("inf")] * len(funcs)
     for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for index, func in enumerate(funcs):
+            gc.collect()
+            gc.disable()
+            try:
+                start = time.perf_counter()
+                func()
+                best[index] = min(best[index], time.perf_counter() - start)
+            finally:
+                gc.enable()
+    return best
 
 
 def bench_models() -> None:
@@ -342,11 +361,11 @@ def bench_models() -> None:
     for item in items:
         item.pop("_posted_by")
     raw = json.dumps({"data": items, "paging": {"next": None}}).encode()
-    loads = _best(lambda: json.loads(raw))
-    decode = _best(lambda: ExchangeList.from_dict(json.loads(raw)))
+    loads, decode = _best(lambda: json.loads(raw), lambda: ExchangeList.from_dict(json.loads(raw)))
     print(
         f"decode 10 000 exchanges ({len(raw) / 1e6:.1f} MB): json.loads {loads * 1000:.0f} ms, "
-        f"json.loads + ExchangeList.from_dict {decode * 1000:.0f} ms = {decode / loads:.2f}x (target <= 3x)"
+        f"json.loads + ExchangeList.from_dict {decode * 1000:.0f} ms = {decode / loads:.2f}x "
+        f"(target <= {DECODE_TARGET}x)"
     )
 
     ref = {"name": "Jane Doe", "$sys": {"id": "123e4567-e89b-12d3-a456-426614174000", "source_id": {"sis": "S1"}}}
@@ -365,12 +384,12 @@ def bench_models() -> None:
     assignments = [assignment] * (5_000_000 // one)
     payload = {"assignments": assignments, "final": True}
     model = ExchangeData.from_dict(payload)
-    dumps = _best(lambda: json.dumps(payload))
-    encode = _best(lambda: json.dumps(model.to_dict()))
+    dumps, encode = _best(lambda: json.dumps(payload), lambda: json.dumps(model.to_dict()))
     size = len(json.dumps(payload)) / 1e6
     print(
         f"encode a {size:.1f} MB exchange-data payload: json.dumps {dumps * 1000:.0f} ms, "
-        f"ExchangeData.to_dict + json.dumps {encode * 1000:.0f} ms = {encode / dumps:.2f}x (target <= 3x)"
+        f"ExchangeData.to_dict + json.dumps {encode * 1000:.0f} ms = {encode / dumps:.2f}x "
+        f"(target <= {ENCODE_TARGET}x)"
     )
     from datasync_grades.workflows import chunk_exchange_data
 
@@ -378,7 +397,7 @@ def bench_models() -> None:
         for chunk in chunk_exchange_data(assignments, [], 1_000_000):
             json.dumps(chunk, separators=(",", ":"), ensure_ascii=False).encode()
 
-    chunked = _best(producer_path)
+    (chunked,) = _best(producer_path)
     print(
         f"encode the same payload the producer flow's way (chunk_exchange_data into 1 MB bodies + compact "
         f"json.dumps, no models): {chunked * 1000:.0f} ms = {chunked / dumps:.2f}x"

@@ -5,6 +5,8 @@ Usage: python scripts/generate.py [--output-dir DIR]
 Each spec in openapi/ becomes one pip-installable package under DIR (default: generated/):
 openapi/grades.yaml -> DIR/datasync-grades (import datasync_grades), and the same for interop.
 The shared generator settings live in generator-config.yaml; this script only adds the names.
+The templates in generator-templates/ replace the generator's own of the same name (--custom-template-path);
+they are copies of openapi-python-client 0.29.1's templates with our changes (see README.md).
 The generator's ruff post-hooks need the pinned ruff first on PATH: the venv's bin is prepended.
 """
 
@@ -28,6 +30,8 @@ RUNTIME = {
     "grades": {"runtime.py": "runtime.py", "grades.py": "workflows.py"},
     "interop": {"runtime.py": "runtime.py"},
 }
+# Our versions of some of the generator's templates; the generator falls back to its own for the others.
+TEMPLATES = ROOT / "generator-templates"
 RUNTIME_HEADER = "# Copied from runtime/{source} by scripts/generate.py: edit that file, not this copy.\n"
 
 
@@ -65,6 +69,8 @@ def generate(api: str, output_dir: Path) -> Path:
                 "uv",
                 "--output-path",
                 str(target),
+                "--custom-template-path",
+                str(TEMPLATES),
                 "--fail-on-warning",
             ],
             check=True,

@@ -99,3 +99,25 @@ def iter_operations(spec: dict[str, Any], api: API) -> Iterator[Operation]:
 def operations(api: API) -> list[Operation]:
     """Every operation of one API's spec."""
     return list(iter_operations(_load(api), api))
+
+
+def media_examples(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any, bool]]:
+    """(location, schema, example value, is_request) for every media-type example of a spec's operations."""
+
+    def from_content(
+        where: str, content: dict[str, Any], is_request: bool
+    ) -> Iterator[tuple[str, dict[str, Any], Any, bool]]:
+        for media, body in content.items():
+            for name, example in body.get("examples", {}).items():
+                yield f"{where} {media} example {name!r}", body["schema"], resolve(spec, example)["value"], is_request
+
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            where = f"{method.upper()} {path}"
+            if "requestBody" in op:
+                yield from from_content(f"{where} request", resolve(spec, op["requestBody"])["content"], True)
+            for status, response in op["responses"].items():
+                response = resolve(spec, response)
+                yield from from_content(f"{where} {status}", response.get("content", {}), False)

@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
 import pytest
 
-from datasync_openapi.specs import API, APIS, load_spec, resolve
+from datasync_openapi.specs import API, APIS, load_spec, media_examples
 
 # Example objects copied from the vendor docs, per API: counted by hand from the seeds
 # (grades: 19 request/response bodies incl. the bare count `1` and the run body `{}`; interop: 14).
 EXPECTED_DOC_EXAMPLES = {"grades": 19, "interop": 14}
 
 
-def _media_examples(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any, bool]]:
-    """(location, schema, example value, is_request) for every media-type example in the spec."""
-
-    def from_content(
-        where: str, content: dict[str, Any], is_request: bool
-    ) -> Iterator[tuple[str, dict[str, Any], Any, bool]]:
-        for media, body in content.items():
-            for name, example in body.get("examples", {}).items():
-                yield f"{where} {media} example {name!r}", body["schema"], resolve(spec, example)["value"], is_request
-
-    for path, item in spec["paths"].items():
-        for method, op in item.items():
-            if method == "parameters":
-                continue
-            where = f"{method.upper()} {path}"
-            if "requestBody" in op:
-                yield from from_content(f"{where} request", resolve(spec, op["requestBody"])["content"], True)
-            for status, response in op["responses"].items():
-                response = resolve(spec, response)
-                yield from from_content(f"{where} {status}", response.get("content", {}), False)
-
-
 def _examples(api: API) -> list[tuple[str, dict[str, Any], Any, bool]]:
-    return list(_media_examples(load_spec(api)))
+    return list(media_examples(load_spec(api)))
 
 
 def _validator(spec: dict[str, Any], schema: dict[str, Any]) -> jsonschema.protocols.Validator:
@@ -58,7 +35,7 @@ def test_every_doc_example_is_attached(api: API) -> None:
 )
 def test_example_validates(api: API, where: str) -> None:
     spec = load_spec(api)
-    (_, schema, value, _) = next(e for e in _media_examples(spec) if e[0] == where)
+    (_, schema, value, _) = next(e for e in media_examples(spec) if e[0] == where)
     errors = [
         f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in _validator(spec, schema).iter_errors(value)
     ]

@@ -2,21 +2,43 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.data_error_code_known import DataErrorCodeKnown
+from ..models.key_value_map import KeyValueMap
+from ..models.object_ref import ObjectRef
+from ..models.score import Score
 from ..models.sync_status_known import SyncStatusKnown
+from ..models.sys import Sys
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.key_value_map import KeyValueMap
-    from ..models.object_ref import ObjectRef
-    from ..models.score import Score
-    from ..models.sys import Sys
-
+_DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
+    member.value: member for member in DataErrorCodeKnown
+}
+_SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
+    member.value: member for member in SyncStatusKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "error_code",
+        "sync_status",
+        "$sys",
+        "$section",
+        "$category",
+        "$term",
+        "name",
+        "description",
+        "points_possible",
+        "due_at",
+        "available_at",
+        "$ext",
+        "scores",
+    }
+)
 
 T = TypeVar("T", bound="Assignment")
 
@@ -51,215 +73,249 @@ class Assignment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error_code: str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        elif isinstance(self.error_code, DataErrorCodeKnown):
-            error_code = self.error_code.value
-        else:
-            error_code = self.error_code
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        error_code = self.error_code
+        if not isinstance(error_code, Unset):
+            field_dict["error_code"] = (
+                error_code.value
+                if isinstance(error_code, DataErrorCodeKnown)
+                else error_code
+            )
 
-        sync_status: str | Unset
-        if isinstance(self.sync_status, Unset):
-            sync_status = UNSET
-        elif isinstance(self.sync_status, SyncStatusKnown):
-            sync_status = self.sync_status.value
-        else:
-            sync_status = self.sync_status
+        sync_status = self.sync_status
+        if not isinstance(sync_status, Unset):
+            field_dict["sync_status"] = (
+                sync_status.value
+                if isinstance(sync_status, SyncStatusKnown)
+                else sync_status
+            )
 
-        sys: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.sys, Unset):
-            sys = self.sys.to_dict()
+        sys = self.sys
+        if not isinstance(sys, Unset):
+            field_dict["$sys"] = sys.to_dict()
 
-        section: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.section, Unset):
-            section = self.section.to_dict()
+        section = self.section
+        if not isinstance(section, Unset):
+            field_dict["$section"] = section.to_dict()
 
-        category: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.category, Unset):
-            category = self.category.to_dict()
+        category = self.category
+        if not isinstance(category, Unset):
+            field_dict["$category"] = category.to_dict()
 
-        term: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.term, Unset):
-            term = self.term.to_dict()
+        term = self.term
+        if not isinstance(term, Unset):
+            field_dict["$term"] = term.to_dict()
 
         name = self.name
-
-        description = self.description
-
-        points_possible = self.points_possible
-
-        due_at: str | Unset = UNSET
-        if not isinstance(self.due_at, Unset):
-            due_at = self.due_at.isoformat()
-
-        available_at: str | Unset = UNSET
-        if not isinstance(self.available_at, Unset):
-            available_at = self.available_at.isoformat()
-
-        ext: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ext, Unset):
-            ext = self.ext.to_dict()
-
-        scores: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.scores, Unset):
-            scores = []
-            for scores_item_data in self.scores:
-                scores_item = scores_item_data.to_dict()
-                scores.append(scores_item)
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if sync_status is not UNSET:
-            field_dict["sync_status"] = sync_status
-        if sys is not UNSET:
-            field_dict["$sys"] = sys
-        if section is not UNSET:
-            field_dict["$section"] = section
-        if category is not UNSET:
-            field_dict["$category"] = category
-        if term is not UNSET:
-            field_dict["$term"] = term
         if name is not UNSET:
             field_dict["name"] = name
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
+
+        points_possible = self.points_possible
         if points_possible is not UNSET:
             field_dict["points_possible"] = points_possible
-        if due_at is not UNSET:
-            field_dict["due_at"] = due_at
-        if available_at is not UNSET:
-            field_dict["available_at"] = available_at
-        if ext is not UNSET:
-            field_dict["$ext"] = ext
-        if scores is not UNSET:
-            field_dict["scores"] = scores
+
+        due_at = self.due_at
+        if not isinstance(due_at, Unset):
+            field_dict["due_at"] = due_at.isoformat()
+
+        available_at = self.available_at
+        if not isinstance(available_at, Unset):
+            field_dict["available_at"] = available_at.isoformat()
+
+        ext = self.ext
+        if not isinstance(ext, Unset):
+            field_dict["$ext"] = ext.to_dict()
+
+        scores = self.scores
+        if not isinstance(scores, Unset):
+            field_dict["scores"] = [scores_item.to_dict() for scores_item in scores]
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.key_value_map import KeyValueMap  # noqa: PLC0415
-        from ..models.object_ref import ObjectRef  # noqa: PLC0415
-        from ..models.score import Score  # noqa: PLC0415
-        from ..models.sys import Sys  # noqa: PLC0415
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _error_code = src_dict.get("error_code")
+        error_code: DataErrorCodeKnown | str | Unset
+        if _error_code is None:
+            error_code = UNSET
+            absent += 1
+        elif isinstance(_error_code, str):
+            error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
+        else:
+            raise ModelParseError("error_code", _error_code, "expected a string")
 
-        d = dict(src_dict)
+        _sync_status = src_dict.get("sync_status")
+        sync_status: str | SyncStatusKnown | Unset
+        if _sync_status is None:
+            sync_status = UNSET
+            absent += 1
+        elif isinstance(_sync_status, str):
+            sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
+        else:
+            raise ModelParseError("sync_status", _sync_status, "expected a string")
 
-        def _parse_error_code(data: object) -> DataErrorCodeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_data_error_code_type_0 = DataErrorCodeKnown(data)
-
-                return componentsschemas_data_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataErrorCodeKnown | str | Unset, data)
-
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
-
-        def _parse_sync_status(data: object) -> str | SyncStatusKnown | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_sync_status_type_0 = SyncStatusKnown(data)
-
-                return componentsschemas_sync_status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SyncStatusKnown | Unset, data)
-
-        sync_status = _parse_sync_status(d.pop("sync_status", UNSET))
-
-        _sys = d.pop("$sys", UNSET)
+        _sys = src_dict.get("$sys")
         sys: Sys | Unset
-        if isinstance(_sys, Unset):
+        if _sys is None:
             sys = UNSET
+            absent += 1
         else:
-            sys = Sys.from_dict(_sys)
+            try:
+                sys = Sys.from_dict(_sys)
+            except ModelParseError as error:
+                raise error.inside("$sys") from None
 
-        _section = d.pop("$section", UNSET)
+        _section = src_dict.get("$section")
         section: ObjectRef | Unset
-        if isinstance(_section, Unset):
+        if _section is None:
             section = UNSET
+            absent += 1
         else:
-            section = ObjectRef.from_dict(_section)
+            try:
+                section = ObjectRef.from_dict(_section)
+            except ModelParseError as error:
+                raise error.inside("$section") from None
 
-        _category = d.pop("$category", UNSET)
+        _category = src_dict.get("$category")
         category: ObjectRef | Unset
-        if isinstance(_category, Unset):
+        if _category is None:
             category = UNSET
+            absent += 1
         else:
-            category = ObjectRef.from_dict(_category)
+            try:
+                category = ObjectRef.from_dict(_category)
+            except ModelParseError as error:
+                raise error.inside("$category") from None
 
-        _term = d.pop("$term", UNSET)
+        _term = src_dict.get("$term")
         term: ObjectRef | Unset
-        if isinstance(_term, Unset):
+        if _term is None:
             term = UNSET
+            absent += 1
         else:
-            term = ObjectRef.from_dict(_term)
+            try:
+                term = ObjectRef.from_dict(_term)
+            except ModelParseError as error:
+                raise error.inside("$term") from None
 
-        name = d.pop("name", UNSET)
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+            absent += 1
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
-        description = d.pop("description", UNSET)
+        _description = src_dict.get("description")
+        description: str | Unset
+        if _description is None:
+            description = UNSET
+            absent += 1
+        elif isinstance(_description, str):
+            description = _description
+        else:
+            raise ModelParseError("description", _description, "expected a string")
 
-        points_possible = d.pop("points_possible", UNSET)
+        _points_possible = src_dict.get("points_possible")
+        points_possible: float | Unset
+        if _points_possible is None:
+            points_possible = UNSET
+            absent += 1
+        elif isinstance(_points_possible, (int, float)) and not isinstance(
+            _points_possible, bool
+        ):
+            points_possible = _points_possible
+        else:
+            raise ModelParseError(
+                "points_possible", _points_possible, "expected a number"
+            )
 
-        _due_at = d.pop("due_at", UNSET)
+        _due_at = src_dict.get("due_at")
         due_at: datetime.datetime | Unset
-        if isinstance(_due_at, Unset):
+        if _due_at is None:
             due_at = UNSET
+            absent += 1
         else:
-            due_at = datetime.datetime.fromisoformat(_due_at)
+            try:
+                due_at = datetime.datetime.fromisoformat(_due_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "due_at", _due_at, "expected a date-time string"
+                ) from None
 
-        _available_at = d.pop("available_at", UNSET)
+        _available_at = src_dict.get("available_at")
         available_at: datetime.datetime | Unset
-        if isinstance(_available_at, Unset):
+        if _available_at is None:
             available_at = UNSET
+            absent += 1
         else:
-            available_at = datetime.datetime.fromisoformat(_available_at)
+            try:
+                available_at = datetime.datetime.fromisoformat(_available_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "available_at", _available_at, "expected a date-time string"
+                ) from None
 
-        _ext = d.pop("$ext", UNSET)
+        _ext = src_dict.get("$ext")
         ext: KeyValueMap | Unset
-        if isinstance(_ext, Unset):
+        if _ext is None:
             ext = UNSET
+            absent += 1
         else:
-            ext = KeyValueMap.from_dict(_ext)
+            try:
+                ext = KeyValueMap.from_dict(_ext)
+            except ModelParseError as error:
+                raise error.inside("$ext") from None
 
-        _scores = d.pop("scores", UNSET)
-        scores: list[Score] | Unset = UNSET
-        if _scores is not UNSET:
+        _scores = src_dict.get("scores")
+        scores: list[Score] | Unset
+        if _scores is None:
+            scores = UNSET
+            absent += 1
+        elif isinstance(_scores, list):
             scores = []
             for scores_item_data in _scores:
-                scores_item = Score.from_dict(scores_item_data)
+                scores_item: Score
+                try:
+                    scores_item = Score.from_dict(scores_item_data)
+                except ModelParseError as error:
+                    raise error.inside("scores" + f"[{len(scores)}]") from None
 
                 scores.append(scores_item)
+        else:
+            raise ModelParseError("scores", _scores, "expected an array")
 
         assignment = cls(
-            error_code=error_code,
-            sync_status=sync_status,
-            sys=sys,
-            section=section,
-            category=category,
-            term=term,
-            name=name,
-            description=description,
-            points_possible=points_possible,
-            due_at=due_at,
-            available_at=available_at,
-            ext=ext,
-            scores=scores,
+            error_code,
+            sync_status,
+            sys,
+            section,
+            category,
+            term,
+            name,
+            description,
+            points_possible,
+            due_at,
+            available_at,
+            ext,
+            scores,
         )
 
-        assignment.additional_properties = d
+        if len(src_dict) + absent != 13:
+            assignment.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return assignment
 
     @property

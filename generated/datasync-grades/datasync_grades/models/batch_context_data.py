@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "course_ids",
+    }
+)
 
 T = TypeVar("T", bound="BatchContextData")
 
@@ -19,13 +26,8 @@ class BatchContextData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        course_ids: list[str] | Unset = UNSET
-        if not isinstance(self.course_ids, Unset):
-            course_ids = self.course_ids
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        course_ids = self.course_ids
         if course_ids is not UNSET:
             field_dict["course_ids"] = course_ids
 
@@ -33,14 +35,36 @@ class BatchContextData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        course_ids = cast(list[str], d.pop("course_ids", UNSET))
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _course_ids = src_dict.get("course_ids")
+        course_ids: list[str] | Unset
+        if _course_ids is None:
+            course_ids = UNSET
+            absent += 1
+        elif isinstance(_course_ids, list):
+            for course_ids_index, course_ids_item in enumerate(_course_ids):
+                if not (isinstance(course_ids_item, str)):
+                    raise ModelParseError(
+                        "course_ids" + f"[{course_ids_index}]",
+                        course_ids_item,
+                        "expected a string",
+                    )
+            course_ids = _course_ids
+        else:
+            raise ModelParseError("course_ids", _course_ids, "expected an array")
 
         batch_context_data = cls(
-            course_ids=course_ids,
+            course_ids,
         )
 
-        batch_context_data.additional_properties = d
+        if len(src_dict) + absent != 1:
+            batch_context_data.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return batch_context_data
 
     @property

@@ -2,14 +2,29 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.batch_exchange_error_code_known import BatchExchangeErrorCodeKnown
 from ..types import UNSET, Unset
+
+_BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, BatchExchangeErrorCodeKnown] = {
+    member.value: member for member in BatchExchangeErrorCodeKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "state",
+        "course_ids",
+        "error_code",
+        "created_at",
+        "updated_at",
+    }
+)
 
 T = TypeVar("T", bound="BatchExchange")
 
@@ -32,109 +47,135 @@ class BatchExchange:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
         state = self.state
-
-        course_ids: list[str] | Unset = UNSET
-        if not isinstance(self.course_ids, Unset):
-            course_ids = self.course_ids
-
-        error_code: None | str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        elif isinstance(self.error_code, BatchExchangeErrorCodeKnown):
-            error_code = self.error_code.value
-        else:
-            error_code = self.error_code
-
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
-
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
         if state is not UNSET:
             field_dict["state"] = state
+
+        course_ids = self.course_ids
         if course_ids is not UNSET:
             field_dict["course_ids"] = course_ids
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
+
+        error_code = self.error_code
+        if not isinstance(error_code, Unset):
+            field_dict["error_code"] = (
+                error_code.value
+                if isinstance(error_code, BatchExchangeErrorCodeKnown)
+                else error_code
+            )
+
+        created_at = self.created_at
+        if not isinstance(created_at, Unset):
+            field_dict["created_at"] = created_at.isoformat()
+
+        updated_at = self.updated_at
+        if not isinstance(updated_at, Unset):
+            field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
-
-        state = d.pop("state", UNSET)
-
-        course_ids = cast(list[str], d.pop("course_ids", UNSET))
-
-        def _parse_error_code(
-            data: object,
-        ) -> BatchExchangeErrorCodeKnown | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_batch_exchange_error_code_type_0 = (
-                    BatchExchangeErrorCodeKnown(data)
-                )
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-                return componentsschemas_batch_exchange_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(BatchExchangeErrorCodeKnown | None | str | Unset, data)
+        _state = src_dict.get("state")
+        state: str | Unset
+        if _state is None:
+            state = UNSET
+            absent += 1
+        elif isinstance(_state, str):
+            state = _state
+        else:
+            raise ModelParseError("state", _state, "expected a string")
 
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
+        _course_ids = src_dict.get("course_ids")
+        course_ids: list[str] | Unset
+        if _course_ids is None:
+            course_ids = UNSET
+            absent += 1
+        elif isinstance(_course_ids, list):
+            for course_ids_index, course_ids_item in enumerate(_course_ids):
+                if not (isinstance(course_ids_item, str)):
+                    raise ModelParseError(
+                        "course_ids" + f"[{course_ids_index}]",
+                        course_ids_item,
+                        "expected a string",
+                    )
+            course_ids = _course_ids
+        else:
+            raise ModelParseError("course_ids", _course_ids, "expected an array")
 
-        _created_at = d.pop("created_at", UNSET)
+        _error_code = src_dict.get("error_code", UNSET)
+        error_code: BatchExchangeErrorCodeKnown | None | str | Unset
+        if _error_code is None:
+            error_code = None
+        elif isinstance(_error_code, Unset):
+            error_code = UNSET
+            absent += 1
+        elif isinstance(_error_code, str):
+            error_code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(
+                _error_code, _error_code
+            )
+        else:
+            raise ModelParseError("error_code", _error_code, "expected a string")
+
+        _created_at = src_dict.get("created_at")
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is None:
             created_at = UNSET
+            absent += 1
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            try:
+                created_at = datetime.datetime.fromisoformat(_created_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "created_at", _created_at, "expected a date-time string"
+                ) from None
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at")
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is None:
             updated_at = UNSET
+            absent += 1
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            try:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "updated_at", _updated_at, "expected a date-time string"
+                ) from None
 
         batch_exchange = cls(
-            id=id,
-            state=state,
-            course_ids=course_ids,
-            error_code=error_code,
-            created_at=created_at,
-            updated_at=updated_at,
+            id,
+            state,
+            course_ids,
+            error_code,
+            created_at,
+            updated_at,
         )
 
-        batch_exchange.additional_properties = d
+        if len(src_dict) + absent != 6:
+            batch_exchange.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return batch_exchange
 
     @property

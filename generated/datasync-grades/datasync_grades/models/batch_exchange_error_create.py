@@ -1,13 +1,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.batch_exchange_error_code_known import BatchExchangeErrorCodeKnown
 from ..types import UNSET, Unset
+
+_BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, BatchExchangeErrorCodeKnown] = {
+    member.value: member for member in BatchExchangeErrorCodeKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "code",
+    }
+)
 
 T = TypeVar("T", bound="BatchExchangeErrorCreate")
 
@@ -21,48 +31,40 @@ class BatchExchangeErrorCreate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code: str | Unset
-        if isinstance(self.code, Unset):
-            code = UNSET
-        elif isinstance(self.code, BatchExchangeErrorCodeKnown):
-            code = self.code.value
-        else:
-            code = self.code
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if code is not UNSET:
-            field_dict["code"] = code
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        code = self.code
+        if not isinstance(code, Unset):
+            field_dict["code"] = (
+                code.value if isinstance(code, BatchExchangeErrorCodeKnown) else code
+            )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-
-        def _parse_code(data: object) -> BatchExchangeErrorCodeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_batch_exchange_error_code_type_0 = (
-                    BatchExchangeErrorCodeKnown(data)
-                )
-
-                return componentsschemas_batch_exchange_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(BatchExchangeErrorCodeKnown | str | Unset, data)
-
-        code = _parse_code(d.pop("code", UNSET))
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _code = src_dict.get("code")
+        code: BatchExchangeErrorCodeKnown | str | Unset
+        if _code is None:
+            code = UNSET
+            absent += 1
+        elif isinstance(_code, str):
+            code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
+        else:
+            raise ModelParseError("code", _code, "expected a string")
 
         batch_exchange_error_create = cls(
-            code=code,
+            code,
         )
 
-        batch_exchange_error_create.additional_properties = d
+        if len(src_dict) + absent != 1:
+            batch_exchange_error_create.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return batch_exchange_error_create
 
     @property

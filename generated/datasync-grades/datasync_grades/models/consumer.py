@@ -1,14 +1,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.exchange_query_type_known import ExchangeQueryTypeKnown
 from ..models.summary_type_known import SummaryTypeKnown
 from ..types import UNSET, Unset
+
+_EXCHANGE_QUERY_TYPE_KNOWN_VALUES: dict[str, ExchangeQueryTypeKnown] = {
+    member.value: member for member in ExchangeQueryTypeKnown
+}
+_SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
+    member.value: member for member in SummaryTypeKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "connector_type",
+        "supported_exchange_query_type",
+        "summary_score_type",
+    }
+)
 
 T = TypeVar("T", bound="Consumer")
 
@@ -26,93 +42,103 @@ class Consumer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         id = self.id
-
-        connector_type = self.connector_type
-
-        supported_exchange_query_type: str | Unset
-        if isinstance(self.supported_exchange_query_type, Unset):
-            supported_exchange_query_type = UNSET
-        elif isinstance(self.supported_exchange_query_type, ExchangeQueryTypeKnown):
-            supported_exchange_query_type = self.supported_exchange_query_type.value
-        else:
-            supported_exchange_query_type = self.supported_exchange_query_type
-
-        summary_score_type: str | Unset
-        if isinstance(self.summary_score_type, Unset):
-            summary_score_type = UNSET
-        elif isinstance(self.summary_score_type, SummaryTypeKnown):
-            summary_score_type = self.summary_score_type.value
-        else:
-            summary_score_type = self.summary_score_type
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
+
+        connector_type = self.connector_type
         if connector_type is not UNSET:
             field_dict["connector_type"] = connector_type
-        if supported_exchange_query_type is not UNSET:
-            field_dict["supported_exchange_query_type"] = supported_exchange_query_type
-        if summary_score_type is not UNSET:
-            field_dict["summary_score_type"] = summary_score_type
+
+        supported_exchange_query_type = self.supported_exchange_query_type
+        if not isinstance(supported_exchange_query_type, Unset):
+            field_dict["supported_exchange_query_type"] = (
+                supported_exchange_query_type.value
+                if isinstance(supported_exchange_query_type, ExchangeQueryTypeKnown)
+                else supported_exchange_query_type
+            )
+
+        summary_score_type = self.summary_score_type
+        if not isinstance(summary_score_type, Unset):
+            field_dict["summary_score_type"] = (
+                summary_score_type.value
+                if isinstance(summary_score_type, SummaryTypeKnown)
+                else summary_score_type
+            )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _id = src_dict.get("id")
+        id: str | Unset
+        if _id is None:
+            id = UNSET
+            absent += 1
+        elif isinstance(_id, str):
+            id = _id
+        else:
+            raise ModelParseError("id", _id, "expected a string")
 
-        connector_type = d.pop("connector_type", UNSET)
+        _connector_type = src_dict.get("connector_type")
+        connector_type: str | Unset
+        if _connector_type is None:
+            connector_type = UNSET
+            absent += 1
+        elif isinstance(_connector_type, str):
+            connector_type = _connector_type
+        else:
+            raise ModelParseError(
+                "connector_type", _connector_type, "expected a string"
+            )
 
-        def _parse_supported_exchange_query_type(
-            data: object,
-        ) -> ExchangeQueryTypeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_query_type_type_0 = ExchangeQueryTypeKnown(
-                    data
-                )
+        _supported_exchange_query_type = src_dict.get("supported_exchange_query_type")
+        supported_exchange_query_type: ExchangeQueryTypeKnown | str | Unset
+        if _supported_exchange_query_type is None:
+            supported_exchange_query_type = UNSET
+            absent += 1
+        elif isinstance(_supported_exchange_query_type, str):
+            supported_exchange_query_type = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(
+                _supported_exchange_query_type, _supported_exchange_query_type
+            )
+        else:
+            raise ModelParseError(
+                "supported_exchange_query_type",
+                _supported_exchange_query_type,
+                "expected a string",
+            )
 
-                return componentsschemas_exchange_query_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeQueryTypeKnown | str | Unset, data)
-
-        supported_exchange_query_type = _parse_supported_exchange_query_type(
-            d.pop("supported_exchange_query_type", UNSET)
-        )
-
-        def _parse_summary_score_type(data: object) -> str | SummaryTypeKnown | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_summary_type_type_0 = SummaryTypeKnown(data)
-
-                return componentsschemas_summary_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SummaryTypeKnown | Unset, data)
-
-        summary_score_type = _parse_summary_score_type(
-            d.pop("summary_score_type", UNSET)
-        )
+        _summary_score_type = src_dict.get("summary_score_type")
+        summary_score_type: str | SummaryTypeKnown | Unset
+        if _summary_score_type is None:
+            summary_score_type = UNSET
+            absent += 1
+        elif isinstance(_summary_score_type, str):
+            summary_score_type = _SUMMARY_TYPE_KNOWN_VALUES.get(
+                _summary_score_type, _summary_score_type
+            )
+        else:
+            raise ModelParseError(
+                "summary_score_type", _summary_score_type, "expected a string"
+            )
 
         consumer = cls(
-            id=id,
-            connector_type=connector_type,
-            supported_exchange_query_type=supported_exchange_query_type,
-            summary_score_type=summary_score_type,
+            id,
+            connector_type,
+            supported_exchange_query_type,
+            summary_score_type,
         )
 
-        consumer.additional_properties = d
+        if len(src_dict) + absent != 4:
+            consumer.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return consumer
 
     @property

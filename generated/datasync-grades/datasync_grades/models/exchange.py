@@ -2,19 +2,35 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
+from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state_known import ExchangeStateKnown
+from ..models.metadata_type_0 import MetadataType0
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.exchange_query import ExchangeQuery
-    from ..models.metadata_type_0 import MetadataType0
-
+_EXCHANGE_STATE_KNOWN_VALUES: dict[str, ExchangeStateKnown] = {
+    member.value: member for member in ExchangeStateKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "query",
+        "metadata",
+        "state",
+        "max_data_content_length",
+        "error_count",
+        "course_app_id",
+        "batch_exchange_id",
+        "created_at",
+        "updated_at",
+    }
+)
 
 T = TypeVar("T", bound="Exchange")
 
@@ -43,162 +59,196 @@ class Exchange:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        query = self.query
+        if not isinstance(query, Unset):
+            field_dict["query"] = query.to_dict()
 
-        query: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.query, Unset):
-            query = self.query.to_dict()
+        metadata = self.metadata
+        if not isinstance(metadata, Unset):
+            field_dict["metadata"] = (
+                metadata.to_dict() if isinstance(metadata, MetadataType0) else metadata
+            )
 
-        metadata: dict[str, Any] | None | Unset
-        if isinstance(self.metadata, Unset):
-            metadata = UNSET
-        elif isinstance(self.metadata, MetadataType0):
-            metadata = self.metadata.to_dict()
-        else:
-            metadata = self.metadata
-
-        state: str | Unset
-        if isinstance(self.state, Unset):
-            state = UNSET
-        elif isinstance(self.state, ExchangeStateKnown):
-            state = self.state.value
-        else:
-            state = self.state
+        state = self.state
+        if not isinstance(state, Unset):
+            field_dict["state"] = (
+                state.value if isinstance(state, ExchangeStateKnown) else state
+            )
 
         max_data_content_length = self.max_data_content_length
-
-        error_count = self.error_count
-
-        course_app_id = self.course_app_id
-
-        batch_exchange_id = self.batch_exchange_id
-
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
-
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if query is not UNSET:
-            field_dict["query"] = query
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
-        if state is not UNSET:
-            field_dict["state"] = state
         if max_data_content_length is not UNSET:
             field_dict["max_data_content_length"] = max_data_content_length
+
+        error_count = self.error_count
         if error_count is not UNSET:
             field_dict["error_count"] = error_count
+
+        course_app_id = self.course_app_id
         if course_app_id is not UNSET:
             field_dict["course_app_id"] = course_app_id
+
+        batch_exchange_id = self.batch_exchange_id
         if batch_exchange_id is not UNSET:
             field_dict["batch_exchange_id"] = batch_exchange_id
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
+
+        created_at = self.created_at
+        if not isinstance(created_at, Unset):
+            field_dict["created_at"] = created_at.isoformat()
+
+        updated_at = self.updated_at
+        if not isinstance(updated_at, Unset):
+            field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange_query import ExchangeQuery  # noqa: PLC0415
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        _query = d.pop("query", UNSET)
+        _query = src_dict.get("query")
         query: ExchangeQuery | Unset
-        if isinstance(_query, Unset):
+        if _query is None:
             query = UNSET
+            absent += 1
         else:
-            query = ExchangeQuery.from_dict(_query)
-
-        def _parse_metadata(data: object) -> MetadataType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_metadata_type_0 = MetadataType0.from_dict(data)
+                query = ExchangeQuery.from_dict(_query)
+            except ModelParseError as error:
+                raise error.inside("query") from None
 
-                return componentsschemas_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MetadataType0 | None | Unset, data)
-
-        metadata = _parse_metadata(d.pop("metadata", UNSET))
-
-        def _parse_state(data: object) -> ExchangeStateKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
+        _metadata = src_dict.get("metadata", UNSET)
+        metadata: MetadataType0 | None | Unset
+        if _metadata is None:
+            metadata = None
+        elif isinstance(_metadata, Unset):
+            metadata = UNSET
+            absent += 1
+        else:
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_state_value_type_0 = ExchangeStateKnown(data)
+                metadata = MetadataType0.from_dict(_metadata)
+            except ModelParseError as error:
+                raise error.inside("metadata") from None
 
-                return componentsschemas_exchange_state_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeStateKnown | str | Unset, data)
+        _state = src_dict.get("state")
+        state: ExchangeStateKnown | str | Unset
+        if _state is None:
+            state = UNSET
+            absent += 1
+        elif isinstance(_state, str):
+            state = _EXCHANGE_STATE_KNOWN_VALUES.get(_state, _state)
+        else:
+            raise ModelParseError("state", _state, "expected a string")
 
-        state = _parse_state(d.pop("state", UNSET))
+        _max_data_content_length = src_dict.get("max_data_content_length")
+        max_data_content_length: int | Unset
+        if _max_data_content_length is None:
+            max_data_content_length = UNSET
+            absent += 1
+        elif isinstance(_max_data_content_length, int) and not isinstance(
+            _max_data_content_length, bool
+        ):
+            max_data_content_length = _max_data_content_length
+        else:
+            raise ModelParseError(
+                "max_data_content_length",
+                _max_data_content_length,
+                "expected an integer",
+            )
 
-        max_data_content_length = d.pop("max_data_content_length", UNSET)
+        _error_count = src_dict.get("error_count")
+        error_count: int | Unset
+        if _error_count is None:
+            error_count = UNSET
+            absent += 1
+        elif isinstance(_error_count, int) and not isinstance(_error_count, bool):
+            error_count = _error_count
+        else:
+            raise ModelParseError("error_count", _error_count, "expected an integer")
 
-        error_count = d.pop("error_count", UNSET)
+        _course_app_id = src_dict.get("course_app_id")
+        course_app_id: str | Unset
+        if _course_app_id is None:
+            course_app_id = UNSET
+            absent += 1
+        elif isinstance(_course_app_id, str):
+            course_app_id = _course_app_id
+        else:
+            raise ModelParseError("course_app_id", _course_app_id, "expected a string")
 
-        course_app_id = d.pop("course_app_id", UNSET)
+        _batch_exchange_id = src_dict.get("batch_exchange_id")
+        batch_exchange_id: str | Unset
+        if _batch_exchange_id is None:
+            batch_exchange_id = UNSET
+            absent += 1
+        elif isinstance(_batch_exchange_id, str):
+            batch_exchange_id = _batch_exchange_id
+        else:
+            raise ModelParseError(
+                "batch_exchange_id", _batch_exchange_id, "expected a string"
+            )
 
-        batch_exchange_id = d.pop("batch_exchange_id", UNSET)
-
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at")
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is None:
             created_at = UNSET
+            absent += 1
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            try:
+                created_at = datetime.datetime.fromisoformat(_created_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "created_at", _created_at, "expected a date-time string"
+                ) from None
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at")
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is None:
             updated_at = UNSET
+            absent += 1
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            try:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "updated_at", _updated_at, "expected a date-time string"
+                ) from None
 
         exchange = cls(
-            id=id,
-            query=query,
-            metadata=metadata,
-            state=state,
-            max_data_content_length=max_data_content_length,
-            error_count=error_count,
-            course_app_id=course_app_id,
-            batch_exchange_id=batch_exchange_id,
-            created_at=created_at,
-            updated_at=updated_at,
+            id,
+            query,
+            metadata,
+            state,
+            max_data_content_length,
+            error_count,
+            course_app_id,
+            batch_exchange_id,
+            created_at,
+            updated_at,
         )
 
-        exchange.additional_properties = d
+        if len(src_dict) + absent != 10:
+            exchange.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange
 
     @property

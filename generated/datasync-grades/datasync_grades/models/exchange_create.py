@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
+from ..models.exchange_query import ExchangeQuery
+from ..models.metadata_type_0 import MetadataType0
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.exchange_query import ExchangeQuery
-    from ..models.metadata_type_0 import MetadataType0
-
+_PROPERTY_NAMES = frozenset(
+    {
+        "query",
+        "metadata",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeCreate")
 
@@ -26,66 +31,59 @@ class ExchangeCreate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        query = self.query
+        if not isinstance(query, Unset):
+            field_dict["query"] = query.to_dict()
 
-        query: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.query, Unset):
-            query = self.query.to_dict()
-
-        metadata: dict[str, Any] | None | Unset
-        if isinstance(self.metadata, Unset):
-            metadata = UNSET
-        elif isinstance(self.metadata, MetadataType0):
-            metadata = self.metadata.to_dict()
-        else:
-            metadata = self.metadata
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if query is not UNSET:
-            field_dict["query"] = query
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
+        metadata = self.metadata
+        if not isinstance(metadata, Unset):
+            field_dict["metadata"] = (
+                metadata.to_dict() if isinstance(metadata, MetadataType0) else metadata
+            )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange_query import ExchangeQuery  # noqa: PLC0415
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _query = d.pop("query", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _query = src_dict.get("query")
         query: ExchangeQuery | Unset
-        if isinstance(_query, Unset):
+        if _query is None:
             query = UNSET
+            absent += 1
         else:
-            query = ExchangeQuery.from_dict(_query)
-
-        def _parse_metadata(data: object) -> MetadataType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_metadata_type_0 = MetadataType0.from_dict(data)
+                query = ExchangeQuery.from_dict(_query)
+            except ModelParseError as error:
+                raise error.inside("query") from None
 
-                return componentsschemas_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MetadataType0 | None | Unset, data)
-
-        metadata = _parse_metadata(d.pop("metadata", UNSET))
+        _metadata = src_dict.get("metadata", UNSET)
+        metadata: MetadataType0 | None | Unset
+        if _metadata is None:
+            metadata = None
+        elif isinstance(_metadata, Unset):
+            metadata = UNSET
+            absent += 1
+        else:
+            try:
+                metadata = MetadataType0.from_dict(_metadata)
+            except ModelParseError as error:
+                raise error.inside("metadata") from None
 
         exchange_create = cls(
-            query=query,
-            metadata=metadata,
+            query,
+            metadata,
         )
 
-        exchange_create.additional_properties = d
+        if len(src_dict) + absent != 2:
+            exchange_create.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_create
 
     @property

@@ -1,17 +1,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
+from ..models.assignment import Assignment
+from ..models.summary import Summary
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.assignment import Assignment
-    from ..models.summary import Summary
-
+_PROPERTY_NAMES = frozenset(
+    {
+        "assignments",
+        "summaries",
+        "final",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeData")
 
@@ -27,29 +33,20 @@ class ExchangeData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        assignments: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.assignments, Unset):
-            assignments = []
-            for assignments_item_data in self.assignments:
-                assignments_item = assignments_item_data.to_dict()
-                assignments.append(assignments_item)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        assignments = self.assignments
+        if not isinstance(assignments, Unset):
+            field_dict["assignments"] = [
+                assignments_item.to_dict() for assignments_item in assignments
+            ]
 
-        summaries: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.summaries, Unset):
-            summaries = []
-            for summaries_item_data in self.summaries:
-                summaries_item = summaries_item_data.to_dict()
-                summaries.append(summaries_item)
+        summaries = self.summaries
+        if not isinstance(summaries, Unset):
+            field_dict["summaries"] = [
+                summaries_item.to_dict() for summaries_item in summaries
+            ]
 
         final = self.final
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if assignments is not UNSET:
-            field_dict["assignments"] = assignments
-        if summaries is not UNSET:
-            field_dict["summaries"] = summaries
         if final is not UNSET:
             field_dict["final"] = final
 
@@ -57,37 +54,69 @@ class ExchangeData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.assignment import Assignment  # noqa: PLC0415
-        from ..models.summary import Summary  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _assignments = d.pop("assignments", UNSET)
-        assignments: list[Assignment] | Unset = UNSET
-        if _assignments is not UNSET:
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _assignments = src_dict.get("assignments")
+        assignments: list[Assignment] | Unset
+        if _assignments is None:
+            assignments = UNSET
+            absent += 1
+        elif isinstance(_assignments, list):
             assignments = []
             for assignments_item_data in _assignments:
-                assignments_item = Assignment.from_dict(assignments_item_data)
+                assignments_item: Assignment
+                try:
+                    assignments_item = Assignment.from_dict(assignments_item_data)
+                except ModelParseError as error:
+                    raise error.inside(
+                        "assignments" + f"[{len(assignments)}]"
+                    ) from None
 
                 assignments.append(assignments_item)
+        else:
+            raise ModelParseError("assignments", _assignments, "expected an array")
 
-        _summaries = d.pop("summaries", UNSET)
-        summaries: list[Summary] | Unset = UNSET
-        if _summaries is not UNSET:
+        _summaries = src_dict.get("summaries")
+        summaries: list[Summary] | Unset
+        if _summaries is None:
+            summaries = UNSET
+            absent += 1
+        elif isinstance(_summaries, list):
             summaries = []
             for summaries_item_data in _summaries:
-                summaries_item = Summary.from_dict(summaries_item_data)
+                summaries_item: Summary
+                try:
+                    summaries_item = Summary.from_dict(summaries_item_data)
+                except ModelParseError as error:
+                    raise error.inside("summaries" + f"[{len(summaries)}]") from None
 
                 summaries.append(summaries_item)
+        else:
+            raise ModelParseError("summaries", _summaries, "expected an array")
 
-        final = d.pop("final", UNSET)
+        _final = src_dict.get("final")
+        final: bool | Unset
+        if _final is None:
+            final = UNSET
+            absent += 1
+        elif isinstance(_final, bool):
+            final = _final
+        else:
+            raise ModelParseError("final", _final, "expected a boolean")
 
         exchange_data = cls(
-            assignments=assignments,
-            summaries=summaries,
-            final=final,
+            assignments,
+            summaries,
+            final,
         )
 
-        exchange_data.additional_properties = d
+        if len(src_dict) + absent != 3:
+            exchange_data.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_data
 
     @property

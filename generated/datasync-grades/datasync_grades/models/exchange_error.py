@@ -2,14 +2,29 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.exchange_error_code_known import ExchangeErrorCodeKnown
 from ..types import UNSET, Unset
+
+_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, ExchangeErrorCodeKnown] = {
+    member.value: member for member in ExchangeErrorCodeKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "created_at",
+        "updated_at",
+        "code",
+        "message",
+        "details",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeError")
 
@@ -29,43 +44,30 @@ class ExchangeError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        created_at = self.created_at
+        if not isinstance(created_at, Unset):
+            field_dict["created_at"] = created_at.isoformat()
 
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
+        updated_at = self.updated_at
+        if not isinstance(updated_at, Unset):
+            field_dict["updated_at"] = updated_at.isoformat()
 
-        code: str | Unset
-        if isinstance(self.code, Unset):
-            code = UNSET
-        elif isinstance(self.code, ExchangeErrorCodeKnown):
-            code = self.code.value
-        else:
-            code = self.code
+        code = self.code
+        if not isinstance(code, Unset):
+            field_dict["code"] = (
+                code.value if isinstance(code, ExchangeErrorCodeKnown) else code
+            )
 
         message = self.message
-
-        details = self.details
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
-        if code is not UNSET:
-            field_dict["code"] = code
         if message is not UNSET:
             field_dict["message"] = message
+
+        details = self.details
         if details is not UNSET:
             field_dict["details"] = details
 
@@ -73,59 +75,91 @@ class ExchangeError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
-
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
-
-        _updated_at = d.pop("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
-        else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
-
-        def _parse_code(data: object) -> ExchangeErrorCodeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_error_code_type_0 = ExchangeErrorCodeKnown(
-                    data
-                )
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-                return componentsschemas_exchange_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeErrorCodeKnown | str | Unset, data)
+        _created_at = src_dict.get("created_at")
+        created_at: datetime.datetime | Unset
+        if _created_at is None:
+            created_at = UNSET
+            absent += 1
+        else:
+            try:
+                created_at = datetime.datetime.fromisoformat(_created_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "created_at", _created_at, "expected a date-time string"
+                ) from None
 
-        code = _parse_code(d.pop("code", UNSET))
+        _updated_at = src_dict.get("updated_at")
+        updated_at: datetime.datetime | Unset
+        if _updated_at is None:
+            updated_at = UNSET
+            absent += 1
+        else:
+            try:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "updated_at", _updated_at, "expected a date-time string"
+                ) from None
 
-        message = d.pop("message", UNSET)
+        _code = src_dict.get("code")
+        code: ExchangeErrorCodeKnown | str | Unset
+        if _code is None:
+            code = UNSET
+            absent += 1
+        elif isinstance(_code, str):
+            code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
+        else:
+            raise ModelParseError("code", _code, "expected a string")
 
-        details = d.pop("details", UNSET)
+        _message = src_dict.get("message")
+        message: str | Unset
+        if _message is None:
+            message = UNSET
+            absent += 1
+        elif isinstance(_message, str):
+            message = _message
+        else:
+            raise ModelParseError("message", _message, "expected a string")
+
+        _details = src_dict.get("details")
+        details: str | Unset
+        if _details is None:
+            details = UNSET
+            absent += 1
+        elif isinstance(_details, str):
+            details = _details
+        else:
+            raise ModelParseError("details", _details, "expected a string")
 
         exchange_error = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            code=code,
-            message=message,
-            details=details,
+            id,
+            created_at,
+            updated_at,
+            code,
+            message,
+            details,
         )
 
-        exchange_error.additional_properties = d
+        if len(src_dict) + absent != 6:
+            exchange_error.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_error
 
     @property

@@ -1,13 +1,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.exchange_error_code_known import ExchangeErrorCodeKnown
 from ..types import UNSET, Unset
+
+_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, ExchangeErrorCodeKnown] = {
+    member.value: member for member in ExchangeErrorCodeKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "code",
+        "details",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeErrorCreate")
 
@@ -22,21 +33,14 @@ class ExchangeErrorCreate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code: str | Unset
-        if isinstance(self.code, Unset):
-            code = UNSET
-        elif isinstance(self.code, ExchangeErrorCodeKnown):
-            code = self.code.value
-        else:
-            code = self.code
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        code = self.code
+        if not isinstance(code, Unset):
+            field_dict["code"] = (
+                code.value if isinstance(code, ExchangeErrorCodeKnown) else code
+            )
 
         details = self.details
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if code is not UNSET:
-            field_dict["code"] = code
         if details is not UNSET:
             field_dict["details"] = details
 
@@ -44,33 +48,40 @@ class ExchangeErrorCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _code = src_dict.get("code")
+        code: ExchangeErrorCodeKnown | str | Unset
+        if _code is None:
+            code = UNSET
+            absent += 1
+        elif isinstance(_code, str):
+            code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
+        else:
+            raise ModelParseError("code", _code, "expected a string")
 
-        def _parse_code(data: object) -> ExchangeErrorCodeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_error_code_type_0 = ExchangeErrorCodeKnown(
-                    data
-                )
-
-                return componentsschemas_exchange_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeErrorCodeKnown | str | Unset, data)
-
-        code = _parse_code(d.pop("code", UNSET))
-
-        details = d.pop("details", UNSET)
+        _details = src_dict.get("details")
+        details: str | Unset
+        if _details is None:
+            details = UNSET
+            absent += 1
+        elif isinstance(_details, str):
+            details = _details
+        else:
+            raise ModelParseError("details", _details, "expected a string")
 
         exchange_error_create = cls(
-            code=code,
-            details=details,
+            code,
+            details,
         )
 
-        exchange_error_create.additional_properties = d
+        if len(src_dict) + absent != 2:
+            exchange_error_create.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_error_create
 
     @property

@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
+from ..models.error_info import ErrorInfo
+from ..models.exchange_error import ExchangeError
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.error_info import ErrorInfo
-    from ..models.exchange_error import ExchangeError
-
+_PROPERTY_NAMES = frozenset(
+    {
+        "data",
+        "error",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeErrorEnvelope")
 
@@ -23,80 +28,59 @@ class ExchangeErrorEnvelope:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.error_info import ErrorInfo  # noqa: PLC0415
-        from ..models.exchange_error import ExchangeError  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        data = self.data
+        field_dict["data"] = data.to_dict() if isinstance(data, ExchangeError) else data
 
-        data: dict[str, Any] | None
-        if isinstance(self.data, ExchangeError):
-            data = self.data.to_dict()
-        else:
-            data = self.data
-
-        error: dict[str, Any] | None | Unset
-        if isinstance(self.error, Unset):
-            error = UNSET
-        elif isinstance(self.error, ErrorInfo):
-            error = self.error.to_dict()
-        else:
-            error = self.error
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
-        if error is not UNSET:
-            field_dict["error"] = error
+        error = self.error
+        if not isinstance(error, Unset):
+            field_dict["error"] = (
+                error.to_dict() if isinstance(error, ErrorInfo) else error
+            )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_info import ErrorInfo  # noqa: PLC0415
-        from ..models.exchange_error import ExchangeError  # noqa: PLC0415
-
-        d = dict(src_dict)
-
-        def _parse_data(data: object) -> ExchangeError | None:
-            if data is None:
-                return data
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _data = src_dict.get("data", UNSET)
+        data: ExchangeError | None
+        if _data is None:
+            data = None
+        elif isinstance(_data, Unset):
+            raise ModelParseError.required("data", src_dict)
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_0 = ExchangeError.from_dict(data)
+                data = ExchangeError.from_dict(_data)
+            except ModelParseError as error_:
+                raise error_.inside("data") from None
 
-                return data_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeError | None, data)
-
-        data = _parse_data(d.pop("data"))
-
-        def _parse_error(data: object) -> ErrorInfo | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _error = src_dict.get("error", UNSET)
+        error: ErrorInfo | None | Unset
+        if _error is None:
+            error = None
+        elif isinstance(_error, Unset):
+            error = UNSET
+            absent += 1
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                error_type_0 = ErrorInfo.from_dict(data)
-
-                return error_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ErrorInfo | None | Unset, data)
-
-        error = _parse_error(d.pop("error", UNSET))
+                error = ErrorInfo.from_dict(_error)
+            except ModelParseError as error_:
+                raise error_.inside("error") from None
 
         exchange_error_envelope = cls(
-            data=data,
-            error=error,
+            data,
+            error,
         )
 
-        exchange_error_envelope.additional_properties = d
+        if len(src_dict) + absent != 2:
+            exchange_error_envelope.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_error_envelope
 
     @property

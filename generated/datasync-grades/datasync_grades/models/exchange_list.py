@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
+from ..models.exchange import Exchange
+from ..models.paging import Paging
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.exchange import Exchange
-    from ..models.paging import Paging
-
+_PROPERTY_NAMES = frozenset(
+    {
+        "data",
+        "paging",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeList")
 
@@ -23,53 +28,60 @@ class ExchangeList:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        data = self.data
+        field_dict["data"] = [data_item.to_dict() for data_item in data]
 
-        paging: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.paging, Unset):
-            paging = self.paging.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
-        if paging is not UNSET:
-            field_dict["paging"] = paging
+        paging = self.paging
+        if not isinstance(paging, Unset):
+            field_dict["paging"] = paging.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange import Exchange  # noqa: PLC0415
-        from ..models.paging import Paging  # noqa: PLC0415
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _data = src_dict.get("data")
+        data: list[Exchange]
+        if _data is None:
+            raise ModelParseError.required("data", src_dict)
+        elif isinstance(_data, list):
+            data = []
+            for data_item_data in _data:
+                data_item: Exchange
+                try:
+                    data_item = Exchange.from_dict(data_item_data)
+                except ModelParseError as error:
+                    raise error.inside("data" + f"[{len(data)}]") from None
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = Exchange.from_dict(data_item_data)
-
-            data.append(data_item)
-
-        _paging = d.pop("paging", UNSET)
-        paging: Paging | Unset
-        if isinstance(_paging, Unset):
-            paging = UNSET
+                data.append(data_item)
         else:
-            paging = Paging.from_dict(_paging)
+            raise ModelParseError("data", _data, "expected an array")
+
+        _paging = src_dict.get("paging")
+        paging: Paging | Unset
+        if _paging is None:
+            paging = UNSET
+            absent += 1
+        else:
+            try:
+                paging = Paging.from_dict(_paging)
+            except ModelParseError as error:
+                raise error.inside("paging") from None
 
         exchange_list = cls(
-            data=data,
-            paging=paging,
+            data,
+            paging,
         )
 
-        exchange_list.additional_properties = d
+        if len(src_dict) + absent != 2:
+            exchange_list.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_list
 
     @property

@@ -1,17 +1,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
+from ..models.exchange_query_condition import ExchangeQueryCondition
 from ..models.exchange_query_type_known import ExchangeQueryTypeKnown
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.exchange_query_condition import ExchangeQueryCondition
-
+_EXCHANGE_QUERY_TYPE_KNOWN_VALUES: dict[str, ExchangeQueryTypeKnown] = {
+    member.value: member for member in ExchangeQueryTypeKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "type",
+        "conditions",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeQuery")
 
@@ -24,69 +32,67 @@ class ExchangeQuery:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        elif isinstance(self.type_, ExchangeQueryTypeKnown):
-            type_ = self.type_.value
-        else:
-            type_ = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        type_ = self.type_
+        if not isinstance(type_, Unset):
+            field_dict["type"] = (
+                type_.value if isinstance(type_, ExchangeQueryTypeKnown) else type_
+            )
 
-        conditions: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.conditions, Unset):
-            conditions = []
-            for conditions_item_data in self.conditions:
-                conditions_item = conditions_item_data.to_dict()
-                conditions.append(conditions_item)
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if conditions is not UNSET:
-            field_dict["conditions"] = conditions
+        conditions = self.conditions
+        if not isinstance(conditions, Unset):
+            field_dict["conditions"] = [
+                conditions_item.to_dict() for conditions_item in conditions
+            ]
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange_query_condition import ExchangeQueryCondition  # noqa: PLC0415
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _type_ = src_dict.get("type")
+        type_: ExchangeQueryTypeKnown | str | Unset
+        if _type_ is None:
+            type_ = UNSET
+            absent += 1
+        elif isinstance(_type_, str):
+            type_ = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(_type_, _type_)
+        else:
+            raise ModelParseError("type", _type_, "expected a string")
 
-        d = dict(src_dict)
-
-        def _parse_type_(data: object) -> ExchangeQueryTypeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_query_type_type_0 = ExchangeQueryTypeKnown(
-                    data
-                )
-
-                return componentsschemas_exchange_query_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeQueryTypeKnown | str | Unset, data)
-
-        type_ = _parse_type_(d.pop("type", UNSET))
-
-        _conditions = d.pop("conditions", UNSET)
-        conditions: list[ExchangeQueryCondition] | Unset = UNSET
-        if _conditions is not UNSET:
+        _conditions = src_dict.get("conditions")
+        conditions: list[ExchangeQueryCondition] | Unset
+        if _conditions is None:
+            conditions = UNSET
+            absent += 1
+        elif isinstance(_conditions, list):
             conditions = []
             for conditions_item_data in _conditions:
-                conditions_item = ExchangeQueryCondition.from_dict(conditions_item_data)
+                conditions_item: ExchangeQueryCondition
+                try:
+                    conditions_item = ExchangeQueryCondition.from_dict(
+                        conditions_item_data
+                    )
+                except ModelParseError as error:
+                    raise error.inside("conditions" + f"[{len(conditions)}]") from None
 
                 conditions.append(conditions_item)
+        else:
+            raise ModelParseError("conditions", _conditions, "expected an array")
 
         exchange_query = cls(
-            type_=type_,
-            conditions=conditions,
+            type_,
+            conditions,
         )
 
-        exchange_query.additional_properties = d
+        if len(src_dict) + absent != 2:
+            exchange_query.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_query
 
     @property

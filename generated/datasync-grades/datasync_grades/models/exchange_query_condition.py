@@ -2,19 +2,37 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.condition_scope_by_known import ConditionScopeByKnown
 from ..models.condition_scope_known import ConditionScopeKnown
+from ..models.object_ref import ObjectRef
 from ..models.summary_type_known import SummaryTypeKnown
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.object_ref import ObjectRef
-
+_CONDITION_SCOPE_BY_KNOWN_VALUES: dict[str, ConditionScopeByKnown] = {
+    member.value: member for member in ConditionScopeByKnown
+}
+_CONDITION_SCOPE_KNOWN_VALUES: dict[str, ConditionScopeKnown] = {
+    member.value: member for member in ConditionScopeKnown
+}
+_SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
+    member.value: member for member in SummaryTypeKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "scope",
+        "scope_by",
+        "scope_id",
+        "graded_after",
+        "assignment_ids",
+        "summary_type",
+    }
+)
 
 T = TypeVar("T", bound="ExchangeQueryCondition")
 
@@ -35,139 +53,136 @@ class ExchangeQueryCondition:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        scope: str | Unset
-        if isinstance(self.scope, Unset):
-            scope = UNSET
-        elif isinstance(self.scope, ConditionScopeKnown):
-            scope = self.scope.value
-        else:
-            scope = self.scope
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        scope = self.scope
+        if not isinstance(scope, Unset):
+            field_dict["scope"] = (
+                scope.value if isinstance(scope, ConditionScopeKnown) else scope
+            )
 
-        scope_by: str | Unset
-        if isinstance(self.scope_by, Unset):
-            scope_by = UNSET
-        elif isinstance(self.scope_by, ConditionScopeByKnown):
-            scope_by = self.scope_by.value
-        else:
-            scope_by = self.scope_by
+        scope_by = self.scope_by
+        if not isinstance(scope_by, Unset):
+            field_dict["scope_by"] = (
+                scope_by.value
+                if isinstance(scope_by, ConditionScopeByKnown)
+                else scope_by
+            )
 
-        scope_id: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.scope_id, Unset):
-            scope_id = self.scope_id.to_dict()
+        scope_id = self.scope_id
+        if not isinstance(scope_id, Unset):
+            field_dict["scope_id"] = scope_id.to_dict()
 
-        graded_after: str | Unset = UNSET
-        if not isinstance(self.graded_after, Unset):
-            graded_after = self.graded_after.isoformat()
+        graded_after = self.graded_after
+        if not isinstance(graded_after, Unset):
+            field_dict["graded_after"] = graded_after.isoformat()
 
-        assignment_ids: list[str] | Unset = UNSET
-        if not isinstance(self.assignment_ids, Unset):
-            assignment_ids = self.assignment_ids
-
-        summary_type: str | Unset
-        if isinstance(self.summary_type, Unset):
-            summary_type = UNSET
-        elif isinstance(self.summary_type, SummaryTypeKnown):
-            summary_type = self.summary_type.value
-        else:
-            summary_type = self.summary_type
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if scope is not UNSET:
-            field_dict["scope"] = scope
-        if scope_by is not UNSET:
-            field_dict["scope_by"] = scope_by
-        if scope_id is not UNSET:
-            field_dict["scope_id"] = scope_id
-        if graded_after is not UNSET:
-            field_dict["graded_after"] = graded_after
+        assignment_ids = self.assignment_ids
         if assignment_ids is not UNSET:
             field_dict["assignment_ids"] = assignment_ids
-        if summary_type is not UNSET:
-            field_dict["summary_type"] = summary_type
+
+        summary_type = self.summary_type
+        if not isinstance(summary_type, Unset):
+            field_dict["summary_type"] = (
+                summary_type.value
+                if isinstance(summary_type, SummaryTypeKnown)
+                else summary_type
+            )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.object_ref import ObjectRef  # noqa: PLC0415
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _scope = src_dict.get("scope")
+        scope: ConditionScopeKnown | str | Unset
+        if _scope is None:
+            scope = UNSET
+            absent += 1
+        elif isinstance(_scope, str):
+            scope = _CONDITION_SCOPE_KNOWN_VALUES.get(_scope, _scope)
+        else:
+            raise ModelParseError("scope", _scope, "expected a string")
 
-        d = dict(src_dict)
+        _scope_by = src_dict.get("scope_by")
+        scope_by: ConditionScopeByKnown | str | Unset
+        if _scope_by is None:
+            scope_by = UNSET
+            absent += 1
+        elif isinstance(_scope_by, str):
+            scope_by = _CONDITION_SCOPE_BY_KNOWN_VALUES.get(_scope_by, _scope_by)
+        else:
+            raise ModelParseError("scope_by", _scope_by, "expected a string")
 
-        def _parse_scope(data: object) -> ConditionScopeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_condition_scope_type_0 = ConditionScopeKnown(data)
-
-                return componentsschemas_condition_scope_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ConditionScopeKnown | str | Unset, data)
-
-        scope = _parse_scope(d.pop("scope", UNSET))
-
-        def _parse_scope_by(data: object) -> ConditionScopeByKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_condition_scope_by_type_0 = ConditionScopeByKnown(
-                    data
-                )
-
-                return componentsschemas_condition_scope_by_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ConditionScopeByKnown | str | Unset, data)
-
-        scope_by = _parse_scope_by(d.pop("scope_by", UNSET))
-
-        _scope_id = d.pop("scope_id", UNSET)
+        _scope_id = src_dict.get("scope_id")
         scope_id: ObjectRef | Unset
-        if isinstance(_scope_id, Unset):
+        if _scope_id is None:
             scope_id = UNSET
+            absent += 1
         else:
-            scope_id = ObjectRef.from_dict(_scope_id)
-
-        _graded_after = d.pop("graded_after", UNSET)
-        graded_after: datetime.datetime | Unset
-        if isinstance(_graded_after, Unset):
-            graded_after = UNSET
-        else:
-            graded_after = datetime.datetime.fromisoformat(_graded_after)
-
-        assignment_ids = cast(list[str], d.pop("assignment_ids", UNSET))
-
-        def _parse_summary_type(data: object) -> str | SummaryTypeKnown | Unset:
-            if isinstance(data, Unset):
-                return data
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_summary_type_type_0 = SummaryTypeKnown(data)
+                scope_id = ObjectRef.from_dict(_scope_id)
+            except ModelParseError as error:
+                raise error.inside("scope_id") from None
 
-                return componentsschemas_summary_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SummaryTypeKnown | Unset, data)
+        _graded_after = src_dict.get("graded_after")
+        graded_after: datetime.datetime | Unset
+        if _graded_after is None:
+            graded_after = UNSET
+            absent += 1
+        else:
+            try:
+                graded_after = datetime.datetime.fromisoformat(_graded_after)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "graded_after", _graded_after, "expected a date-time string"
+                ) from None
 
-        summary_type = _parse_summary_type(d.pop("summary_type", UNSET))
+        _assignment_ids = src_dict.get("assignment_ids")
+        assignment_ids: list[str] | Unset
+        if _assignment_ids is None:
+            assignment_ids = UNSET
+            absent += 1
+        elif isinstance(_assignment_ids, list):
+            for assignment_ids_index, assignment_ids_item in enumerate(_assignment_ids):
+                if not (isinstance(assignment_ids_item, str)):
+                    raise ModelParseError(
+                        "assignment_ids" + f"[{assignment_ids_index}]",
+                        assignment_ids_item,
+                        "expected a string",
+                    )
+            assignment_ids = _assignment_ids
+        else:
+            raise ModelParseError(
+                "assignment_ids", _assignment_ids, "expected an array"
+            )
+
+        _summary_type = src_dict.get("summary_type")
+        summary_type: str | SummaryTypeKnown | Unset
+        if _summary_type is None:
+            summary_type = UNSET
+            absent += 1
+        elif isinstance(_summary_type, str):
+            summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
+        else:
+            raise ModelParseError("summary_type", _summary_type, "expected a string")
 
         exchange_query_condition = cls(
-            scope=scope,
-            scope_by=scope_by,
-            scope_id=scope_id,
-            graded_after=graded_after,
-            assignment_ids=assignment_ids,
-            summary_type=summary_type,
+            scope,
+            scope_by,
+            scope_id,
+            graded_after,
+            assignment_ids,
+            summary_type,
         )
 
-        exchange_query_condition.additional_properties = d
+        if len(src_dict) + absent != 6:
+            exchange_query_condition.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return exchange_query_condition
 
     @property

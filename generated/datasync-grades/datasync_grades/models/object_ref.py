@@ -1,16 +1,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
+from ..models.sys import Sys
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.sys import Sys
-
+_PROPERTY_NAMES = frozenset(
+    {
+        "name",
+        "$sys",
+    }
+)
 
 T = TypeVar("T", bound="ObjectRef")
 
@@ -28,42 +33,54 @@ class ObjectRef:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         name = self.name
-
-        sys: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.sys, Unset):
-            sys = self.sys.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if name is not UNSET:
             field_dict["name"] = name
-        if sys is not UNSET:
-            field_dict["$sys"] = sys
+
+        sys = self.sys
+        if not isinstance(sys, Unset):
+            field_dict["$sys"] = sys.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sys import Sys  # noqa: PLC0415
-
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
-
-        _sys = d.pop("$sys", UNSET)
-        sys: Sys | Unset
-        if isinstance(_sys, Unset):
-            sys = UNSET
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+            absent += 1
+        elif isinstance(_name, str):
+            name = _name
         else:
-            sys = Sys.from_dict(_sys)
+            raise ModelParseError("name", _name, "expected a string")
+
+        _sys = src_dict.get("$sys")
+        sys: Sys | Unset
+        if _sys is None:
+            sys = UNSET
+            absent += 1
+        else:
+            try:
+                sys = Sys.from_dict(_sys)
+            except ModelParseError as error:
+                raise error.inside("$sys") from None
 
         object_ref = cls(
-            name=name,
-            sys=sys,
+            name,
+            sys,
         )
 
-        object_ref.additional_properties = d
+        if len(src_dict) + absent != 2:
+            object_ref.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return object_ref
 
     @property

@@ -6,7 +6,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "consumerSourceId",
+    }
+)
 
 T = TypeVar("T", bound="ResolvedId")
 
@@ -18,11 +25,8 @@ class ResolvedId:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         consumer_source_id = self.consumer_source_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if consumer_source_id is not UNSET:
             field_dict["consumerSourceId"] = consumer_source_id
 
@@ -30,14 +34,31 @@ class ResolvedId:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        consumer_source_id = d.pop("consumerSourceId", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _consumer_source_id = src_dict.get("consumerSourceId")
+        consumer_source_id: str | Unset
+        if _consumer_source_id is None:
+            consumer_source_id = UNSET
+            absent += 1
+        elif isinstance(_consumer_source_id, str):
+            consumer_source_id = _consumer_source_id
+        else:
+            raise ModelParseError(
+                "consumerSourceId", _consumer_source_id, "expected a string"
+            )
 
         resolved_id = cls(
-            consumer_source_id=consumer_source_id,
+            consumer_source_id,
         )
 
-        resolved_id.additional_properties = d
+        if len(src_dict) + absent != 1:
+            resolved_id.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return resolved_id
 
     @property

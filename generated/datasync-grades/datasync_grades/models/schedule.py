@@ -2,18 +2,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
+from ..models.schedule_metadata import ScheduleMetadata
 from ..models.schedule_type_known import ScheduleTypeKnown
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.schedule_metadata import ScheduleMetadata
-
+_SCHEDULE_TYPE_KNOWN_VALUES: dict[str, ScheduleTypeKnown] = {
+    member.value: member for member in ScheduleTypeKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "type",
+        "last_executed_at",
+        "enabled",
+        "hour",
+        "days",
+        "metadata",
+    }
+)
 
 T = TypeVar("T", bound="Schedule")
 
@@ -41,110 +54,135 @@ class Schedule:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
-        type_: str | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        elif isinstance(self.type_, ScheduleTypeKnown):
-            type_ = self.type_.value
-        else:
-            type_ = self.type_
+        type_ = self.type_
+        if not isinstance(type_, Unset):
+            field_dict["type"] = (
+                type_.value if isinstance(type_, ScheduleTypeKnown) else type_
+            )
 
-        last_executed_at: str | Unset = UNSET
-        if not isinstance(self.last_executed_at, Unset):
-            last_executed_at = self.last_executed_at.isoformat()
+        last_executed_at = self.last_executed_at
+        if not isinstance(last_executed_at, Unset):
+            field_dict["last_executed_at"] = last_executed_at.isoformat()
 
         enabled = self.enabled
-
-        hour = self.hour
-
-        days = self.days
-
-        metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metadata, Unset):
-            metadata = self.metadata.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if last_executed_at is not UNSET:
-            field_dict["last_executed_at"] = last_executed_at
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+
+        hour = self.hour
         if hour is not UNSET:
             field_dict["hour"] = hour
+
+        days = self.days
         if days is not UNSET:
             field_dict["days"] = days
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
+
+        metadata = self.metadata
+        if not isinstance(metadata, Unset):
+            field_dict["metadata"] = metadata.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.schedule_metadata import ScheduleMetadata  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
-
-        def _parse_type_(data: object) -> ScheduleTypeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_schedule_type_type_0 = ScheduleTypeKnown(data)
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-                return componentsschemas_schedule_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ScheduleTypeKnown | str | Unset, data)
+        _type_ = src_dict.get("type")
+        type_: ScheduleTypeKnown | str | Unset
+        if _type_ is None:
+            type_ = UNSET
+            absent += 1
+        elif isinstance(_type_, str):
+            type_ = _SCHEDULE_TYPE_KNOWN_VALUES.get(_type_, _type_)
+        else:
+            raise ModelParseError("type", _type_, "expected a string")
 
-        type_ = _parse_type_(d.pop("type", UNSET))
-
-        _last_executed_at = d.pop("last_executed_at", UNSET)
+        _last_executed_at = src_dict.get("last_executed_at")
         last_executed_at: datetime.datetime | Unset
-        if isinstance(_last_executed_at, Unset):
+        if _last_executed_at is None:
             last_executed_at = UNSET
+            absent += 1
         else:
-            last_executed_at = datetime.datetime.fromisoformat(_last_executed_at)
+            try:
+                last_executed_at = datetime.datetime.fromisoformat(_last_executed_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "last_executed_at", _last_executed_at, "expected a date-time string"
+                ) from None
 
-        enabled = d.pop("enabled", UNSET)
+        _enabled = src_dict.get("enabled")
+        enabled: bool | Unset
+        if _enabled is None:
+            enabled = UNSET
+            absent += 1
+        elif isinstance(_enabled, bool):
+            enabled = _enabled
+        else:
+            raise ModelParseError("enabled", _enabled, "expected a boolean")
 
-        hour = d.pop("hour", UNSET)
+        _hour = src_dict.get("hour")
+        hour: int | Unset
+        if _hour is None:
+            hour = UNSET
+            absent += 1
+        elif isinstance(_hour, int) and not isinstance(_hour, bool):
+            hour = _hour
+        else:
+            raise ModelParseError("hour", _hour, "expected an integer")
 
-        days = d.pop("days", UNSET)
+        _days = src_dict.get("days")
+        days: str | Unset
+        if _days is None:
+            days = UNSET
+            absent += 1
+        elif isinstance(_days, str):
+            days = _days
+        else:
+            raise ModelParseError("days", _days, "expected a string")
 
-        _metadata = d.pop("metadata", UNSET)
+        _metadata = src_dict.get("metadata")
         metadata: ScheduleMetadata | Unset
-        if isinstance(_metadata, Unset):
+        if _metadata is None:
             metadata = UNSET
+            absent += 1
         else:
-            metadata = ScheduleMetadata.from_dict(_metadata)
+            try:
+                metadata = ScheduleMetadata.from_dict(_metadata)
+            except ModelParseError as error:
+                raise error.inside("metadata") from None
 
         schedule = cls(
-            id=id,
-            type_=type_,
-            last_executed_at=last_executed_at,
-            enabled=enabled,
-            hour=hour,
-            days=days,
-            metadata=metadata,
+            id,
+            type_,
+            last_executed_at,
+            enabled,
+            hour,
+            days,
+            metadata,
         )
 
-        schedule.additional_properties = d
+        if len(src_dict) + absent != 7:
+            schedule.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return schedule
 
     @property

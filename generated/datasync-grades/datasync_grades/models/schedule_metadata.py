@@ -6,7 +6,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "created",
+        "updated",
+        "scheduled",
+    }
+)
 
 T = TypeVar("T", bound="ScheduleMetadata")
 
@@ -24,19 +33,16 @@ class ScheduleMetadata:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         created = self.created
-
-        updated = self.updated
-
-        scheduled = self.scheduled
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if created is not UNSET:
             field_dict["created"] = created
+
+        updated = self.updated
         if updated is not UNSET:
             field_dict["updated"] = updated
+
+        scheduled = self.scheduled
         if scheduled is not UNSET:
             field_dict["scheduled"] = scheduled
 
@@ -44,20 +50,33 @@ class ScheduleMetadata:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        created = d.pop("created", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        created = src_dict.get("created", UNSET)
+        if isinstance(created, Unset):
+            absent += 1
 
-        updated = d.pop("updated", UNSET)
+        updated = src_dict.get("updated", UNSET)
+        if isinstance(updated, Unset):
+            absent += 1
 
-        scheduled = d.pop("scheduled", UNSET)
+        scheduled = src_dict.get("scheduled", UNSET)
+        if isinstance(scheduled, Unset):
+            absent += 1
 
         schedule_metadata = cls(
-            created=created,
-            updated=updated,
-            scheduled=scheduled,
+            created,
+            updated,
+            scheduled,
         )
 
-        schedule_metadata.additional_properties = d
+        if len(src_dict) + absent != 3:
+            schedule_metadata.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return schedule_metadata
 
     @property

@@ -6,7 +6,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "enabled",
+    }
+)
 
 T = TypeVar("T", bound="ScheduleUpdate")
 
@@ -19,11 +26,8 @@ class ScheduleUpdate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         enabled = self.enabled
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
 
@@ -31,14 +35,29 @@ class ScheduleUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _enabled = src_dict.get("enabled")
+        enabled: bool | Unset
+        if _enabled is None:
+            enabled = UNSET
+            absent += 1
+        elif isinstance(_enabled, bool):
+            enabled = _enabled
+        else:
+            raise ModelParseError("enabled", _enabled, "expected a boolean")
 
         schedule_update = cls(
-            enabled=enabled,
+            enabled,
         )
 
-        schedule_update.additional_properties = d
+        if len(src_dict) + absent != 1:
+            schedule_update.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return schedule_update
 
     @property

@@ -2,19 +2,40 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.data_error_code_known import DataErrorCodeKnown
+from ..models.key_value_map import KeyValueMap
+from ..models.object_ref import ObjectRef
 from ..models.sync_status_known import SyncStatusKnown
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.key_value_map import KeyValueMap
-    from ..models.object_ref import ObjectRef
-
+_DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
+    member.value: member for member in DataErrorCodeKnown
+}
+_SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
+    member.value: member for member in SyncStatusKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "error_code",
+        "sync_status",
+        "$person",
+        "$grader",
+        "score",
+        "grade",
+        "late",
+        "missing",
+        "excused",
+        "submitted_at",
+        "preview_url",
+        "$ext",
+    }
+)
 
 T = TypeVar("T", bound="Score")
 
@@ -43,174 +64,218 @@ class Score:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error_code: str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        elif isinstance(self.error_code, DataErrorCodeKnown):
-            error_code = self.error_code.value
-        else:
-            error_code = self.error_code
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        error_code = self.error_code
+        if not isinstance(error_code, Unset):
+            field_dict["error_code"] = (
+                error_code.value
+                if isinstance(error_code, DataErrorCodeKnown)
+                else error_code
+            )
 
-        sync_status: str | Unset
-        if isinstance(self.sync_status, Unset):
-            sync_status = UNSET
-        elif isinstance(self.sync_status, SyncStatusKnown):
-            sync_status = self.sync_status.value
-        else:
-            sync_status = self.sync_status
+        sync_status = self.sync_status
+        if not isinstance(sync_status, Unset):
+            field_dict["sync_status"] = (
+                sync_status.value
+                if isinstance(sync_status, SyncStatusKnown)
+                else sync_status
+            )
 
-        person: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.person, Unset):
-            person = self.person.to_dict()
+        person = self.person
+        if not isinstance(person, Unset):
+            field_dict["$person"] = person.to_dict()
 
-        grader: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.grader, Unset):
-            grader = self.grader.to_dict()
+        grader = self.grader
+        if not isinstance(grader, Unset):
+            field_dict["$grader"] = grader.to_dict()
 
         score = self.score
-
-        grade = self.grade
-
-        late = self.late
-
-        missing = self.missing
-
-        excused = self.excused
-
-        submitted_at: str | Unset = UNSET
-        if not isinstance(self.submitted_at, Unset):
-            submitted_at = self.submitted_at.isoformat()
-
-        preview_url = self.preview_url
-
-        ext: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ext, Unset):
-            ext = self.ext.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if sync_status is not UNSET:
-            field_dict["sync_status"] = sync_status
-        if person is not UNSET:
-            field_dict["$person"] = person
-        if grader is not UNSET:
-            field_dict["$grader"] = grader
         if score is not UNSET:
             field_dict["score"] = score
+
+        grade = self.grade
         if grade is not UNSET:
             field_dict["grade"] = grade
+
+        late = self.late
         if late is not UNSET:
             field_dict["late"] = late
+
+        missing = self.missing
         if missing is not UNSET:
             field_dict["missing"] = missing
+
+        excused = self.excused
         if excused is not UNSET:
             field_dict["excused"] = excused
-        if submitted_at is not UNSET:
-            field_dict["submitted_at"] = submitted_at
+
+        submitted_at = self.submitted_at
+        if not isinstance(submitted_at, Unset):
+            field_dict["submitted_at"] = submitted_at.isoformat()
+
+        preview_url = self.preview_url
         if preview_url is not UNSET:
             field_dict["preview_url"] = preview_url
-        if ext is not UNSET:
-            field_dict["$ext"] = ext
+
+        ext = self.ext
+        if not isinstance(ext, Unset):
+            field_dict["$ext"] = ext.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.key_value_map import KeyValueMap  # noqa: PLC0415
-        from ..models.object_ref import ObjectRef  # noqa: PLC0415
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _error_code = src_dict.get("error_code")
+        error_code: DataErrorCodeKnown | str | Unset
+        if _error_code is None:
+            error_code = UNSET
+            absent += 1
+        elif isinstance(_error_code, str):
+            error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
+        else:
+            raise ModelParseError("error_code", _error_code, "expected a string")
 
-        d = dict(src_dict)
+        _sync_status = src_dict.get("sync_status")
+        sync_status: str | SyncStatusKnown | Unset
+        if _sync_status is None:
+            sync_status = UNSET
+            absent += 1
+        elif isinstance(_sync_status, str):
+            sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
+        else:
+            raise ModelParseError("sync_status", _sync_status, "expected a string")
 
-        def _parse_error_code(data: object) -> DataErrorCodeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_data_error_code_type_0 = DataErrorCodeKnown(data)
-
-                return componentsschemas_data_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataErrorCodeKnown | str | Unset, data)
-
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
-
-        def _parse_sync_status(data: object) -> str | SyncStatusKnown | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_sync_status_type_0 = SyncStatusKnown(data)
-
-                return componentsschemas_sync_status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SyncStatusKnown | Unset, data)
-
-        sync_status = _parse_sync_status(d.pop("sync_status", UNSET))
-
-        _person = d.pop("$person", UNSET)
+        _person = src_dict.get("$person")
         person: ObjectRef | Unset
-        if isinstance(_person, Unset):
+        if _person is None:
             person = UNSET
+            absent += 1
         else:
-            person = ObjectRef.from_dict(_person)
+            try:
+                person = ObjectRef.from_dict(_person)
+            except ModelParseError as error:
+                raise error.inside("$person") from None
 
-        _grader = d.pop("$grader", UNSET)
+        _grader = src_dict.get("$grader")
         grader: ObjectRef | Unset
-        if isinstance(_grader, Unset):
+        if _grader is None:
             grader = UNSET
+            absent += 1
         else:
-            grader = ObjectRef.from_dict(_grader)
+            try:
+                grader = ObjectRef.from_dict(_grader)
+            except ModelParseError as error:
+                raise error.inside("$grader") from None
 
-        score = d.pop("score", UNSET)
+        _score = src_dict.get("score")
+        score: float | Unset
+        if _score is None:
+            score = UNSET
+            absent += 1
+        elif isinstance(_score, (int, float)) and not isinstance(_score, bool):
+            score = _score
+        else:
+            raise ModelParseError("score", _score, "expected a number")
 
-        grade = d.pop("grade", UNSET)
+        _grade = src_dict.get("grade")
+        grade: str | Unset
+        if _grade is None:
+            grade = UNSET
+            absent += 1
+        elif isinstance(_grade, str):
+            grade = _grade
+        else:
+            raise ModelParseError("grade", _grade, "expected a string")
 
-        late = d.pop("late", UNSET)
+        _late = src_dict.get("late")
+        late: bool | Unset
+        if _late is None:
+            late = UNSET
+            absent += 1
+        elif isinstance(_late, bool):
+            late = _late
+        else:
+            raise ModelParseError("late", _late, "expected a boolean")
 
-        missing = d.pop("missing", UNSET)
+        _missing = src_dict.get("missing")
+        missing: bool | Unset
+        if _missing is None:
+            missing = UNSET
+            absent += 1
+        elif isinstance(_missing, bool):
+            missing = _missing
+        else:
+            raise ModelParseError("missing", _missing, "expected a boolean")
 
-        excused = d.pop("excused", UNSET)
+        _excused = src_dict.get("excused")
+        excused: bool | Unset
+        if _excused is None:
+            excused = UNSET
+            absent += 1
+        elif isinstance(_excused, bool):
+            excused = _excused
+        else:
+            raise ModelParseError("excused", _excused, "expected a boolean")
 
-        _submitted_at = d.pop("submitted_at", UNSET)
+        _submitted_at = src_dict.get("submitted_at")
         submitted_at: datetime.datetime | Unset
-        if isinstance(_submitted_at, Unset):
+        if _submitted_at is None:
             submitted_at = UNSET
+            absent += 1
         else:
-            submitted_at = datetime.datetime.fromisoformat(_submitted_at)
+            try:
+                submitted_at = datetime.datetime.fromisoformat(_submitted_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "submitted_at", _submitted_at, "expected a date-time string"
+                ) from None
 
-        preview_url = d.pop("preview_url", UNSET)
+        _preview_url = src_dict.get("preview_url")
+        preview_url: str | Unset
+        if _preview_url is None:
+            preview_url = UNSET
+            absent += 1
+        elif isinstance(_preview_url, str):
+            preview_url = _preview_url
+        else:
+            raise ModelParseError("preview_url", _preview_url, "expected a string")
 
-        _ext = d.pop("$ext", UNSET)
+        _ext = src_dict.get("$ext")
         ext: KeyValueMap | Unset
-        if isinstance(_ext, Unset):
+        if _ext is None:
             ext = UNSET
+            absent += 1
         else:
-            ext = KeyValueMap.from_dict(_ext)
+            try:
+                ext = KeyValueMap.from_dict(_ext)
+            except ModelParseError as error:
+                raise error.inside("$ext") from None
 
-        score = cls(
-            error_code=error_code,
-            sync_status=sync_status,
-            person=person,
-            grader=grader,
-            score=score,
-            grade=grade,
-            late=late,
-            missing=missing,
-            excused=excused,
-            submitted_at=submitted_at,
-            preview_url=preview_url,
-            ext=ext,
+        score_model = cls(
+            error_code,
+            sync_status,
+            person,
+            grader,
+            score,
+            grade,
+            late,
+            missing,
+            excused,
+            submitted_at,
+            preview_url,
+            ext,
         )
 
-        score.additional_properties = d
-        return score
+        if len(src_dict) + absent != 12:
+            score_model.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        return score_model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,21 +2,48 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..models.data_error_code_known import DataErrorCodeKnown
+from ..models.key_value_map import KeyValueMap
+from ..models.object_ref import ObjectRef
 from ..models.score_type_known import ScoreTypeKnown
 from ..models.summary_type_known import SummaryTypeKnown
 from ..models.sync_status_known import SyncStatusKnown
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.key_value_map import KeyValueMap
-    from ..models.object_ref import ObjectRef
-
+_DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
+    member.value: member for member in DataErrorCodeKnown
+}
+_SCORE_TYPE_KNOWN_VALUES: dict[str, ScoreTypeKnown] = {
+    member.value: member for member in ScoreTypeKnown
+}
+_SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
+    member.value: member for member in SummaryTypeKnown
+}
+_SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
+    member.value: member for member in SyncStatusKnown
+}
+_PROPERTY_NAMES = frozenset(
+    {
+        "error_code",
+        "sync_status",
+        "$section",
+        "$person",
+        "$grader",
+        "summary_type",
+        "score_type",
+        "score",
+        "grade",
+        "last_activity",
+        "comments",
+        "$ext",
+    }
+)
 
 T = TypeVar("T", bound="Summary")
 
@@ -48,220 +75,233 @@ class Summary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error_code: str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        elif isinstance(self.error_code, DataErrorCodeKnown):
-            error_code = self.error_code.value
-        else:
-            error_code = self.error_code
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        error_code = self.error_code
+        if not isinstance(error_code, Unset):
+            field_dict["error_code"] = (
+                error_code.value
+                if isinstance(error_code, DataErrorCodeKnown)
+                else error_code
+            )
 
-        sync_status: str | Unset
-        if isinstance(self.sync_status, Unset):
-            sync_status = UNSET
-        elif isinstance(self.sync_status, SyncStatusKnown):
-            sync_status = self.sync_status.value
-        else:
-            sync_status = self.sync_status
+        sync_status = self.sync_status
+        if not isinstance(sync_status, Unset):
+            field_dict["sync_status"] = (
+                sync_status.value
+                if isinstance(sync_status, SyncStatusKnown)
+                else sync_status
+            )
 
-        section: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.section, Unset):
-            section = self.section.to_dict()
+        section = self.section
+        if not isinstance(section, Unset):
+            field_dict["$section"] = section.to_dict()
 
-        person: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.person, Unset):
-            person = self.person.to_dict()
+        person = self.person
+        if not isinstance(person, Unset):
+            field_dict["$person"] = person.to_dict()
 
-        grader: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.grader, Unset):
-            grader = self.grader.to_dict()
+        grader = self.grader
+        if not isinstance(grader, Unset):
+            field_dict["$grader"] = grader.to_dict()
 
-        summary_type: str | Unset
-        if isinstance(self.summary_type, Unset):
-            summary_type = UNSET
-        elif isinstance(self.summary_type, SummaryTypeKnown):
-            summary_type = self.summary_type.value
-        else:
-            summary_type = self.summary_type
+        summary_type = self.summary_type
+        if not isinstance(summary_type, Unset):
+            field_dict["summary_type"] = (
+                summary_type.value
+                if isinstance(summary_type, SummaryTypeKnown)
+                else summary_type
+            )
 
-        score_type: str | Unset
-        if isinstance(self.score_type, Unset):
-            score_type = UNSET
-        elif isinstance(self.score_type, ScoreTypeKnown):
-            score_type = self.score_type.value
-        else:
-            score_type = self.score_type
+        score_type = self.score_type
+        if not isinstance(score_type, Unset):
+            field_dict["score_type"] = (
+                score_type.value
+                if isinstance(score_type, ScoreTypeKnown)
+                else score_type
+            )
 
         score = self.score
-
-        grade = self.grade
-
-        last_activity: str | Unset = UNSET
-        if not isinstance(self.last_activity, Unset):
-            last_activity = self.last_activity.isoformat()
-
-        comments: list[str] | Unset = UNSET
-        if not isinstance(self.comments, Unset):
-            comments = self.comments
-
-        ext: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ext, Unset):
-            ext = self.ext.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if sync_status is not UNSET:
-            field_dict["sync_status"] = sync_status
-        if section is not UNSET:
-            field_dict["$section"] = section
-        if person is not UNSET:
-            field_dict["$person"] = person
-        if grader is not UNSET:
-            field_dict["$grader"] = grader
-        if summary_type is not UNSET:
-            field_dict["summary_type"] = summary_type
-        if score_type is not UNSET:
-            field_dict["score_type"] = score_type
         if score is not UNSET:
             field_dict["score"] = score
+
+        grade = self.grade
         if grade is not UNSET:
             field_dict["grade"] = grade
-        if last_activity is not UNSET:
-            field_dict["last_activity"] = last_activity
+
+        last_activity = self.last_activity
+        if not isinstance(last_activity, Unset):
+            field_dict["last_activity"] = last_activity.isoformat()
+
+        comments = self.comments
         if comments is not UNSET:
             field_dict["comments"] = comments
-        if ext is not UNSET:
-            field_dict["$ext"] = ext
+
+        ext = self.ext
+        if not isinstance(ext, Unset):
+            field_dict["$ext"] = ext.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.key_value_map import KeyValueMap  # noqa: PLC0415
-        from ..models.object_ref import ObjectRef  # noqa: PLC0415
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _error_code = src_dict.get("error_code")
+        error_code: DataErrorCodeKnown | str | Unset
+        if _error_code is None:
+            error_code = UNSET
+            absent += 1
+        elif isinstance(_error_code, str):
+            error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
+        else:
+            raise ModelParseError("error_code", _error_code, "expected a string")
 
-        d = dict(src_dict)
+        _sync_status = src_dict.get("sync_status")
+        sync_status: str | SyncStatusKnown | Unset
+        if _sync_status is None:
+            sync_status = UNSET
+            absent += 1
+        elif isinstance(_sync_status, str):
+            sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
+        else:
+            raise ModelParseError("sync_status", _sync_status, "expected a string")
 
-        def _parse_error_code(data: object) -> DataErrorCodeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_data_error_code_type_0 = DataErrorCodeKnown(data)
-
-                return componentsschemas_data_error_code_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataErrorCodeKnown | str | Unset, data)
-
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
-
-        def _parse_sync_status(data: object) -> str | SyncStatusKnown | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_sync_status_type_0 = SyncStatusKnown(data)
-
-                return componentsschemas_sync_status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SyncStatusKnown | Unset, data)
-
-        sync_status = _parse_sync_status(d.pop("sync_status", UNSET))
-
-        _section = d.pop("$section", UNSET)
+        _section = src_dict.get("$section")
         section: ObjectRef | Unset
-        if isinstance(_section, Unset):
+        if _section is None:
             section = UNSET
+            absent += 1
         else:
-            section = ObjectRef.from_dict(_section)
+            try:
+                section = ObjectRef.from_dict(_section)
+            except ModelParseError as error:
+                raise error.inside("$section") from None
 
-        _person = d.pop("$person", UNSET)
+        _person = src_dict.get("$person")
         person: ObjectRef | Unset
-        if isinstance(_person, Unset):
+        if _person is None:
             person = UNSET
+            absent += 1
         else:
-            person = ObjectRef.from_dict(_person)
+            try:
+                person = ObjectRef.from_dict(_person)
+            except ModelParseError as error:
+                raise error.inside("$person") from None
 
-        _grader = d.pop("$grader", UNSET)
+        _grader = src_dict.get("$grader")
         grader: ObjectRef | Unset
-        if isinstance(_grader, Unset):
+        if _grader is None:
             grader = UNSET
+            absent += 1
         else:
-            grader = ObjectRef.from_dict(_grader)
-
-        def _parse_summary_type(data: object) -> str | SummaryTypeKnown | Unset:
-            if isinstance(data, Unset):
-                return data
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_summary_type_type_0 = SummaryTypeKnown(data)
+                grader = ObjectRef.from_dict(_grader)
+            except ModelParseError as error:
+                raise error.inside("$grader") from None
 
-                return componentsschemas_summary_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SummaryTypeKnown | Unset, data)
+        _summary_type = src_dict.get("summary_type")
+        summary_type: str | SummaryTypeKnown | Unset
+        if _summary_type is None:
+            summary_type = UNSET
+            absent += 1
+        elif isinstance(_summary_type, str):
+            summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
+        else:
+            raise ModelParseError("summary_type", _summary_type, "expected a string")
 
-        summary_type = _parse_summary_type(d.pop("summary_type", UNSET))
+        _score_type = src_dict.get("score_type")
+        score_type: ScoreTypeKnown | str | Unset
+        if _score_type is None:
+            score_type = UNSET
+            absent += 1
+        elif isinstance(_score_type, str):
+            score_type = _SCORE_TYPE_KNOWN_VALUES.get(_score_type, _score_type)
+        else:
+            raise ModelParseError("score_type", _score_type, "expected a string")
 
-        def _parse_score_type(data: object) -> ScoreTypeKnown | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_score_type_type_0 = ScoreTypeKnown(data)
+        _score = src_dict.get("score")
+        score: float | Unset
+        if _score is None:
+            score = UNSET
+            absent += 1
+        elif isinstance(_score, (int, float)) and not isinstance(_score, bool):
+            score = _score
+        else:
+            raise ModelParseError("score", _score, "expected a number")
 
-                return componentsschemas_score_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ScoreTypeKnown | str | Unset, data)
+        _grade = src_dict.get("grade")
+        grade: str | Unset
+        if _grade is None:
+            grade = UNSET
+            absent += 1
+        elif isinstance(_grade, str):
+            grade = _grade
+        else:
+            raise ModelParseError("grade", _grade, "expected a string")
 
-        score_type = _parse_score_type(d.pop("score_type", UNSET))
-
-        score = d.pop("score", UNSET)
-
-        grade = d.pop("grade", UNSET)
-
-        _last_activity = d.pop("last_activity", UNSET)
+        _last_activity = src_dict.get("last_activity")
         last_activity: datetime.datetime | Unset
-        if isinstance(_last_activity, Unset):
+        if _last_activity is None:
             last_activity = UNSET
+            absent += 1
         else:
-            last_activity = datetime.datetime.fromisoformat(_last_activity)
+            try:
+                last_activity = datetime.datetime.fromisoformat(_last_activity)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "last_activity", _last_activity, "expected a date-time string"
+                ) from None
 
-        comments = cast(list[str], d.pop("comments", UNSET))
+        _comments = src_dict.get("comments")
+        comments: list[str] | Unset
+        if _comments is None:
+            comments = UNSET
+            absent += 1
+        elif isinstance(_comments, list):
+            for comments_index, comments_item in enumerate(_comments):
+                if not (isinstance(comments_item, str)):
+                    raise ModelParseError(
+                        "comments" + f"[{comments_index}]",
+                        comments_item,
+                        "expected a string",
+                    )
+            comments = _comments
+        else:
+            raise ModelParseError("comments", _comments, "expected an array")
 
-        _ext = d.pop("$ext", UNSET)
+        _ext = src_dict.get("$ext")
         ext: KeyValueMap | Unset
-        if isinstance(_ext, Unset):
+        if _ext is None:
             ext = UNSET
+            absent += 1
         else:
-            ext = KeyValueMap.from_dict(_ext)
+            try:
+                ext = KeyValueMap.from_dict(_ext)
+            except ModelParseError as error:
+                raise error.inside("$ext") from None
 
         summary = cls(
-            error_code=error_code,
-            sync_status=sync_status,
-            section=section,
-            person=person,
-            grader=grader,
-            summary_type=summary_type,
-            score_type=score_type,
-            score=score,
-            grade=grade,
-            last_activity=last_activity,
-            comments=comments,
-            ext=ext,
+            error_code,
+            sync_status,
+            section,
+            person,
+            grader,
+            summary_type,
+            score_type,
+            score,
+            grade,
+            last_activity,
+            comments,
+            ext,
         )
 
-        summary.additional_properties = d
+        if len(src_dict) + absent != 12:
+            summary.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return summary
 
     @property

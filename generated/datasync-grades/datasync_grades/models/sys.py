@@ -2,17 +2,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
+from ..models.key_value_map import KeyValueMap
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.key_value_map import KeyValueMap
-
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "source_id",
+        "app_id",
+        "created_at",
+        "updated_at",
+    }
+)
 
 T = TypeVar("T", bound="Sys")
 
@@ -35,91 +43,107 @@ class Sys:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
-
-        source_id: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.source_id, Unset):
-            source_id = self.source_id.to_dict()
-
-        app_id: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.app_id, Unset):
-            app_id = self.app_id.to_dict()
-
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
-
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
         if id is not UNSET:
-            field_dict["id"] = id
-        if source_id is not UNSET:
-            field_dict["source_id"] = source_id
-        if app_id is not UNSET:
-            field_dict["app_id"] = app_id
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
+            field_dict["id"] = str(id)
+
+        source_id = self.source_id
+        if not isinstance(source_id, Unset):
+            field_dict["source_id"] = source_id.to_dict()
+
+        app_id = self.app_id
+        if not isinstance(app_id, Unset):
+            field_dict["app_id"] = app_id.to_dict()
+
+        created_at = self.created_at
+        if not isinstance(created_at, Unset):
+            field_dict["created_at"] = created_at.isoformat()
+
+        updated_at = self.updated_at
+        if not isinstance(updated_at, Unset):
+            field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.key_value_map import KeyValueMap  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        _source_id = d.pop("source_id", UNSET)
+        _source_id = src_dict.get("source_id")
         source_id: KeyValueMap | Unset
-        if isinstance(_source_id, Unset):
+        if _source_id is None:
             source_id = UNSET
+            absent += 1
         else:
-            source_id = KeyValueMap.from_dict(_source_id)
+            try:
+                source_id = KeyValueMap.from_dict(_source_id)
+            except ModelParseError as error:
+                raise error.inside("source_id") from None
 
-        _app_id = d.pop("app_id", UNSET)
+        _app_id = src_dict.get("app_id")
         app_id: KeyValueMap | Unset
-        if isinstance(_app_id, Unset):
+        if _app_id is None:
             app_id = UNSET
+            absent += 1
         else:
-            app_id = KeyValueMap.from_dict(_app_id)
+            try:
+                app_id = KeyValueMap.from_dict(_app_id)
+            except ModelParseError as error:
+                raise error.inside("app_id") from None
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at")
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is None:
             created_at = UNSET
+            absent += 1
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            try:
+                created_at = datetime.datetime.fromisoformat(_created_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "created_at", _created_at, "expected a date-time string"
+                ) from None
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at")
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is None:
             updated_at = UNSET
+            absent += 1
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            try:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "updated_at", _updated_at, "expected a date-time string"
+                ) from None
 
         sys = cls(
-            id=id,
-            source_id=source_id,
-            app_id=app_id,
-            created_at=created_at,
-            updated_at=updated_at,
+            id,
+            source_id,
+            app_id,
+            created_at,
+            updated_at,
         )
 
-        sys.additional_properties = d
+        if len(src_dict) + absent != 5:
+            sys.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return sys
 
     @property

@@ -7,7 +7,18 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "name",
+        "public_id",
+        "timezone",
+        "userdata",
+    }
+)
 
 T = TypeVar("T", bound="Account")
 
@@ -22,29 +33,24 @@ class Account:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
         name = self.name
-
-        public_id = self.public_id
-
-        timezone = self.timezone
-
-        userdata = self.userdata
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
         if name is not UNSET:
             field_dict["name"] = name
+
+        public_id = self.public_id
         if public_id is not UNSET:
             field_dict["public_id"] = public_id
+
+        timezone = self.timezone
         if timezone is not UNSET:
             field_dict["timezone"] = timezone
+
+        userdata = self.userdata
         if userdata is not UNSET:
             field_dict["userdata"] = userdata
 
@@ -52,31 +58,74 @@ class Account:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        name = d.pop("name", UNSET)
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+            absent += 1
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
-        public_id = d.pop("public_id", UNSET)
+        _public_id = src_dict.get("public_id")
+        public_id: str | Unset
+        if _public_id is None:
+            public_id = UNSET
+            absent += 1
+        elif isinstance(_public_id, str):
+            public_id = _public_id
+        else:
+            raise ModelParseError("public_id", _public_id, "expected a string")
 
-        timezone = d.pop("timezone", UNSET)
+        _timezone = src_dict.get("timezone")
+        timezone: str | Unset
+        if _timezone is None:
+            timezone = UNSET
+            absent += 1
+        elif isinstance(_timezone, str):
+            timezone = _timezone
+        else:
+            raise ModelParseError("timezone", _timezone, "expected a string")
 
-        userdata = d.pop("userdata", UNSET)
+        _userdata = src_dict.get("userdata")
+        userdata: str | Unset
+        if _userdata is None:
+            userdata = UNSET
+            absent += 1
+        elif isinstance(_userdata, str):
+            userdata = _userdata
+        else:
+            raise ModelParseError("userdata", _userdata, "expected a string")
 
         account = cls(
-            id=id,
-            name=name,
-            public_id=public_id,
-            timezone=timezone,
-            userdata=userdata,
+            id,
+            name,
+            public_id,
+            timezone,
+            userdata,
         )
 
-        account.additional_properties = d
+        if len(src_dict) + absent != 5:
+            account.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return account
 
     @property

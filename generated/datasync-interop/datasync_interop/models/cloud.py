@@ -1,17 +1,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
+from ..models.cloud_env import CloudEnv
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.cloud_env import CloudEnv
-
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "name",
+        "generation",
+        "env",
+    }
+)
 
 T = TypeVar("T", bound="Cloud")
 
@@ -25,63 +32,85 @@ class Cloud:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
         name = self.name
-
-        generation = self.generation
-
-        env: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.env, Unset):
-            env = self.env.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
         if name is not UNSET:
             field_dict["name"] = name
+
+        generation = self.generation
         if generation is not UNSET:
             field_dict["generation"] = generation
-        if env is not UNSET:
-            field_dict["env"] = env
+
+        env = self.env
+        if not isinstance(env, Unset):
+            field_dict["env"] = env.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cloud_env import CloudEnv  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        name = d.pop("name", UNSET)
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+            absent += 1
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
-        generation = d.pop("generation", UNSET)
+        _generation = src_dict.get("generation")
+        generation: int | Unset
+        if _generation is None:
+            generation = UNSET
+            absent += 1
+        elif isinstance(_generation, int) and not isinstance(_generation, bool):
+            generation = _generation
+        else:
+            raise ModelParseError("generation", _generation, "expected an integer")
 
-        _env = d.pop("env", UNSET)
+        _env = src_dict.get("env")
         env: CloudEnv | Unset
-        if isinstance(_env, Unset):
+        if _env is None:
             env = UNSET
+            absent += 1
         else:
-            env = CloudEnv.from_dict(_env)
+            try:
+                env = CloudEnv.from_dict(_env)
+            except ModelParseError as error:
+                raise error.inside("env") from None
 
         cloud = cls(
-            id=id,
-            name=name,
-            generation=generation,
-            env=env,
+            id,
+            name,
+            generation,
+            env,
         )
 
-        cloud.additional_properties = d
+        if len(src_dict) + absent != 4:
+            cloud.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return cloud
 
     @property

@@ -7,7 +7,15 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "name",
+    }
+)
 
 T = TypeVar("T", bound="CloudEnv")
 
@@ -19,17 +27,12 @@ class CloudEnv:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
         name = self.name
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
         if name is not UNSET:
             field_dict["name"] = name
 
@@ -37,22 +40,41 @@ class CloudEnv:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        name = d.pop("name", UNSET)
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+            absent += 1
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
         cloud_env = cls(
-            id=id,
-            name=name,
+            id,
+            name,
         )
 
-        cloud_env.additional_properties = d
+        if len(src_dict) + absent != 2:
+            cloud_env.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return cloud_env
 
     @property

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "status",
+        "code",
+        "message",
+        "ext_message",
+        "details",
+    }
+)
 
 T = TypeVar("T", bound="ErrorInfo")
 
@@ -28,35 +39,24 @@ class ErrorInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         status = self.status
-
-        code = self.code
-
-        message = self.message
-
-        ext_message: None | str | Unset
-        if isinstance(self.ext_message, Unset):
-            ext_message = UNSET
-        else:
-            ext_message = self.ext_message
-
-        details: None | str | Unset
-        if isinstance(self.details, Unset):
-            details = UNSET
-        else:
-            details = self.details
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if status is not UNSET:
             field_dict["status"] = status
+
+        code = self.code
         if code is not UNSET:
             field_dict["code"] = code
+
+        message = self.message
         if message is not UNSET:
             field_dict["message"] = message
+
+        ext_message = self.ext_message
         if ext_message is not UNSET:
             field_dict["ext_message"] = ext_message
+
+        details = self.details
         if details is not UNSET:
             field_dict["details"] = details
 
@@ -64,40 +64,77 @@ class ErrorInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _status = src_dict.get("status")
+        status: int | Unset
+        if _status is None:
+            status = UNSET
+            absent += 1
+        elif isinstance(_status, int) and not isinstance(_status, bool):
+            status = _status
+        else:
+            raise ModelParseError("status", _status, "expected an integer")
 
-        code = d.pop("code", UNSET)
+        _code = src_dict.get("code")
+        code: str | Unset
+        if _code is None:
+            code = UNSET
+            absent += 1
+        elif isinstance(_code, str):
+            code = _code
+        else:
+            raise ModelParseError("code", _code, "expected a string")
 
-        message = d.pop("message", UNSET)
+        _message = src_dict.get("message")
+        message: str | Unset
+        if _message is None:
+            message = UNSET
+            absent += 1
+        elif isinstance(_message, str):
+            message = _message
+        else:
+            raise ModelParseError("message", _message, "expected a string")
 
-        def _parse_ext_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _ext_message = src_dict.get("ext_message", UNSET)
+        ext_message: None | str | Unset
+        if _ext_message is None:
+            ext_message = None
+        elif isinstance(_ext_message, Unset):
+            ext_message = UNSET
+            absent += 1
+        elif isinstance(_ext_message, str):
+            ext_message = _ext_message
+        else:
+            raise ModelParseError("ext_message", _ext_message, "expected a string")
 
-        ext_message = _parse_ext_message(d.pop("ext_message", UNSET))
-
-        def _parse_details(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        details = _parse_details(d.pop("details", UNSET))
+        _details = src_dict.get("details", UNSET)
+        details: None | str | Unset
+        if _details is None:
+            details = None
+        elif isinstance(_details, Unset):
+            details = UNSET
+            absent += 1
+        elif isinstance(_details, str):
+            details = _details
+        else:
+            raise ModelParseError("details", _details, "expected a string")
 
         error_info = cls(
-            status=status,
-            code=code,
-            message=message,
-            ext_message=ext_message,
-            details=details,
+            status,
+            code,
+            message,
+            ext_message,
+            details,
         )
 
-        error_info.additional_properties = d
+        if len(src_dict) + absent != 5:
+            error_info.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return error_info
 
     @property

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.error_info import ErrorInfo
+from ..errors import ModelParseError
+from ..models.error_info import ErrorInfo
 
+_PROPERTY_NAMES = frozenset(
+    {
+        "error",
+    }
+)
 
 T = TypeVar("T", bound="ErrorResponse")
 
@@ -22,30 +27,37 @@ class ErrorResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error = self.error.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "error": error,
-            }
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        error = self.error
+        field_dict["error"] = error.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_info import ErrorInfo  # noqa: PLC0415
-
-        d = dict(src_dict)
-        error = ErrorInfo.from_dict(d.pop("error"))
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _error = src_dict.get("error")
+        error: ErrorInfo
+        if _error is None:
+            raise ModelParseError.required("error", src_dict)
+        else:
+            try:
+                error = ErrorInfo.from_dict(_error)
+            except ModelParseError as error_:
+                raise error_.inside("error") from None
 
         error_response = cls(
-            error=error,
+            error,
         )
 
-        error_response.additional_properties = d
+        if len(src_dict) + absent != 1:
+            error_response.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return error_response
 
     @property

@@ -7,7 +7,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "status",
+        "valid_from",
+        "valid_to",
+    }
+)
 
 T = TypeVar("T", bound="License")
 
@@ -20,54 +29,74 @@ class License:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         status = self.status
-
-        valid_from: str | Unset = UNSET
-        if not isinstance(self.valid_from, Unset):
-            valid_from = self.valid_from.isoformat()
-
-        valid_to: str | Unset = UNSET
-        if not isinstance(self.valid_to, Unset):
-            valid_to = self.valid_to.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if status is not UNSET:
             field_dict["status"] = status
-        if valid_from is not UNSET:
-            field_dict["valid_from"] = valid_from
-        if valid_to is not UNSET:
-            field_dict["valid_to"] = valid_to
+
+        valid_from = self.valid_from
+        if not isinstance(valid_from, Unset):
+            field_dict["valid_from"] = valid_from.isoformat()
+
+        valid_to = self.valid_to
+        if not isinstance(valid_to, Unset):
+            field_dict["valid_to"] = valid_to.isoformat()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _status = src_dict.get("status")
+        status: str | Unset
+        if _status is None:
+            status = UNSET
+            absent += 1
+        elif isinstance(_status, str):
+            status = _status
+        else:
+            raise ModelParseError("status", _status, "expected a string")
 
-        _valid_from = d.pop("valid_from", UNSET)
+        _valid_from = src_dict.get("valid_from")
         valid_from: datetime.datetime | Unset
-        if isinstance(_valid_from, Unset):
+        if _valid_from is None:
             valid_from = UNSET
+            absent += 1
         else:
-            valid_from = datetime.datetime.fromisoformat(_valid_from)
+            try:
+                valid_from = datetime.datetime.fromisoformat(_valid_from)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "valid_from", _valid_from, "expected a date-time string"
+                ) from None
 
-        _valid_to = d.pop("valid_to", UNSET)
+        _valid_to = src_dict.get("valid_to")
         valid_to: datetime.datetime | Unset
-        if isinstance(_valid_to, Unset):
+        if _valid_to is None:
             valid_to = UNSET
+            absent += 1
         else:
-            valid_to = datetime.datetime.fromisoformat(_valid_to)
+            try:
+                valid_to = datetime.datetime.fromisoformat(_valid_to)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "valid_to", _valid_to, "expected a date-time string"
+                ) from None
 
         license_ = cls(
-            status=status,
-            valid_from=valid_from,
-            valid_to=valid_to,
+            status,
+            valid_from,
+            valid_to,
         )
 
-        license_.additional_properties = d
+        if len(src_dict) + absent != 3:
+            license_.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return license_
 
     @property

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "next",
+    }
+)
 
 T = TypeVar("T", bound="Paging")
 
@@ -18,15 +25,8 @@ class Paging:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        next_: None | str | Unset
-        if isinstance(self.next_, Unset):
-            next_ = UNSET
-        else:
-            next_ = self.next_
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        next_ = self.next_
         if next_ is not UNSET:
             field_dict["next"] = next_
 
@@ -34,22 +34,31 @@ class Paging:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-
-        def _parse_next_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        next_ = _parse_next_(d.pop("next", UNSET))
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _next_ = src_dict.get("next", UNSET)
+        next_: None | str | Unset
+        if _next_ is None:
+            next_ = None
+        elif isinstance(_next_, Unset):
+            next_ = UNSET
+            absent += 1
+        elif isinstance(_next_, str):
+            next_ = _next_
+        else:
+            raise ModelParseError("next", _next_, "expected a string")
 
         paging = cls(
-            next_=next_,
+            next_,
         )
 
-        paging.additional_properties = d
+        if len(src_dict) + absent != 1:
+            paging.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return paging
 
     @property

@@ -7,7 +7,23 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "account_id",
+        "tenant_id",
+        "course_id",
+        "course_ref_id",
+        "school_id",
+        "school_ref_id",
+        "name",
+        "local_id",
+        "keywords",
+        "selected",
+    }
+)
 
 T = TypeVar("T", bound="ScopingCourse")
 
@@ -29,55 +45,44 @@ class ScopingCourse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        account_id: str | Unset = UNSET
-        if not isinstance(self.account_id, Unset):
-            account_id = str(self.account_id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        account_id = self.account_id
+        if account_id is not UNSET:
+            field_dict["account_id"] = str(account_id)
 
-        tenant_id: str | Unset = UNSET
-        if not isinstance(self.tenant_id, Unset):
-            tenant_id = str(self.tenant_id)
+        tenant_id = self.tenant_id
+        if tenant_id is not UNSET:
+            field_dict["tenant_id"] = str(tenant_id)
 
-        course_id: str | Unset = UNSET
-        if not isinstance(self.course_id, Unset):
-            course_id = str(self.course_id)
+        course_id = self.course_id
+        if course_id is not UNSET:
+            field_dict["course_id"] = str(course_id)
 
         course_ref_id = self.course_ref_id
-
-        school_id: str | Unset = UNSET
-        if not isinstance(self.school_id, Unset):
-            school_id = str(self.school_id)
-
-        school_ref_id = self.school_ref_id
-
-        name = self.name
-
-        local_id = self.local_id
-
-        keywords = self.keywords
-
-        selected = self.selected
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if account_id is not UNSET:
-            field_dict["account_id"] = account_id
-        if tenant_id is not UNSET:
-            field_dict["tenant_id"] = tenant_id
-        if course_id is not UNSET:
-            field_dict["course_id"] = course_id
         if course_ref_id is not UNSET:
             field_dict["course_ref_id"] = course_ref_id
+
+        school_id = self.school_id
         if school_id is not UNSET:
-            field_dict["school_id"] = school_id
+            field_dict["school_id"] = str(school_id)
+
+        school_ref_id = self.school_ref_id
         if school_ref_id is not UNSET:
             field_dict["school_ref_id"] = school_ref_id
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        local_id = self.local_id
         if local_id is not UNSET:
             field_dict["local_id"] = local_id
+
+        keywords = self.keywords
         if keywords is not UNSET:
             field_dict["keywords"] = keywords
+
+        selected = self.selected
         if selected is not UNSET:
             field_dict["selected"] = selected
 
@@ -85,61 +90,140 @@ class ScopingCourse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _account_id = d.pop("account_id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _account_id = src_dict.get("account_id")
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is None:
             account_id = UNSET
+            absent += 1
         else:
-            account_id = UUID(_account_id)
+            try:
+                account_id = UUID(_account_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "account_id", _account_id, "expected a UUID string"
+                ) from None
 
-        _tenant_id = d.pop("tenant_id", UNSET)
+        _tenant_id = src_dict.get("tenant_id")
         tenant_id: UUID | Unset
-        if isinstance(_tenant_id, Unset):
+        if _tenant_id is None:
             tenant_id = UNSET
+            absent += 1
         else:
-            tenant_id = UUID(_tenant_id)
+            try:
+                tenant_id = UUID(_tenant_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "tenant_id", _tenant_id, "expected a UUID string"
+                ) from None
 
-        _course_id = d.pop("course_id", UNSET)
+        _course_id = src_dict.get("course_id")
         course_id: UUID | Unset
-        if isinstance(_course_id, Unset):
+        if _course_id is None:
             course_id = UNSET
+            absent += 1
         else:
-            course_id = UUID(_course_id)
+            try:
+                course_id = UUID(_course_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "course_id", _course_id, "expected a UUID string"
+                ) from None
 
-        course_ref_id = d.pop("course_ref_id", UNSET)
+        _course_ref_id = src_dict.get("course_ref_id")
+        course_ref_id: str | Unset
+        if _course_ref_id is None:
+            course_ref_id = UNSET
+            absent += 1
+        elif isinstance(_course_ref_id, str):
+            course_ref_id = _course_ref_id
+        else:
+            raise ModelParseError("course_ref_id", _course_ref_id, "expected a string")
 
-        _school_id = d.pop("school_id", UNSET)
+        _school_id = src_dict.get("school_id")
         school_id: UUID | Unset
-        if isinstance(_school_id, Unset):
+        if _school_id is None:
             school_id = UNSET
+            absent += 1
         else:
-            school_id = UUID(_school_id)
+            try:
+                school_id = UUID(_school_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "school_id", _school_id, "expected a UUID string"
+                ) from None
 
-        school_ref_id = d.pop("school_ref_id", UNSET)
+        _school_ref_id = src_dict.get("school_ref_id")
+        school_ref_id: str | Unset
+        if _school_ref_id is None:
+            school_ref_id = UNSET
+            absent += 1
+        elif isinstance(_school_ref_id, str):
+            school_ref_id = _school_ref_id
+        else:
+            raise ModelParseError("school_ref_id", _school_ref_id, "expected a string")
 
-        name = d.pop("name", UNSET)
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+            absent += 1
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
-        local_id = d.pop("local_id", UNSET)
+        _local_id = src_dict.get("local_id")
+        local_id: str | Unset
+        if _local_id is None:
+            local_id = UNSET
+            absent += 1
+        elif isinstance(_local_id, str):
+            local_id = _local_id
+        else:
+            raise ModelParseError("local_id", _local_id, "expected a string")
 
-        keywords = d.pop("keywords", UNSET)
+        _keywords = src_dict.get("keywords")
+        keywords: str | Unset
+        if _keywords is None:
+            keywords = UNSET
+            absent += 1
+        elif isinstance(_keywords, str):
+            keywords = _keywords
+        else:
+            raise ModelParseError("keywords", _keywords, "expected a string")
 
-        selected = d.pop("selected", UNSET)
+        _selected = src_dict.get("selected")
+        selected: bool | Unset
+        if _selected is None:
+            selected = UNSET
+            absent += 1
+        elif isinstance(_selected, bool):
+            selected = _selected
+        else:
+            raise ModelParseError("selected", _selected, "expected a boolean")
 
         scoping_course = cls(
-            account_id=account_id,
-            tenant_id=tenant_id,
-            course_id=course_id,
-            course_ref_id=course_ref_id,
-            school_id=school_id,
-            school_ref_id=school_ref_id,
-            name=name,
-            local_id=local_id,
-            keywords=keywords,
-            selected=selected,
+            account_id,
+            tenant_id,
+            course_id,
+            course_ref_id,
+            school_id,
+            school_ref_id,
+            name,
+            local_id,
+            keywords,
+            selected,
         )
 
-        scoping_course.additional_properties = d
+        if len(src_dict) + absent != 10:
+            scoping_course.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return scoping_course
 
     @property

@@ -7,7 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "type",
+        "client_id",
+        "client_secret",
+        "updated_at",
+    }
+)
 
 T = TypeVar("T", bound="TenantAuth")
 
@@ -23,54 +33,86 @@ class TenantAuth:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         type_ = self.type_
-
-        client_id = self.client_id
-
-        client_secret = self.client_secret
-
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if type_ is not UNSET:
             field_dict["type"] = type_
+
+        client_id = self.client_id
         if client_id is not UNSET:
             field_dict["client_id"] = client_id
+
+        client_secret = self.client_secret
         if client_secret is not UNSET:
             field_dict["client_secret"] = client_secret
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
+
+        updated_at = self.updated_at
+        if not isinstance(updated_at, Unset):
+            field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
-
-        client_id = d.pop("client_id", UNSET)
-
-        client_secret = d.pop("client_secret", UNSET)
-
-        _updated_at = d.pop("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _type_ = src_dict.get("type")
+        type_: str | Unset
+        if _type_ is None:
+            type_ = UNSET
+            absent += 1
+        elif isinstance(_type_, str):
+            type_ = _type_
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            raise ModelParseError("type", _type_, "expected a string")
+
+        _client_id = src_dict.get("client_id")
+        client_id: str | Unset
+        if _client_id is None:
+            client_id = UNSET
+            absent += 1
+        elif isinstance(_client_id, str):
+            client_id = _client_id
+        else:
+            raise ModelParseError("client_id", _client_id, "expected a string")
+
+        _client_secret = src_dict.get("client_secret")
+        client_secret: str | Unset
+        if _client_secret is None:
+            client_secret = UNSET
+            absent += 1
+        elif isinstance(_client_secret, str):
+            client_secret = _client_secret
+        else:
+            raise ModelParseError("client_secret", _client_secret, "expected a string")
+
+        _updated_at = src_dict.get("updated_at")
+        updated_at: datetime.datetime | Unset
+        if _updated_at is None:
+            updated_at = UNSET
+            absent += 1
+        else:
+            try:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "updated_at", _updated_at, "expected a date-time string"
+                ) from None
 
         tenant_auth = cls(
-            type_=type_,
-            client_id=client_id,
-            client_secret=client_secret,
-            updated_at=updated_at,
+            type_,
+            client_id,
+            client_secret,
+            updated_at,
         )
 
-        tenant_auth.additional_properties = d
+        if len(src_dict) + absent != 4:
+            tenant_auth.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return tenant_auth
 
     @property

@@ -1,22 +1,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
+from ..models.account import Account
+from ..models.cloud import Cloud
+from ..models.integration import Integration
+from ..models.license_ import License
+from ..models.tenant_auth import TenantAuth
+from ..models.tenant_status import TenantStatus
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.account import Account
-    from ..models.cloud import Cloud
-    from ..models.integration import Integration
-    from ..models.license_ import License
-    from ..models.tenant_auth import TenantAuth
-    from ..models.tenant_status import TenantStatus
-
+_PROPERTY_NAMES = frozenset(
+    {
+        "id",
+        "name",
+        "account",
+        "cloud",
+        "integration",
+        "license",
+        "status",
+        "sis_status",
+        "auth",
+    }
+)
 
 T = TypeVar("T", bound="TenantInfo")
 
@@ -38,145 +50,166 @@ class TenantInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        field_dict: dict[str, Any] = {**self.additional_properties}
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = str(id)
 
         name = self.name
-
-        account: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.account, Unset):
-            account = self.account.to_dict()
-
-        cloud: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.cloud, Unset):
-            cloud = self.cloud.to_dict()
-
-        integration: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.integration, Unset):
-            integration = self.integration.to_dict()
-
-        license_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.license_, Unset):
-            license_ = self.license_.to_dict()
-
-        status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.to_dict()
-
-        sis_status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.sis_status, Unset):
-            sis_status = self.sis_status.to_dict()
-
-        auth: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.auth, Unset):
-            auth = self.auth.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
         if name is not UNSET:
             field_dict["name"] = name
-        if account is not UNSET:
-            field_dict["account"] = account
-        if cloud is not UNSET:
-            field_dict["cloud"] = cloud
-        if integration is not UNSET:
-            field_dict["integration"] = integration
-        if license_ is not UNSET:
-            field_dict["license"] = license_
-        if status is not UNSET:
-            field_dict["status"] = status
-        if sis_status is not UNSET:
-            field_dict["sis_status"] = sis_status
-        if auth is not UNSET:
-            field_dict["auth"] = auth
+
+        account = self.account
+        if not isinstance(account, Unset):
+            field_dict["account"] = account.to_dict()
+
+        cloud = self.cloud
+        if not isinstance(cloud, Unset):
+            field_dict["cloud"] = cloud.to_dict()
+
+        integration = self.integration
+        if not isinstance(integration, Unset):
+            field_dict["integration"] = integration.to_dict()
+
+        license_ = self.license_
+        if not isinstance(license_, Unset):
+            field_dict["license"] = license_.to_dict()
+
+        status = self.status
+        if not isinstance(status, Unset):
+            field_dict["status"] = status.to_dict()
+
+        sis_status = self.sis_status
+        if not isinstance(sis_status, Unset):
+            field_dict["sis_status"] = sis_status.to_dict()
+
+        auth = self.auth
+        if not isinstance(auth, Unset):
+            field_dict["auth"] = auth.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account import Account  # noqa: PLC0415
-        from ..models.cloud import Cloud  # noqa: PLC0415
-        from ..models.integration import Integration  # noqa: PLC0415
-        from ..models.license_ import License  # noqa: PLC0415
-        from ..models.tenant_auth import TenantAuth  # noqa: PLC0415
-        from ..models.tenant_status import TenantStatus  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _id = src_dict.get("id")
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is None:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            try:
+                id = UUID(_id)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError("id", _id, "expected a UUID string") from None
 
-        name = d.pop("name", UNSET)
+        _name = src_dict.get("name")
+        name: str | Unset
+        if _name is None:
+            name = UNSET
+            absent += 1
+        elif isinstance(_name, str):
+            name = _name
+        else:
+            raise ModelParseError("name", _name, "expected a string")
 
-        _account = d.pop("account", UNSET)
+        _account = src_dict.get("account")
         account: Account | Unset
-        if isinstance(_account, Unset):
+        if _account is None:
             account = UNSET
+            absent += 1
         else:
-            account = Account.from_dict(_account)
+            try:
+                account = Account.from_dict(_account)
+            except ModelParseError as error:
+                raise error.inside("account") from None
 
-        _cloud = d.pop("cloud", UNSET)
+        _cloud = src_dict.get("cloud")
         cloud: Cloud | Unset
-        if isinstance(_cloud, Unset):
+        if _cloud is None:
             cloud = UNSET
+            absent += 1
         else:
-            cloud = Cloud.from_dict(_cloud)
+            try:
+                cloud = Cloud.from_dict(_cloud)
+            except ModelParseError as error:
+                raise error.inside("cloud") from None
 
-        _integration = d.pop("integration", UNSET)
+        _integration = src_dict.get("integration")
         integration: Integration | Unset
-        if isinstance(_integration, Unset):
+        if _integration is None:
             integration = UNSET
+            absent += 1
         else:
-            integration = Integration.from_dict(_integration)
+            try:
+                integration = Integration.from_dict(_integration)
+            except ModelParseError as error:
+                raise error.inside("integration") from None
 
-        _license_ = d.pop("license", UNSET)
+        _license_ = src_dict.get("license")
         license_: License | Unset
-        if isinstance(_license_, Unset):
+        if _license_ is None:
             license_ = UNSET
+            absent += 1
         else:
-            license_ = License.from_dict(_license_)
+            try:
+                license_ = License.from_dict(_license_)
+            except ModelParseError as error:
+                raise error.inside("license") from None
 
-        _status = d.pop("status", UNSET)
+        _status = src_dict.get("status")
         status: TenantStatus | Unset
-        if isinstance(_status, Unset):
+        if _status is None:
             status = UNSET
+            absent += 1
         else:
-            status = TenantStatus.from_dict(_status)
+            try:
+                status = TenantStatus.from_dict(_status)
+            except ModelParseError as error:
+                raise error.inside("status") from None
 
-        _sis_status = d.pop("sis_status", UNSET)
+        _sis_status = src_dict.get("sis_status")
         sis_status: TenantStatus | Unset
-        if isinstance(_sis_status, Unset):
+        if _sis_status is None:
             sis_status = UNSET
+            absent += 1
         else:
-            sis_status = TenantStatus.from_dict(_sis_status)
+            try:
+                sis_status = TenantStatus.from_dict(_sis_status)
+            except ModelParseError as error:
+                raise error.inside("sis_status") from None
 
-        _auth = d.pop("auth", UNSET)
+        _auth = src_dict.get("auth")
         auth: TenantAuth | Unset
-        if isinstance(_auth, Unset):
+        if _auth is None:
             auth = UNSET
+            absent += 1
         else:
-            auth = TenantAuth.from_dict(_auth)
+            try:
+                auth = TenantAuth.from_dict(_auth)
+            except ModelParseError as error:
+                raise error.inside("auth") from None
 
         tenant_info = cls(
-            id=id,
-            name=name,
-            account=account,
-            cloud=cloud,
-            integration=integration,
-            license_=license_,
-            status=status,
-            sis_status=sis_status,
-            auth=auth,
+            id,
+            name,
+            account,
+            cloud,
+            integration,
+            license_,
+            status,
+            sis_status,
+            auth,
         )
 
-        tenant_info.additional_properties = d
+        if len(src_dict) + absent != 9:
+            tenant_info.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return tenant_info
 
     @property

@@ -7,7 +7,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_PROPERTY_NAMES = frozenset(
+    {
+        "op_state",
+        "setup_state",
+        "last_sync_at",
+    }
+)
 
 T = TypeVar("T", bound="TenantStatus")
 
@@ -20,47 +29,71 @@ class TenantStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
         op_state = self.op_state
-
-        setup_state = self.setup_state
-
-        last_sync_at: str | Unset = UNSET
-        if not isinstance(self.last_sync_at, Unset):
-            last_sync_at = self.last_sync_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if op_state is not UNSET:
             field_dict["op_state"] = op_state
+
+        setup_state = self.setup_state
         if setup_state is not UNSET:
             field_dict["setup_state"] = setup_state
-        if last_sync_at is not UNSET:
-            field_dict["last_sync_at"] = last_sync_at
+
+        last_sync_at = self.last_sync_at
+        if not isinstance(last_sync_at, Unset):
+            field_dict["last_sync_at"] = last_sync_at.isoformat()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        op_state = d.pop("op_state", UNSET)
-
-        setup_state = d.pop("setup_state", UNSET)
-
-        _last_sync_at = d.pop("last_sync_at", UNSET)
-        last_sync_at: datetime.datetime | Unset
-        if isinstance(_last_sync_at, Unset):
-            last_sync_at = UNSET
+        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+            raise ModelParseError("", src_dict, "expected an object")
+        absent = 0
+        _op_state = src_dict.get("op_state")
+        op_state: str | Unset
+        if _op_state is None:
+            op_state = UNSET
+            absent += 1
+        elif isinstance(_op_state, str):
+            op_state = _op_state
         else:
-            last_sync_at = datetime.datetime.fromisoformat(_last_sync_at)
+            raise ModelParseError("op_state", _op_state, "expected a string")
+
+        _setup_state = src_dict.get("setup_state")
+        setup_state: str | Unset
+        if _setup_state is None:
+            setup_state = UNSET
+            absent += 1
+        elif isinstance(_setup_state, str):
+            setup_state = _setup_state
+        else:
+            raise ModelParseError("setup_state", _setup_state, "expected a string")
+
+        _last_sync_at = src_dict.get("last_sync_at")
+        last_sync_at: datetime.datetime | Unset
+        if _last_sync_at is None:
+            last_sync_at = UNSET
+            absent += 1
+        else:
+            try:
+                last_sync_at = datetime.datetime.fromisoformat(_last_sync_at)
+            except (AttributeError, TypeError, ValueError):
+                raise ModelParseError(
+                    "last_sync_at", _last_sync_at, "expected a date-time string"
+                ) from None
 
         tenant_status = cls(
-            op_state=op_state,
-            setup_state=setup_state,
-            last_sync_at=last_sync_at,
+            op_state,
+            setup_state,
+            last_sync_at,
         )
 
-        tenant_status.additional_properties = d
+        if len(src_dict) + absent != 3:
+            tenant_status.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
         return tenant_status
 
     @property
