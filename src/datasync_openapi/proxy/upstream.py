@@ -110,6 +110,7 @@ class _Parser:
         self.headers_done = False
         self.complete = False
         self.informational = False
+        self.keep_alive = False  # read when the message completes (llhttp resets it right after)
         self.parser = httptools.HttpResponseParser(self)
 
     def on_header(self, name: bytes, value: bytes) -> None:
@@ -131,6 +132,7 @@ class _Parser:
             self.informational = False
         else:
             self.complete = True
+            self.keep_alive = self.parser.should_keep_alive()
 
 
 class UpstreamResponse:
@@ -183,7 +185,7 @@ class UpstreamResponse:
         if (
             self._parser.complete
             and not self._head_only
-            and self._parser.parser.should_keep_alive()
+            and self._parser.keep_alive
             and not connection.reader._buffer  # type: ignore[attr-defined]  # nothing unexpected after the answer
         ):
             self._pool._put(connection)
