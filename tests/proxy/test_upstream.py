@@ -4,7 +4,11 @@ response framings, broken answers, a closed idle connection, timeouts, request b
 from __future__ import annotations
 
 import asyncio
+import shutil
+import ssl
+import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httptools
@@ -379,5 +383,41 @@ def test_head_answers_have_no_body() -> None:
             response = await pool.request("HEAD", "/", [])
             assert (response.status, await read_all(response)) == (200, b"")
             await pool.aclose()
+
+    run(scenario)
+
+
+def test_https_with_keep_alive(tmp_path: Path) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    served = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    served.load_cert_chain(cert, key)
+    trusted = ssl.create_default_context(cafile=str(cert))
+
+    async def scenario() -> None:
+        box: list[Server] = []
+        box.append(Server(keep_alive_server(box)))
+        server = box[0]
+        server.server = await asyncio.start_server(server._serve, "127.0.0.1", 0, ssl=served)
+        port = server.server.sockets[0].getsockname()[1]
+        pool = UpstreamPool(f"https://127.0.0.1:{port}", timeout=5, ssl_context=trusted)
+        for n in range(3):
+            assert await read_all(await pool.request("GET", f"/{n}", [])) == f"you asked for /{n}".encode()
+        await pool.aclose()
+        untrusted = UpstreamPool(f"https://127.0.0.1:{port}", timeout=5)  # the system's trust store: refused
+        with pytest.raises(ConnectError):
+            await untrusted.request("GET", "/", [])
+        await untrusted.aclose()
+        await server.__aexit__()
+        assert server.connections == 1  # three requests on one TLS connection (the refused handshake never got here)
 
     run(scenario)

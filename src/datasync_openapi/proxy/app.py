@@ -1,9 +1,10 @@
 """The validating proxy's ASGI application: forward to the upstream, check both directions against the specs.
 
 Every request is forwarded unchanged (method, path and query as sent, the body, every header but the
-hop-by-hop ones and ``Host``) through httpx's pooled, streaming transport (no redirects followed, no cookies
-kept, nothing logged per request), and the answer comes back unchanged (status, headers but hop-by-hop, body),
-redirects included. ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` apply to the upstream as they would for httpx.
+hop-by-hop ones and ``Host``) through a pool of keep-alive HTTP/1.1 connections (``upstream.UpstreamPool``: no
+redirects followed, no cookies kept, nothing logged per request), and the answer comes back unchanged (status,
+headers but hop-by-hop, body), redirects included. ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` apply to the
+upstream as they would for httpx: when an environment proxy applies, requests go through httpx's transport.
 Requests under ``/v2/grades`` and ``/v2/interop`` are matched to their operation with the mock's router and
 checked with its request validators; answers are checked with the same routes' response validators (see
 ``checks``). ``/oauth/token`` is forwarded and recorded (redacted), not checked: the specs do not describe it.

@@ -183,10 +183,7 @@ class UpstreamResponse:
         if connection is None:
             return
         if (
-            self._parser.complete
-            and not self._head_only
-            and self._parser.keep_alive
-            and not connection.reader._buffer  # type: ignore[attr-defined]  # nothing unexpected after the answer
+            self._parser.complete and not self._head_only and self._parser.keep_alive and not connection.reader._buffer  # type: ignore[attr-defined]  # nothing unexpected after the answer
         ):
             self._pool._put(connection)
         else:
@@ -220,7 +217,12 @@ class UpstreamPool:
     ignored: requests carry their full target)."""
 
     def __init__(
-        self, base_url: str, timeout: float, max_connections: int = 256, keepalive_expiry: float = 30.0
+        self,
+        base_url: str,
+        timeout: float,
+        max_connections: int = 256,
+        keepalive_expiry: float = 30.0,
+        ssl_context: ssl.SSLContext | None = None,  # https: the system's trust store unless given
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -235,7 +237,9 @@ class UpstreamPool:
         self.host_header = (host if default else f"{host}:{self.port}").encode("ascii")
         self.timeout = timeout
         self.keepalive_expiry = keepalive_expiry
-        self.ssl: ssl.SSLContext | None = ssl.create_default_context() if parts.scheme == "https" else None
+        self.ssl: ssl.SSLContext | None = None
+        if parts.scheme == "https":
+            self.ssl = ssl_context or ssl.create_default_context()
         self._idle: list[_Connection] = []
         self._slots = asyncio.Semaphore(max_connections)
         self._max_idle = max_connections
@@ -380,26 +384,29 @@ class UpstreamPool:
             raise
 
         parser = _Parser()
-        while not parser.headers_done:
-            try:
-                data = await self._read(connection)
-            except ReadError:
-                if connection.reused and not parser.headers and parser.parser.get_status_code() == 0:
-                    raise _Stale from None
-                raise
-            if not data:
-                self._drop(connection)
-                if connection.reused and not parser.headers:
-                    raise _Stale
-                raise RemoteProtocolError("server disconnected without sending a complete answer")
-            try:
-                parser.parser.feed_data(data)
-            except httptools.HttpParserError as exc:
-                self._drop(connection)
-                raise RemoteProtocolError(f"malformed answer: {exc}") from None
-            except httptools.HttpParserUpgrade:
-                self._drop(connection)
-                raise RemoteProtocolError("the upstream switched protocols") from None
+        received = False
+        try:
+            while not parser.headers_done:
+                try:
+                    data = await self._read(connection)
+                except ReadError:
+                    if connection.reused and not received:
+                        raise _Stale from None
+                    raise
+                if not data:
+                    if connection.reused and not received:
+                        raise _Stale
+                    raise RemoteProtocolError("server disconnected without sending a complete answer")
+                received = True
+                try:
+                    parser.parser.feed_data(data)
+                except httptools.HttpParserError as exc:
+                    raise RemoteProtocolError(f"malformed answer: {exc}") from None
+                except httptools.HttpParserUpgrade:
+                    raise RemoteProtocolError("the upstream switched protocols") from None
+        except BaseException:  # errors, and cancellation: the connection is closed and its slot freed
+            self._drop(connection)
+            raise
         status = parser.parser.get_status_code()
         return UpstreamResponse(self, connection, parser, status, head_only=method == "HEAD")
 
