@@ -312,11 +312,7 @@ class UpstreamPool:
     async def request(self, method: str, target: str, headers: Headers, body: Body = b"") -> UpstreamResponse:
         """Send the request and read the answer's status and headers; the body follows through the response."""
         head = self._head(method, target, headers, body)
-        try:
-            async with asyncio.timeout(self.timeout):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise PoolTimeout(f"no free upstream connection within {self.timeout:g} s") from None
+        await self._acquire()
         try:
             connection = self._take()
             retry = connection is not None and method in IDEMPOTENT and isinstance(body, bytes)
@@ -331,7 +327,7 @@ class UpstreamPool:
             if not retry:
                 raise RemoteProtocolError("server disconnected without sending a response") from None
         # the idle connection had been closed by the upstream and nothing was received: once more, on a new one
-        await self._slots.acquire()
+        await self._acquire()
         try:
             connection = await self._connect()
         except BaseException:
@@ -341,6 +337,16 @@ class UpstreamPool:
             return await self._exchange(connection, method, head, body)
         except _Stale:
             raise RemoteProtocolError("server disconnected without sending a response") from None
+
+    async def _acquire(self) -> None:
+        if not self._slots.locked():
+            await self._slots.acquire()  # a free slot: taken at once, no timer needed
+            return
+        try:
+            async with asyncio.timeout(self.timeout):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise PoolTimeout(f"no free upstream connection within {self.timeout:g} s") from None
 
     def _head(self, method: str, target: str, headers: Headers, body: Body) -> bytes:
         encoded = target.encode("latin-1", "replace")
