@@ -16,6 +16,7 @@ import pytest
 
 from datasync_openapi.proxy.upstream import (
     ConnectError,
+    InvalidTarget,
     ReadTimeout,
     RemoteProtocolError,
     UpstreamPool,
@@ -419,5 +420,22 @@ def test_https_with_keep_alive(tmp_path: Path) -> None:
         await untrusted.aclose()
         await server.__aexit__()
         assert server.connections == 1  # three requests on one TLS connection (the refused handshake never got here)
+
+    run(scenario)
+
+
+def test_a_line_break_in_a_header_or_a_space_in_the_target_is_refused() -> None:
+    async def scenario() -> None:
+        pool = UpstreamPool("http://127.0.0.1:9", timeout=5)
+        for target, headers in [
+            ("/a b", []),
+            ("/a\r\nX: y", []),
+            ("/", [(b"x-evil", b"a\r\nInjected: 1")]),
+            ("/", [(b"x-evil", b"a\nInjected: 1")]),
+            ("/", [(b"x-evil\r", b"a")]),
+        ]:
+            with pytest.raises(InvalidTarget):
+                await pool.request("GET", target, headers)
+        await pool.aclose()
 
     run(scenario)
