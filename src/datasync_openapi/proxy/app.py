@@ -1,9 +1,10 @@
 """The validating proxy's ASGI application: forward to the upstream, check both directions against the specs.
 
 Every request is forwarded unchanged (method, path and query as sent, the body, every header but the
-hop-by-hop ones and ``Host``) through httpx's pooled, streaming transport (no redirects followed, no cookies
-kept, nothing logged per request), and the answer comes back unchanged (status, headers but hop-by-hop, body),
-redirects included. ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` apply to the upstream as they would for httpx.
+hop-by-hop ones and ``Host``) through a pool of keep-alive HTTP/1.1 connections (``upstream.UpstreamPool``: no
+redirects followed, no cookies kept, nothing logged per request), and the answer comes back unchanged (status,
+headers but hop-by-hop, body), redirects included. ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` apply to the
+upstream as they would for httpx: when an environment proxy applies, requests go through httpx's transport.
 Requests under ``/v2/grades`` and ``/v2/interop`` are matched to their operation with the mock's router and
 checked with its request validators; answers are checked with the same routes' response validators (see
 ``checks``). ``/oauth/token`` is forwarded and recorded (redacted), not checked: the specs do not describe it.
@@ -51,6 +52,16 @@ from datasync_openapi.specs import APIS
 from .checks import Collector, Observed, check
 from .har import TOKEN_PATH, Entry, HarRecorder, Message, now
 from .redact import REDACTED, TOKEN_FIELDS, Redactor
+from .upstream import (
+    Body,
+    ConnectError,
+    Headers,
+    InvalidTarget,
+    UpstreamError,
+    UpstreamPool,
+    UpstreamResponse,
+    UpstreamTimeout,
+)
 
 log = logging.getLogger("datasync_openapi.proxy")
 
@@ -139,6 +150,8 @@ class ProxyApp:
     def __init__(self, config: ProxyConfig) -> None:
         self.config = config
         self.upstream = parse_upstream(config.upstream)
+        parts = urlsplit(self.upstream)
+        self.origin_length = len(f"{parts.scheme}://{parts.netloc}")  # the request target follows in the URL
         self.router = router()
         self.redactor = Redactor()
         entries = None
@@ -156,18 +169,20 @@ class ProxyApp:
             parameters["recording"] = str(config.record)
         self.collector = Collector(self.upstream, parameters, config.fail_on, entries)
         self.recorder: HarRecorder | None = None
-        self.transport: httpx.AsyncHTTPTransport | None = None
-        self.timeouts = httpx.Timeout(config.timeout).as_dict()
+        self.transport: UpstreamPool | _HttpxUpstream | None = None
         self.finished = False
 
     # -- lifecycle -----------------------------------------------------------------------------------------
-    def _transport(self) -> httpx.AsyncHTTPTransport:
-        """httpx's pooled, streaming HTTP transport, used directly: a proxy wants none of what ``httpx.AsyncClient``
-        adds on top (following redirects, keeping cookies, auth, a log line with every URL), and skipping it
-        halves the proxy's CPU time per request (see ``make bench``)."""
+    def _transport(self) -> UpstreamPool | _HttpxUpstream:
+        """The upstream client: ``upstream.UpstreamPool`` (keep-alive HTTP/1.1 on asyncio streams, httptools
+        parsing: a fraction of httpx's CPU time per request, see ``make bench``); httpx's transport only when an
+        environment proxy (``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY``, not ``NO_PROXY``) applies to the upstream."""
         if self.transport is None:
-            limits = httpx.Limits(max_connections=256, max_keepalive_connections=256, keepalive_expiry=30)
-            self.transport = httpx.AsyncHTTPTransport(limits=limits, proxy=_environment_proxy(self.upstream))
+            proxy = _environment_proxy(self.upstream)
+            if proxy is None:
+                self.transport = UpstreamPool(self.upstream, self.config.timeout, max_connections=256)
+            else:
+                self.transport = _HttpxUpstream(self.upstream, self.config.timeout, proxy)
         return self.transport
 
     def start(self) -> None:
@@ -342,14 +357,11 @@ class ProxyApp:
         exchange.began = time.perf_counter()
         try:
             content = prefix if complete else _stream(prefix, receive)
-            request = httpx.Request(
-                method, url, headers=forward, content=content, extensions={"timeout": self.timeouts}
-            )
-            response = await transport.handle_async_request(request)
-        except httpx.InvalidURL as exc:
+            response = await transport.request(method, url[self.origin_length :], forward, content)
+        except (httpx.InvalidURL, InvalidTarget) as exc:
             await _send_error(send, 400, "The request is invalid", f"cannot forward this request target: {exc}")
             return
-        except httpx.HTTPError as exc:
+        except UPSTREAM_ERRORS as exc:
             await self._upstream_failed(send, exchange, exc)
             return
         exchange.waited = time.perf_counter()
@@ -358,16 +370,28 @@ class ProxyApp:
         finally:
             await response.aclose()
 
-    async def _answer(self, send: Send, exchange: _Exchange, response: httpx.Response) -> None:
+    async def _answer(self, send: Send, exchange: _Exchange, response: UpstreamResponse | _HttpxResponse) -> None:
         """Send the upstream's answer on (or, in strict mode, a 502 instead), check it, record it."""
         cap = self.config.max_body
-        route, status = exchange.route, response.status_code
-        raw_headers = response.headers.raw
+        route, status = exchange.route, response.status
+        raw_headers = response.headers
         dropped = HOP_BY_HOP | _connection_named(raw_headers)
-        out_headers = [(name.lower(), value) for name, value in raw_headers if name.lower() not in dropped]
-        content_type = response.headers.get("content-type")
-        coding = response.headers.get("content-encoding", "").strip().lower()
-        length = response.headers.get("content-length", "")
+        out_headers: list[tuple[bytes, bytes]] = []
+        content_type: str | None = None
+        coding = length = ""
+        for name, value in raw_headers:
+            lowered = name.lower()
+            if lowered not in dropped:
+                out_headers.append((lowered, value))
+            if lowered == b"content-type":
+                content_type = (
+                    value.decode("latin-1") if content_type is None else f"{content_type}, {value.decode('latin-1')}"
+                )
+            elif lowered == b"content-encoding":
+                coding = f"{coding}, {value.decode('latin-1')}" if coding else value.decode("latin-1")
+            elif lowered == b"content-length":
+                length = f"{length}, {value.decode('latin-1')}" if length else value.decode("latin-1")
+        coding = coding.strip().lower()
         too_large = length.isdigit() and int(length) > cap
         checkable = (
             route is not None
@@ -380,7 +404,7 @@ class ProxyApp:
         wanted = checkable or exchange.token or self.recorder is not None
         hold = exchange.method != "HEAD" and wanted and not too_large
 
-        chunks = response.aiter_raw().__aiter__()
+        chunks = response.aiter_body().__aiter__()
         held: list[bytes] = []
         size = 0
         ended = False
@@ -392,7 +416,7 @@ class ProxyApp:
                 except StopAsyncIteration:
                     ended = True
                     break
-                except httpx.HTTPError as exc:
+                except UPSTREAM_ERRORS as exc:
                     await self._upstream_failed(send, exchange, exc)
                     return
                 held.append(chunk)
@@ -427,7 +451,7 @@ class ProxyApp:
                 chunk = await chunks.__anext__()
             except StopAsyncIteration:
                 break
-            except httpx.HTTPError as exc:  # the answer broke off: the client's connection closes unfinished
+            except UPSTREAM_ERRORS as exc:  # the answer broke off: the client's connection closes unfinished
                 self._broken(exchange, exc)
                 return
             if hold and size + len(chunk) <= cap:
@@ -469,7 +493,7 @@ class ProxyApp:
     def _finish(
         self,
         exchange: _Exchange,
-        response: httpx.Response,
+        response: UpstreamResponse | _HttpxResponse,
         status: int,
         findings: list[Finding],
         body: bytes | None,
@@ -508,7 +532,7 @@ class ProxyApp:
                 ),
                 status=status,
                 response=Message(
-                    [(n.decode("latin-1"), v.decode("latin-1")) for n, v in response.headers.raw],
+                    [(n.decode("latin-1"), v.decode("latin-1")) for n, v in response.headers],
                     body,
                     size,
                     ""
@@ -555,10 +579,10 @@ class ProxyApp:
 
     async def _upstream_failed(self, send: Send, exchange: _Exchange, exc: Exception) -> None:
         """No usable answer: 504 on a timeout, 502 otherwise; logged, and a transport finding on an operation."""
-        if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, (httpx.TimeoutException, UpstreamTimeout)):
             status, code, title = 504, "upstream_timeout", "Request timed out"
             details = f"no answer from {self.upstream} within {self.config.timeout:g} s ({type(exc).__name__})"
-        elif isinstance(exc, httpx.ConnectError):
+        elif isinstance(exc, (httpx.ConnectError, ConnectError)):
             status, code, title = 502, "upstream_unreachable", "Connection failed"
             details = f"cannot connect to {self.upstream}: {_reason(exc)}"
         else:
@@ -591,6 +615,46 @@ class ProxyApp:
             location=title.lower(),
             message=details,
         )
+
+
+UPSTREAM_ERRORS = (httpx.HTTPError, UpstreamError)
+
+
+class _HttpxResponse:
+    """An httpx response with ``UpstreamResponse``'s surface."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self.status = response.status_code
+        self.headers: Headers = response.headers.raw
+
+    def aiter_body(self) -> AsyncIterator[bytes]:
+        return self.response.aiter_raw()
+
+    async def aclose(self) -> None:
+        await self.response.aclose()
+
+
+class _HttpxUpstream:
+    """httpx's pooled, streaming transport (used directly: no redirects followed, no cookies, no log line per URL)
+    behind ``UpstreamPool``'s surface; the proxy uses it only to reach the upstream through an environment proxy
+    (``UpstreamPool`` does not speak CONNECT)."""
+
+    def __init__(self, upstream: str, timeout: float, proxy: str) -> None:
+        parts = urlsplit(upstream)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.timeouts = httpx.Timeout(timeout).as_dict()
+        limits = httpx.Limits(max_connections=256, max_keepalive_connections=256, keepalive_expiry=30)
+        self.transport = httpx.AsyncHTTPTransport(limits=limits, proxy=proxy)
+
+    async def request(self, method: str, target: str, headers: Headers, body: Body) -> _HttpxResponse:
+        request = httpx.Request(
+            method, self.origin + target, headers=headers, content=body, extensions={"timeout": self.timeouts}
+        )
+        return _HttpxResponse(await self.transport.handle_async_request(request))
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
 
 
 # -- helpers -------------------------------------------------------------------------------------------------

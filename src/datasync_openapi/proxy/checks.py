@@ -29,6 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import orjson
+
 from datasync_openapi.findings import Finding, FindingClass, OperationCoverage, Result, classify, hints
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.findings.model import normalise_pointer, pointer
@@ -69,6 +71,16 @@ def _finding(route: Route, check: str, title: str, location: str, **extra: Any) 
         location=location,
         **extra,
     )
+
+
+def _loads(raw: bytes) -> Any:
+    """``json.loads``, faster: orjson first (several times quicker on the proxy's hot path); whatever orjson refuses
+    (NaN, integers past 64 bits, UTF-16/32, nesting past its limit, broken JSON) goes through ``json.loads``, so the
+    values and the error messages are the standard library's."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
 
 
 def check(seen: Observed) -> list[Finding]:
@@ -131,7 +143,7 @@ def _check(seen: Observed) -> list[Finding]:
     if documented.validator is None or seen.response_body is None or seen.method == "HEAD" or not is_json_media(media):
         return out
     try:
-        body = json.loads(seen.response_body)
+        body = _loads(seen.response_body)
     except (ValueError, RecursionError) as exc:
         out.append(
             _finding(
