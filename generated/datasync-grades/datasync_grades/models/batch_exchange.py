@@ -63,7 +63,7 @@ class BatchExchange:
         error_code = self.error_code
         if not isinstance(error_code, Unset):
             field_dict["error_code"] = (
-                error_code.value
+                error_code._value_
                 if isinstance(error_code, BatchExchangeErrorCodeKnown)
                 else error_code
             )

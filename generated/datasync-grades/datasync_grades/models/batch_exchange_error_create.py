@@ -35,7 +35,7 @@ class BatchExchangeErrorCreate:
         code = self.code
         if not isinstance(code, Unset):
             field_dict["code"] = (
-                code.value if isinstance(code, BatchExchangeErrorCodeKnown) else code
+                code._value_ if isinstance(code, BatchExchangeErrorCodeKnown) else code
             )
 
         return field_dict

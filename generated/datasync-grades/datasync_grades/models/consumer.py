@@ -54,7 +54,7 @@ class Consumer:
         supported_exchange_query_type = self.supported_exchange_query_type
         if not isinstance(supported_exchange_query_type, Unset):
             field_dict["supported_exchange_query_type"] = (
-                supported_exchange_query_type.value
+                supported_exchange_query_type._value_
                 if isinstance(supported_exchange_query_type, ExchangeQueryTypeKnown)
                 else supported_exchange_query_type
             )
@@ -62,7 +62,7 @@ class Consumer:
         summary_score_type = self.summary_score_type
         if not isinstance(summary_score_type, Unset):
             field_dict["summary_score_type"] = (
-                summary_score_type.value
+                summary_score_type._value_
                 if isinstance(summary_score_type, SummaryTypeKnown)
                 else summary_score_type
             )

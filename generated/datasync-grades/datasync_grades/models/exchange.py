@@ -77,7 +77,7 @@ class Exchange:
         state = self.state
         if not isinstance(state, Unset):
             field_dict["state"] = (
-                state.value if isinstance(state, ExchangeStateKnown) else state
+                state._value_ if isinstance(state, ExchangeStateKnown) else state
             )
 
         max_data_content_length = self.max_data_content_length

@@ -60,7 +60,7 @@ class ExchangeError:
         code = self.code
         if not isinstance(code, Unset):
             field_dict["code"] = (
-                code.value if isinstance(code, ExchangeErrorCodeKnown) else code
+                code._value_ if isinstance(code, ExchangeErrorCodeKnown) else code
             )
 
         message = self.message

@@ -37,7 +37,7 @@ class ExchangeErrorCreate:
         code = self.code
         if not isinstance(code, Unset):
             field_dict["code"] = (
-                code.value if isinstance(code, ExchangeErrorCodeKnown) else code
+                code._value_ if isinstance(code, ExchangeErrorCodeKnown) else code
             )
 
         details = self.details

@@ -36,7 +36,7 @@ class ExchangeQuery:
         type_ = self.type_
         if not isinstance(type_, Unset):
             field_dict["type"] = (
-                type_.value if isinstance(type_, ExchangeQueryTypeKnown) else type_
+                type_._value_ if isinstance(type_, ExchangeQueryTypeKnown) else type_
             )
 
         conditions = self.conditions

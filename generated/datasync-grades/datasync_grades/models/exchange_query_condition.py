@@ -57,13 +57,13 @@ class ExchangeQueryCondition:
         scope = self.scope
         if not isinstance(scope, Unset):
             field_dict["scope"] = (
-                scope.value if isinstance(scope, ConditionScopeKnown) else scope
+                scope._value_ if isinstance(scope, ConditionScopeKnown) else scope
             )
 
         scope_by = self.scope_by
         if not isinstance(scope_by, Unset):
             field_dict["scope_by"] = (
-                scope_by.value
+                scope_by._value_
                 if isinstance(scope_by, ConditionScopeByKnown)
                 else scope_by
             )
@@ -83,7 +83,7 @@ class ExchangeQueryCondition:
         summary_type = self.summary_type
         if not isinstance(summary_type, Unset):
             field_dict["summary_type"] = (
-                summary_type.value
+                summary_type._value_
                 if isinstance(summary_type, SummaryTypeKnown)
                 else summary_type
             )

@@ -62,7 +62,7 @@ class Schedule:
         type_ = self.type_
         if not isinstance(type_, Unset):
             field_dict["type"] = (
-                type_.value if isinstance(type_, ScheduleTypeKnown) else type_
+                type_._value_ if isinstance(type_, ScheduleTypeKnown) else type_
             )
 
         last_executed_at = self.last_executed_at

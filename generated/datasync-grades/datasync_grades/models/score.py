@@ -68,7 +68,7 @@ class Score:
         error_code = self.error_code
         if not isinstance(error_code, Unset):
             field_dict["error_code"] = (
-                error_code.value
+                error_code._value_
                 if isinstance(error_code, DataErrorCodeKnown)
                 else error_code
             )
@@ -76,7 +76,7 @@ class Score:
         sync_status = self.sync_status
         if not isinstance(sync_status, Unset):
             field_dict["sync_status"] = (
-                sync_status.value
+                sync_status._value_
                 if isinstance(sync_status, SyncStatusKnown)
                 else sync_status
             )

@@ -79,7 +79,7 @@ class Summary:
         error_code = self.error_code
         if not isinstance(error_code, Unset):
             field_dict["error_code"] = (
-                error_code.value
+                error_code._value_
                 if isinstance(error_code, DataErrorCodeKnown)
                 else error_code
             )
@@ -87,7 +87,7 @@ class Summary:
         sync_status = self.sync_status
         if not isinstance(sync_status, Unset):
             field_dict["sync_status"] = (
-                sync_status.value
+                sync_status._value_
                 if isinstance(sync_status, SyncStatusKnown)
                 else sync_status
             )
@@ -107,7 +107,7 @@ class Summary:
         summary_type = self.summary_type
         if not isinstance(summary_type, Unset):
             field_dict["summary_type"] = (
-                summary_type.value
+                summary_type._value_
                 if isinstance(summary_type, SummaryTypeKnown)
                 else summary_type
             )
@@ -115,7 +115,7 @@ class Summary:
         score_type = self.score_type
         if not isinstance(score_type, Unset):
             field_dict["score_type"] = (
-                score_type.value
+                score_type._value_
                 if isinstance(score_type, ScoreTypeKnown)
                 else score_type
             )
