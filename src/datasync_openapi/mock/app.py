@@ -184,7 +184,7 @@ class MockApp:
 
     # -- the steps of an API request (the rogue mock overrides these to inject bugs) -------------------------
     def authorize(self, route: Route, request: Request) -> None:
-        schemes = {name for requirement in route.security for name in requirement}
+        schemes = route.schemes
         if schemes and not self.auth.allowed(fields(request).get("authorization"), schemes):
             headers = {"WWW-Authenticate": "Basic" if schemes == {"basicAuth"} else "Bearer"}
             raise MockError(401, "Unauthorized", "missing, unknown or expired credentials", headers)
@@ -196,7 +196,10 @@ class MockApp:
 
     def dispatch(self, route: Route, context: Context) -> Response:
         """Run the operation's handler in one store transaction: all its writes, or none if it raises."""
-        return self.store.atomically(lambda: handler_for(route.operation_id)(context))
+        handle = handler_for(route.operation_id)
+        if route.method == "get":  # reads only: no transaction to open (a write in one would still make its own)
+            return handle(context)
+        return self.store.atomically(lambda: handle(context))
 
     def _fault(self, request: Request, method: str, path: str) -> Fault | None:
         header = fields(request).get("x-mock-fault")

@@ -13,7 +13,7 @@ import hmac
 import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 
 from .http import loads
@@ -137,7 +137,7 @@ class Authenticator:
             password.encode(), self.config.api_secret.encode()
         )
 
-    def allowed(self, authorization: str | None, schemes: set[str]) -> bool:
+    def allowed(self, authorization: str | None, schemes: Set[str]) -> bool:
         """Whether the Authorization header satisfies one of the operation's security schemes."""
         if not authorization:
             return False

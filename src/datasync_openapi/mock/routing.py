@@ -133,7 +133,13 @@ class Route:
     body_validator: jsonschema_rs.Validator | None = None
     body_media: str | None = None
     responses: dict[str, Any] = field(default_factory=dict)
+
     _response_specs: dict[int, ResponseSpec] = field(default_factory=dict, repr=False, compare=False)
+
+    @functools.cached_property
+    def schemes(self) -> frozenset[str]:
+        """Every security scheme any of the operation's requirements names."""
+        return frozenset(name for requirement in self.security for name in requirement)
 
     @property
     def label(self) -> str:
