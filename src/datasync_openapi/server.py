@@ -19,7 +19,6 @@ is ``text/plain``). The body limits (16 MiB, JSON nesting depth) are the app's: 
 
 from __future__ import annotations
 
-import json
 import socket
 import sys
 import threading
@@ -32,6 +31,8 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
+from datasync_openapi.mock.http import dumps, error_body
+
 MAX_TARGET_BYTES = 8 * 1024
 MAX_HEADER_BYTES = 16 * 1024
 MAX_HEADER_FIELDS = 100
@@ -40,7 +41,6 @@ LINGER_BYTES, LINGER_SECONDS = 1024 * 1024, 2.0
 LOOP = "uvloop" if sys.platform != "win32" else "asyncio"
 
 _REASONS = {400: "Bad Request", 414: "URI Too Long", 431: "Request Header Fields Too Large"}
-_CODES = {400: "invalid_request", 414: "uri_too_long", 431: "request_header_fields_too_large"}
 
 
 class _HeadTooLarge(Exception):
@@ -111,18 +111,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def send_400_response(self, msg: str) -> None:
         rejection = self._rejection
         status, details = (rejection.status, rejection.details) if rejection else (400, "malformed HTTP request")
-        body = json.dumps(
-            {
-                "error": {
-                    "status": status,
-                    "code": _CODES[status],
-                    "message": _REASONS[status],
-                    "ext_message": None,
-                    "details": details,
-                }
-            },
-            separators=(",", ":"),
-        ).encode()
+        body = dumps(error_body(status, _REASONS[status], details))
         head = [f"HTTP/1.1 {status} {_REASONS[status]}".encode()]
         head += [name + b": " + value for name, value in self.server_state.default_headers]
         head += [b"content-type: application/json", b"content-length: %d" % len(body), b"connection: close"]

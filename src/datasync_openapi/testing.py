@@ -25,7 +25,6 @@ Outside pytest: ``with DatasyncMock() as mock: ...`` (it starts and stops its ow
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -197,17 +196,10 @@ class _Switchboard:
             return
         if scope["type"] != "http":
             return
-        body = json.dumps(
-            {
-                "error": {
-                    "status": 503,
-                    "code": "service_unavailable",
-                    "message": "No mock is active",
-                    "ext_message": None,
-                    "details": "the datasync_mock fixture of the test that used this URL has ended",
-                }
-            }
-        ).encode()
+        from datasync_openapi.mock.http import dumps, error_body
+
+        details = "the datasync_mock fixture of the test that used this URL has ended"
+        body = dumps(error_body(503, "No mock is active", details))
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 503, "headers": headers})
         await send({"type": "http.response.body", "body": body})
