@@ -121,7 +121,12 @@ class MockApp:
         except Exception:  # a mock bug: answer JSON, log the traceback, never send it to the client
             log.exception("unhandled error on %s %s", request.method, scope["path"])
             response = MockError(500, "Internal error in the mock", "see the mock's log").response()
-        await response(scope, receive, send)
+        if type(response).__call__ is Response.__call__ and response.background is None:
+            # what Response.__call__ sends, without its per-call set-up (every answer of the mock is one body)
+            await send({"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers})
+            await send({"type": "http.response.body", "body": response.body})
+        else:
+            await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
         scope = request.scope  # read directly: starlette's request.url builds a URL object on every access
@@ -143,9 +148,9 @@ class MockApp:
         if match is None or not match[1]:
             raise MockError(404, "Not found", f"no operation at {path}")
         _, candidates = match
-        allowed = sorted({route.method.upper() for route, _ in candidates})
-        chosen = next(((r, v) for r, v in candidates if r.method.upper() == method), None)
+        chosen = next(((r, v) for r, v in candidates if r.method_upper == method), None)
         if chosen is None:
+            allowed = sorted({route.method_upper for route, _ in candidates})
             if method == "HEAD" and "GET" in allowed:  # HEAD is GET without the body
                 chosen = next((r, v) for r, v in candidates if r.method == "get")
             elif method == "OPTIONS":
@@ -157,7 +162,8 @@ class MockApp:
         route, path_values = chosen
         self.authorize(route, request)
         body = await self._body(request)
-        query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        raw_query: bytes = scope["query_string"]
+        query = parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else []
         params, decoded = self.validate(route, path_values, query, body, fields(request).get("content-type", ""))
         context = Context(
             store=self.store,

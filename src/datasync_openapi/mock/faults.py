@@ -151,7 +151,7 @@ class FaultQueue:
         self._store.clear("_faults")
 
     def take(self, method: str, path: str) -> Fault | None:
-        if not self._store.all("_faults"):  # the common case: nothing queued, no transaction
+        if not self._store.count("_faults"):  # the common case: nothing queued, no transaction
             return None
         return self._store.atomically(lambda: self._take(method, path))
 

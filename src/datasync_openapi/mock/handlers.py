@@ -24,7 +24,7 @@ from starlette.responses import Response
 
 from datasync_openapi.specs import load_spec
 
-from .http import MockError, bad_request, dumps, json_response, not_found
+from .http import JSONBytes, MockError, bad_request, dumps, json_response, not_found
 from .seed import DEFAULT_MAX_DATA_CONTENT_LENGTH, DEMO_COURSE_APP_ID, error_message
 from .store import JSONObject, Store, public
 
@@ -78,15 +78,15 @@ def page_of(ctx: Context, items: list[JSONObject]) -> Response:
         query = [(k, v) for k, v in ctx.query if k != "page"] + [("page", str(page + 1))]
         next_url = f"{ctx.url}?{urlencode(query)}"
     items_json = b",".join(map(ctx.store.encoded, chunk))
-    body = b'{"data":[' + items_json + b'],"paging":' + dumps({"next": next_url}) + b"}"
-    return Response(body, media_type="application/json")
+    paging = b'{"next":null}' if next_url is None else dumps({"next": next_url})
+    return JSONBytes(b'{"data":[' + items_json + b'],"paging":' + paging + b"}")
 
 
 def envelope(obj: JSONObject | None, store: Store | None = None) -> Response:
     """``{"data": obj}``; with the ``store`` that holds ``obj``, its remembered JSON is used."""
     if obj is None or store is None:
         return json_response({"data": None if obj is None else public(obj)})
-    return Response(b'{"data":' + store.encoded(obj) + b"}", media_type="application/json")
+    return JSONBytes(b'{"data":' + store.encoded(obj) + b"}")
 
 
 def no_content() -> Response:

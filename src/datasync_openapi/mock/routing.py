@@ -141,6 +141,10 @@ class Route:
         """Every security scheme any of the operation's requirements names."""
         return frozenset(name for requirement in self.security for name in requirement)
 
+    @functools.cached_property
+    def method_upper(self) -> str:
+        return self.method.upper()
+
     @property
     def label(self) -> str:
         """``GET /exchanges/{id}``: how findings and coverage name the operation."""

@@ -231,6 +231,10 @@ class Store:
         with self._lock:
             return list(self._data[collection].values())
 
+    def count(self, collection: str) -> int:
+        with self._lock:
+            return len(self._data[collection])
+
     def items(self, collection: str) -> Iterator[tuple[str, JSONObject]]:
         with self._lock:
             return iter(list(self._data[collection].items()))
