@@ -58,6 +58,9 @@ def make_lti_jwt(secret: str = DEMO_LTI_SECRET, ttl: float = 3600.0, now: float 
     return f"{header}.{payload}.{_b64url(signature)}"
 
 
+_BEARER_SCHEMES = frozenset({"oauth2ClientCredentials", "bearerAuth", "ltiJwt"})
+
+
 def _token_key(token: str) -> str:
     """Issued tokens are kept by their SHA-256 (a state file never holds a usable token)."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -144,7 +147,7 @@ class Authenticator:
         kind, _, credentials = authorization.partition(" ")
         kind = kind.lower()
         credentials = credentials.strip()
-        if kind == "bearer" and schemes & {"oauth2ClientCredentials", "bearerAuth", "ltiJwt"}:
+        if kind == "bearer" and not schemes.isdisjoint(_BEARER_SCHEMES):
             return self.bearer_ok(credentials, allow_jwt="ltiJwt" in schemes)
         if kind == "basic" and "basicAuth" in schemes:
             return self.basic_ok(credentials)

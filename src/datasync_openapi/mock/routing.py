@@ -321,7 +321,8 @@ class Router:
         """The API and the routes whose template matches ``path`` (one per method); ``None`` if no API.
 
         Remembered per path (up to ``MATCH_CACHE`` paths, then forgotten at once): matching walks every route's
-        regular expression, and clients ask for the same paths again and again."""
+        regular expression, and clients ask for the same paths again and again. The answer is the remembered one:
+        callers read it and never change it."""
         cached = self._matches.get(path, _MISSING)
         if cached is _MISSING:
             if len(self._matches) >= MATCH_CACHE:
@@ -329,8 +330,7 @@ class Router:
             cached = self._matches[path] = self._match(path)
         if cached is None:
             return None
-        api, found = cached
-        return api, [(route, dict(values)) for route, values in found]
+        return cached
 
     def _match(self, path: str) -> tuple[API, list[tuple[Route, dict[str, str]]]] | None:
         for base, api in self.base_paths.items():
