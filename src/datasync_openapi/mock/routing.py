@@ -263,7 +263,6 @@ class Route:
 
 
 MATCH_CACHE = 4096
-_MISSING = object()
 
 
 class Router:
@@ -272,7 +271,7 @@ class Router:
     def __init__(self) -> None:
         self.base_paths: dict[str, API] = {}
         self.routes: dict[API, list[Route]] = {}
-        self._matches: dict[str, Any] = {}
+        self._matches: dict[str, tuple[API, list[tuple[Route, dict[str, str]]]] | None] = {}
         for api in ("grades", "interop"):
             spec = load_spec(api)
             self.base_paths[f"/v2/{api}"] = api
@@ -323,14 +322,13 @@ class Router:
         Remembered per path (up to ``MATCH_CACHE`` paths, then forgotten at once): matching walks every route's
         regular expression, and clients ask for the same paths again and again. The answer is the remembered one:
         callers read it and never change it."""
-        cached = self._matches.get(path, _MISSING)
-        if cached is _MISSING:
+        try:
+            return self._matches[path]
+        except KeyError:
             if len(self._matches) >= MATCH_CACHE:
                 self._matches.clear()
-            cached = self._matches[path] = self._match(path)
-        if cached is None:
-            return None
-        return cached
+            found = self._matches[path] = self._match(path)
+            return found
 
     def _match(self, path: str) -> tuple[API, list[tuple[Route, dict[str, str]]]] | None:
         for base, api in self.base_paths.items():
