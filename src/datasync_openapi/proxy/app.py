@@ -3,7 +3,10 @@
 Every request is forwarded unchanged (method, path and query as sent, the body, every header but the
 hop-by-hop ones and ``Host``) through a pool of keep-alive HTTP/1.1 connections (``upstream.UpstreamPool``: no
 redirects followed, no cookies kept, nothing logged per request), and the answer comes back unchanged (status,
-headers but hop-by-hop, body), redirects included. ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` apply to the
+headers but hop-by-hop, body), redirects included, except links into the upstream: a JSON answer's
+``paging.next`` and a redirect's ``Location`` are pointed at the proxy (as the client addressed it), so a
+client following them stays behind the proxy; such an answer goes out decoded, with its own length, and is
+checked and recorded as the upstream sent it. ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` apply to the
 upstream as they would for httpx: when an environment proxy applies, requests go through httpx's transport.
 Requests under ``/v2/grades`` and ``/v2/interop`` are matched to their operation with the mock's router and
 checked with its request validators; answers are checked with the same routes' response validators (see
@@ -105,6 +108,7 @@ class _Exchange:
     request_size: int  # -1: unknown (streamed without Content-Length)
     request_checked: bool  # the body was validated (not only the parameters)
     has_credentials: bool
+    origin: str = ""  # scheme://host[:port] as the client addressed the proxy (links to the upstream point here)
     problem: InvalidRequest | None = None
     began: float = 0.0
     waited: float = 0.0
@@ -311,9 +315,12 @@ class ProxyApp:
         dropped = HOP_BY_HOP | _connection_named(headers)
         forward: list[tuple[bytes, bytes]] = []
         declared: int | None = None
-        authorization = content_type = ""
+        authorization = content_type = host = ""
         for name, value in headers:
-            if name in dropped or name == b"host":
+            if name == b"host":
+                host = value.decode("latin-1")
+                continue
+            if name in dropped:
                 continue
             if name == b"content-length":
                 declared = int(value) if value.isdigit() and len(value) < 19 else None
@@ -341,6 +348,7 @@ class ProxyApp:
             request_size=declared if declared is not None else (len(prefix) if complete else -1),
             request_checked=complete,
             has_credentials=bool(authorization),
+            origin=_client_origin(scope, host),
         )
         if route is not None:
             if not complete:
@@ -404,12 +412,19 @@ class ProxyApp:
         wanted = checkable or exchange.token or self.recorder is not None
         hold = exchange.method != "HEAD" and wanted and not too_large
 
+        for index, (name, value) in enumerate(out_headers):
+            if name == b"location" and 300 <= status < 400:  # a redirect into the upstream leads back here
+                out_headers[index] = (name, self._relinked_url(value, exchange.origin))
+
         chunks = response.aiter_body().__aiter__()
         held: list[bytes] = []
+        outgoing = held  # what the client gets: what was held, unless its links were rewritten
         size = 0
         ended = False
         findings: list[Finding] | None = None
-        if self.config.strict and route is not None:
+        # A JSON answer of an operation is held (up to the cap) before it is sent: to decide what to answer in
+        # strict mode, and to point its paging links at the proxy instead of the upstream.
+        if route is not None and (self.config.strict or checkable):
             while hold and size <= cap:  # hold the body (up to the cap) before deciding what to answer
                 try:
                     chunk = await chunks.__anext__()
@@ -421,7 +436,15 @@ class ProxyApp:
                     return
                 held.append(chunk)
                 size += len(chunk)
-            if ended or not hold:
+            if ended and checkable:
+                body = _decoded(b"".join(held), coding, cap)
+                relinked = self._relinked_body(body, exchange.origin) if body is not None else None
+                if relinked is not None:  # sent decoded, with its own length
+                    outgoing = [relinked]
+                    out_headers = [
+                        (n, v) for n, v in out_headers if n not in (b"content-length", b"content-encoding")
+                    ] + [(b"content-length", b"%d" % len(relinked))]
+            if self.config.strict and (ended or not hold):
                 body = _decoded(b"".join(held), coding, cap) if ended else None
                 findings = self._check(exchange, status, content_type, body)
                 breaking = [
@@ -442,7 +465,7 @@ class ProxyApp:
 
         await send({"type": "http.response.start", "status": status, "headers": out_headers})
         previous: bytes | None = None
-        for chunk in held:  # what strict mode held: sent on unchanged
+        for chunk in outgoing:  # what was held: sent on
             if previous is not None:
                 await send({"type": "http.response.body", "body": previous, "more_body": True})
             previous = chunk
@@ -473,6 +496,36 @@ class ProxyApp:
         if findings is None:
             findings = self._check(exchange, status, content_type, body) if route is not None else []
         self._finish(exchange, response, status, findings, body, size)
+
+    def _relinked_url(self, url: bytes, origin: str) -> bytes:
+        """``url`` pointing at the proxy when it points into the upstream (its origin and path prefix)."""
+        upstream = self.upstream.encode("latin-1")
+        if origin and url.startswith(upstream) and url[len(upstream) : len(upstream) + 1] in (b"", b"/", b"?"):
+            return origin.encode("latin-1") + url[len(upstream) :]
+        return url
+
+    def _relinked_body(self, body: bytes, origin: str) -> bytes | None:
+        """The body with a ``paging.next`` link into the upstream pointing at the proxy instead, so a client
+        that follows it stays behind the proxy (and a client that sends credentials only to the origin it was
+        given, as the generated clients do, can follow it at all); ``None`` when there is nothing to change."""
+        if not origin or self.upstream.encode("latin-1") not in body.replace(b"\\/", b"/"):
+            return None
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            return None
+        paging = data.get("paging") if isinstance(data, dict) else None
+        if not isinstance(paging, dict) or not isinstance(paging.get("next"), str):
+            return None
+        link: str = paging["next"]
+        moved = self._relinked_url(link.encode("latin-1", "replace"), origin).decode("latin-1")
+        if moved == link:
+            return None
+        old, new = json.dumps(link).encode(), json.dumps(moved).encode()
+        if body.count(old) == 1:  # the same bytes, but the link (no re-encoding of the rest)
+            return body.replace(old, new)
+        paging["next"] = moved
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
     @staticmethod
     def _check(exchange: _Exchange, status: int, content_type: str | None, body: bytes | None) -> list[Finding]:
@@ -724,6 +777,17 @@ def _environment_proxy(upstream: str) -> str | None:
         return None
     proxies = getproxies()
     return proxies.get(parts.scheme) or proxies.get("all")
+
+
+def _client_origin(scope: Scope, host: str) -> str:
+    """``scheme://host[:port]`` as the client addressed the proxy (its ``Host`` header, else the listening
+    address); empty when the Host header is unusable."""
+    if not host:
+        server = scope.get("server")
+        host = f"{server[0]}:{server[1]}" if server else ""
+    if not host or any(c in host for c in "/?#@\\ \t") or not host.isascii():
+        return ""
+    return f"{scope.get('scheme', 'http')}://{host}"
 
 
 def _reason(exc: Exception) -> str:
