@@ -49,21 +49,14 @@ class MockConfig:
     seeder: Callable[[Store], None] = seed
 
 
-class _Request(Request):
-    """A request whose header fields are also read as one plain dict, built once (starlette's ``Headers``
-    searches its list on every lookup: five lookups a request cost more than the handler)."""
+class MockRequest(Request):
+    """A Starlette request whose header fields are also one plain dict, ``fields``: lowercase name -> value (the
+    last of a repeated name), built once (Starlette's ``Headers`` searches its list on every lookup, and a request
+    looks up five fields)."""
 
-    header_map: dict[str, str] | None = None
-
-
-def fields(request: Request) -> dict[str, str]:
-    """The request's header fields by lowercase name (the last one of a repeated name)."""
-    found = getattr(request, "header_map", None)
-    if found is None:
-        found = {name.decode("latin-1"): value.decode("latin-1") for name, value in request.scope["headers"]}
-        if isinstance(request, _Request):
-            request.header_map = found
-    return found
+    def __init__(self, scope: Scope, receive: Receive) -> None:
+        super().__init__(scope, receive)
+        self.fields: dict[str, str] = {n.decode("latin-1"): v.decode("latin-1") for n, v in scope["headers"]}
 
 
 _ROUTER: Router | None = None
@@ -113,7 +106,7 @@ class MockApp:
                     return
         if scope["type"] != "http":
             return
-        request = _Request(scope, receive)
+        request = MockRequest(scope, receive)
         try:
             response = await self.handle(request)
         except MockError as exc:
@@ -128,7 +121,7 @@ class MockApp:
         else:
             await response(scope, receive, send)
 
-    async def handle(self, request: Request) -> Response:
+    async def handle(self, request: MockRequest) -> Response:
         scope = request.scope  # read directly: starlette's request.url builds a URL object on every access
         path: str = scope["path"]
         method: str = scope["method"].upper()
@@ -164,7 +157,7 @@ class MockApp:
         body = await self._body(request)
         raw_query: bytes = scope["query_string"]
         query = parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else []
-        params, decoded = self.validate(route, path_values, query, body, fields(request).get("content-type", ""))
+        params, decoded = self.validate(route, path_values, query, body, request.fields.get("content-type", ""))
         context = Context(
             store=self.store,
             runtime=self.runtime,
@@ -180,18 +173,18 @@ class MockApp:
         return response
 
     @staticmethod
-    def _netloc(request: Request) -> str:
+    def _netloc(request: MockRequest) -> str:
         """host[:port] as the client addressed it (for absolute paging links)."""
-        host = fields(request).get("host")
+        host = request.fields.get("host")
         if host:
             return host
         server = request.scope.get("server")
         return f"{server[0]}:{server[1]}" if server else "localhost"
 
     # -- the steps of an API request (the rogue mock overrides these to inject bugs) -------------------------
-    def authorize(self, route: Route, request: Request) -> None:
+    def authorize(self, route: Route, request: MockRequest) -> None:
         schemes = route.schemes
-        if schemes and not self.auth.allowed(fields(request).get("authorization"), schemes):
+        if schemes and not self.auth.allowed(request.fields.get("authorization"), schemes):
             headers = {"WWW-Authenticate": "Basic" if schemes == {"basicAuth"} else "Bearer"}
             raise MockError(401, "Unauthorized", "missing, unknown or expired credentials", headers)
 
@@ -207,18 +200,18 @@ class MockApp:
             return handle(context)
         return self.store.atomically(lambda: handle(context))
 
-    def _fault(self, request: Request, method: str, path: str) -> Fault | None:
-        header = fields(request).get("x-mock-fault")
+    def _fault(self, request: MockRequest, method: str, path: str) -> Fault | None:
+        header = request.fields.get("x-mock-fault")
         if header:
             return Fault.from_header(header)
         return self.faults.take(method, path)
 
     @staticmethod
-    async def _body(request: Request) -> bytes:
+    async def _body(request: MockRequest) -> bytes:
         """The request body, at most ``MAX_BODY`` bytes; a larger one is a 413. A Content-Length over the cap is
         refused before reading; a body without one (chunked) is read as a stream and refused as soon as it
         passes the cap, so the mock never holds more than the cap (plus one chunk) of it."""
-        headers = fields(request)
+        headers = request.fields
         length = headers.get("content-length", "")
         if not length and "transfer-encoding" not in headers:
             return b""  # HTTP/1.1: a request without either has no body (RFC 9112 6.3)
@@ -234,17 +227,17 @@ class MockApp:
         return b"".join(chunks)
 
     # -- OAuth2 token endpoint ----------------------------------------------------------------------------
-    async def token(self, request: Request, method: str) -> Response:
+    async def token(self, request: MockRequest, method: str) -> Response:
         if method != "POST":
             raise MockError(405, "Method not allowed", "use POST", {"Allow": "POST"})
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        media = request.fields.get("content-type", "").split(";")[0].strip().lower()
         if media != "application/x-www-form-urlencoded":
             return self._oauth_error(400, "invalid_request", "send application/x-www-form-urlencoded")
         form = dict(parse_qsl((await self._body(request)).decode("utf-8", "replace"), keep_blank_values=True))
         if form.get("grant_type") != "client_credentials":
             return self._oauth_error(400, "unsupported_grant_type", "only client_credentials is supported")
         client_id, client_secret = form.get("client_id", ""), form.get("client_secret", "")
-        authorization = request.headers.get("authorization", "")
+        authorization = request.fields.get("authorization", "")
         if not client_id and authorization.lower().startswith("basic "):  # RFC 6749 2.3.1 also allows Basic
             import base64
             import binascii
@@ -269,7 +262,7 @@ class MockApp:
         return json_response(body, status, {"Cache-Control": "no-store"})
 
     # -- controls ---------------------------------------------------------------------------------------
-    async def control(self, request: Request, path: str, method: str) -> Response:
+    async def control(self, request: MockRequest, path: str, method: str) -> Response:
         if path == "/health" and method == "GET":
             return json_response({"status": "ok", "pid": os.getpid()})
         if path == "/reset" and method == "POST":

@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from .app import MockApp, MockConfig
+from .app import MockApp, MockConfig, MockRequest
 from .handlers import Context
 from .http import MockError
 from .routing import Route
@@ -46,7 +45,7 @@ class RogueMockApp(MockApp):
         super().__init__(config)
         self.bugs = frozenset(bugs)
 
-    async def handle(self, request: Request) -> Response:
+    async def handle(self, request: MockRequest) -> Response:
         try:
             response = await super().handle(request)
         except MockError as exc:
@@ -57,7 +56,7 @@ class RogueMockApp(MockApp):
             response.headers["content-type"] = "text/plain; charset=utf-8"
         return response
 
-    def authorize(self, route: Route, request: Request) -> None:
+    def authorize(self, route: Route, request: MockRequest) -> None:
         if "ignored_auth" not in self.bugs:
             super().authorize(route, request)
 
