@@ -301,3 +301,19 @@ def test_help_texts(capsys: pytest.CaptureFixture[str]) -> None:
     assert "(default: no limit)" in text
     assert "DATASYNC_URL the server (default: https://api.us2.kimonocloud.com" in text
     assert "exit status: 0 done, 1 the API answered with an error, 2 bad configuration" in text
+
+
+def test_the_conformance_engine_is_imported_only_to_run_it() -> None:
+    """`datasync mock`, `datasync proxy` and every `--workers` worker start without schemathesis (about 1 s)."""
+    code = """
+import sys
+from datasync_openapi import cli, conformance
+cli.parser()
+heavy = ("schemathesis", "requests")
+print([name for name in heavy if name in sys.modules])
+for name in conformance.__all__:
+    getattr(conformance, name)
+print([name for name in heavy if name in sys.modules])
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.splitlines() == ["[]", "['schemathesis', 'requests']"]
