@@ -16,11 +16,11 @@ The names of the engine, manners and preflight are imported on first use (PEP 56
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from datasync_openapi.findings import Finding, FindingClass, Result
 from datasync_openapi.findings.report import summary, write_html, write_json, write_junit, write_markdown
+from datasync_openapi.lazy import lazy_names
 
 from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_RATE, DEFAULT_SEED, PHASES, ConformanceError
 
@@ -29,27 +29,21 @@ if TYPE_CHECKING:
     from .manners import Manners
     from .preflight import Credentials, Preflight, PreflightError, run_preflight
 
-_LAZY = {
-    "Budget": ".engine",
-    "run": ".engine",
-    "write_plan": ".engine",
-    "Manners": ".manners",
-    "Credentials": ".preflight",
-    "Preflight": ".preflight",
-    "PreflightError": ".preflight",
-    "run_preflight": ".preflight",
-}
+__getattr__ = lazy_names(
+    __name__,
+    {
+        "Budget": ".engine",
+        "run": ".engine",
+        "write_plan": ".engine",
+        "Manners": ".manners",
+        "Credentials": ".preflight",
+        "Preflight": ".preflight",
+        "PreflightError": ".preflight",
+        "run_preflight": ".preflight",
+    },
+)
 
 Report = Result  # the name earlier versions used
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
 
 
 __all__ = [

@@ -51,6 +51,7 @@ from datasync_openapi.specs import APIS
 
 from .checks import Collector, Observed, check
 from .har import TOKEN_PATH, Entry, HarRecorder, Message, now
+from .options import DEFAULT_TIMEOUT, MAX_BODY
 from .redact import REDACTED, TOKEN_FIELDS, Redactor
 from .upstream import (
     Body,
@@ -65,8 +66,6 @@ from .upstream import (
 
 log = logging.getLogger("datasync_openapi.proxy")
 
-MAX_BODY = 16 * 1024 * 1024  # bytes of a body the proxy holds to check or record (the mock's request cap)
-DEFAULT_TIMEOUT = 30.0
 HOP_BY_HOP = frozenset(
     {
         b"connection",
