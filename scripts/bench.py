@@ -31,8 +31,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,10 +43,12 @@ import httpx
 from datasync_openapi import conformance
 from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_TOKEN, create_app
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED
-from datasync_openapi.server import free_port, running
+from datasync_openapi.process import Argument, running_process
+from datasync_openapi.server import running
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 
 
 TRIVIAL_APP = """
@@ -113,6 +115,9 @@ class Load:
 
 
 WRK = shutil.which("wrk")
+GENERATOR = f"wrk -t1 ({WRK})" if WRK else "the built-in raw asyncio generator (wrk is not on PATH)"
+# What the mock and proxy benches load, under the Grades API's base URL: a list page and one exchange.
+ENDPOINTS = {"list": "/exchanges", "get-by-id": f"/exchanges/{EXCHANGE_COMPLETED}"}
 
 
 def _wrk_ms(value: str) -> float:
@@ -150,138 +155,123 @@ def load(url: str, seconds: float, connections: int) -> Load:
     return Load(len(latencies) / seconds, quantiles[49] * 1000, quantiles[98] * 1000, errors)
 
 
-@contextmanager
-def _process(argv: list[str], health: str, name: str) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with {process.returncode}: {' '.join(argv)}")
-            try:
-                httpx.get(health, headers={"Authorization": f"Bearer {DEMO_TOKEN}"}, timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"{name} did not answer {health} within 60 s")
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def bench_mock(seconds: float, rounds: int, workers: int) -> None:
     """The mock beside Prism and beside the stack's ceiling: same endpoints, load generator and connections."""
     prism = ROOT / "node_modules" / ".bin" / "prism"
-    ports = {name: free_port() for name in ("mock", "prism", "ceiling")}
-    exchange_id = EXCHANGE_COMPLETED
-    targets = {
-        "mock": (
-            [str(BIN / "datasync"), "mock", "--port", str(ports["mock"]), "--log-level", "warning"]
-            + (["--workers", str(workers)] if workers > 1 else []),
-            f"http://127.0.0.1:{ports['mock']}/v2/grades",
-        ),
+    # name: (the command on a port, the path of the API on the server)
+    commands: dict[str, tuple[Callable[[int], Sequence[Argument]], str]] = {
+        "mock": (lambda port: _mock_command(port, workers), "/v2/grades"),
         # Prism at its fastest: only errors logged (its default, info, logs every request and costs ~20%).
-        "prism": (
-            [str(prism), "mock", "-p", str(ports["prism"]), "-v", "error", str(ROOT / "openapi" / "grades.yaml")],
-            f"http://127.0.0.1:{ports['prism']}",
-        ),
-        "ceiling": ([sys.executable, "-c", TRIVIAL_APP, str(ports["ceiling"])], f"http://127.0.0.1:{ports['ceiling']}"),
+        "prism": (lambda port: [prism, "mock", "-p", port, "-v", "error", ROOT / "openapi" / "grades.yaml"], ""),
+        "ceiling": (lambda port: [sys.executable, "-c", TRIVIAL_APP, port], ""),
     }
-    endpoints = {"list": "/exchanges", "get-by-id": f"/exchanges/{exchange_id}"}
-    generator = f"wrk -t1 ({WRK})" if WRK else "the built-in raw asyncio generator (wrk is not on PATH)"
-    print(
+    subject = (
         f"mock ({workers} worker{'s' if workers > 1 else ''}, uvicorn + httptools + uvloop) vs Prism "
         f"{_prism_version(prism)} (prism mock openapi/grades.yaml -v error) vs the ceiling (a trivial ASGI app on "
-        f"the mock's server stack); load generator: {generator}; {rounds} alternating rounds of {seconds:g} s per "
-        f"cell, median shown; client and servers share {os.cpu_count()} cores"
+        f"the mock's server stack)"
     )
+    print(_describe(subject, rounds, seconds, sharing="client and servers"))
     with ExitStack() as stack:
-        for name, (argv, base) in targets.items():
-            stack.enter_context(_process(argv, base + "/exchanges", name))
-        header = (
-            f"  {'endpoint':<10} {'conns':>5}  {'target':<8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}"
+        targets = {
+            name: _start(stack, name, command, api + "/exchanges") + api for name, (command, api) in commands.items()
+        }
+        cells = _alternating_rounds(targets, (8, 50), seconds, rounds)
+    summary = []
+    for endpoint, connections, medians in cells:
+        mock, prism_load, ceiling = medians["mock"], medians["prism"], medians["ceiling"]
+        summary.append(
+            f"  {endpoint:<10} {connections:>3} conns: "
+            f"mock/Prism {mock.rps / prism_load.rps:5.1f}x (target >= 5x), "
+            f"mock/ceiling {mock.rps / ceiling.rps:5.0%} (target >= 50%), mock p99 {mock.p99_ms:.1f} ms"
+            + (" (target < 20 ms)" if connections == 50 else "")
         )
-        print(header)
-        summary = []
-        for connections in (8, 50):
-            for endpoint, path in endpoints.items():
-                results: dict[str, list[Load]] = {name: [] for name in targets}
-                for _round in range(rounds):
-                    for name, (_argv, base) in targets.items():
-                        results[name].append(load(base + path, seconds, connections))
-                medians = {name: _median(runs) for name, runs in results.items()}
-                for name, value in medians.items():
-                    print(
-                        f"  {endpoint:<10} {connections:>5}  {name:<8} {value.rps:8.0f} {value.p50_ms:7.2f} "
-                        f"{value.p99_ms:7.2f} {value.errors:>7}"
-                    )
-                mock, prism_load, ceiling = medians["mock"], medians["prism"], medians["ceiling"]
-                summary.append(
-                    f"  {endpoint:<10} {connections:>3} conns: "
-                    f"mock/Prism {mock.rps / prism_load.rps:5.1f}x (target >= 5x), "
-                    f"mock/ceiling {mock.rps / ceiling.rps:5.0%} (target >= 50%), mock p99 {mock.p99_ms:.1f} ms"
-                    + (" (target < 20 ms)" if connections == 50 else "")
-                )
-        print("ratios (medians of the rounds above):")
-        print("\n".join(summary))
+    print("ratios (medians of the rounds above):")
+    print("\n".join(summary))
 
 
 def bench_proxy(seconds: float, rounds: int) -> None:
     """The mock directly and through the validating proxy: the p50 the proxy adds, at 8 connections."""
-    ports = {name: free_port() for name in ("mock", "proxy")}
-    mock_base = f"http://127.0.0.1:{ports['mock']}"
-    proxy_base = f"http://127.0.0.1:{ports['proxy']}"
     reports = ROOT / "reports" / "bench-proxy"
-    processes = {
-        "mock": [str(BIN / "datasync"), "mock", "--port", str(ports["mock"]), "--log-level", "warning"],
-        "proxy": [
-            *(str(BIN / "datasync"), "proxy", "--upstream", mock_base, "--port", str(ports["proxy"])),
-            *("--log-level", "warning", "--reports", str(reports)),
-        ],
-    }
-    targets = {"direct": mock_base + "/v2/grades", "proxied": proxy_base + "/v2/grades"}
-    endpoints = {"list": "/exchanges", "get-by-id": f"/exchanges/{EXCHANGE_COMPLETED}"}
-    generator = f"wrk -t1 ({WRK})" if WRK else "the built-in raw asyncio generator (wrk is not on PATH)"
-    print(
-        f"validating proxy (datasync proxy, pass-through, every request and response checked) in front of the mock "
-        f"vs the mock directly; load generator: {generator}; 8 connections (the target) and 1 (the proxy not "
-        f"saturated); {rounds} alternating rounds of {seconds:g} s per cell, median shown; client, proxy and mock "
-        f"share {os.cpu_count()} cores"
+    subject = (
+        "validating proxy (datasync proxy, pass-through, every request and response checked) in front of the mock "
+        "vs the mock directly"
     )
+    connections_note = "8 connections (the target) and 1 (the proxy not saturated)"
+    print(_describe(subject, rounds, seconds, connections=connections_note, sharing="client, proxy and mock"))
     with ExitStack() as stack:
-        stack.enter_context(_process(processes["mock"], targets["direct"] + "/exchanges", "mock"))
-        stack.enter_context(_process(processes["proxy"], targets["proxied"] + "/exchanges", "proxy"))
-        print(f"  {'endpoint':<10} {'conns':>5}  {'target':<8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}")
-        summary = []
-        for connections in (8, 1):
-            for endpoint, path in endpoints.items():
-                results: dict[str, list[Load]] = {name: [] for name in targets}
-                for _round in range(rounds):
-                    for name, base in targets.items():
-                        results[name].append(load(base + path, seconds, connections))
-                medians = {name: _median(runs) for name, runs in results.items()}
-                for name, value in medians.items():
-                    print(
-                        f"  {endpoint:<10} {connections:>5}  {name:<8} {value.rps:8.0f} {value.p50_ms:7.2f} "
-                        f"{value.p99_ms:7.2f} {value.errors:>7}"
-                    )
-                direct, proxied = medians["direct"], medians["proxied"]
-                added = proxied.p50_ms - direct.p50_ms
-                verdict = f" ({'met' if added < 2 else 'NOT met'}: target < 2 ms)" if connections == 8 else ""
-                summary.append(
-                    f"  {endpoint:<10} {connections:>3} conns: p50 added {added:5.2f} ms{verdict}, "
-                    f"throughput through the proxy {proxied.rps / direct.rps:4.0%} of direct"
-                )
-        checked = httpx.get(proxy_base + "/_proxy/report", timeout=10).json()["results"]
+        mock = _start(stack, "mock", _mock_command, "/v2/grades/exchanges")
+        proxy = _start(
+            stack,
+            "proxy",
+            lambda port: [
+                *(BIN / "datasync", "proxy", "--upstream", mock, "--port", port),
+                *("--log-level", "warning", "--reports", reports),
+            ],
+            "/v2/grades/exchanges",
+        )
+        cells = _alternating_rounds(
+            {"direct": mock + "/v2/grades", "proxied": proxy + "/v2/grades"}, (8, 1), seconds, rounds
+        )
+        checked = httpx.get(proxy + "/_proxy/report", timeout=10).json()["results"]
+    summary = []
+    for endpoint, connections, medians in cells:
+        direct, proxied = medians["direct"], medians["proxied"]
+        added = proxied.p50_ms - direct.p50_ms
+        verdict = f" ({'met' if added < 2 else 'NOT met'}: target < 2 ms)" if connections == 8 else ""
+        summary.append(
+            f"  {endpoint:<10} {connections:>3} conns: p50 added {added:5.2f} ms{verdict}, "
+            f"throughput through the proxy {proxied.rps / direct.rps:4.0%} of direct"
+        )
     print("proxy overhead (medians of the rounds above):")
     print("\n".join(summary))
     exchanges, found = sum(r["cases"] for r in checked), sum(len(r["findings"]) for r in checked)
     print(f"  the proxy checked {exchanges} exchanges in this run and found {found} findings")
+
+
+def _describe(subject: str, rounds: int, seconds: float, *, sharing: str, connections: str = "") -> str:
+    """The line that opens a server bench: what is compared, the load generator, the rounds, the cores."""
+    parts = [
+        subject,
+        f"load generator: {GENERATOR}",
+        connections,
+        f"{rounds} alternating rounds of {seconds:g} s per cell, median shown",
+        f"{sharing} share {os.cpu_count()} cores",
+    ]
+    return "; ".join(part for part in parts if part)
+
+
+def _alternating_rounds(
+    targets: dict[str, str], connection_counts: Sequence[int], seconds: float, rounds: int
+) -> list[tuple[str, int, dict[str, Load]]]:
+    """Load every endpoint (ENDPOINTS under each target's base URL) at each connection count, ``rounds`` times
+    with the targets taking turns (so that all see the same machine); prints the table of medians as it goes and
+    returns (endpoint, connections, the median ``Load`` of each target) per cell."""
+    print(f"  {'endpoint':<10} {'conns':>5}  {'target':<8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}")
+    cells = []
+    for connections in connection_counts:
+        for endpoint, path in ENDPOINTS.items():
+            results: dict[str, list[Load]] = {name: [] for name in targets}
+            for _round in range(rounds):
+                for name, base in targets.items():
+                    results[name].append(load(base + path, seconds, connections))
+            medians = {name: _median(runs) for name, runs in results.items()}
+            for name, value in medians.items():
+                print(
+                    f"  {endpoint:<10} {connections:>5}  {name:<8} {value.rps:8.0f} {value.p50_ms:7.2f} "
+                    f"{value.p99_ms:7.2f} {value.errors:>7}"
+                )
+            cells.append((endpoint, connections, medians))
+    return cells
+
+
+def _mock_command(port: int, workers: int = 1) -> list[Argument]:
+    argv: list[Argument] = [BIN / "datasync", "mock", "--port", port, "--log-level", "warning"]
+    return argv + (["--workers", workers] if workers > 1 else [])
+
+
+def _start(stack: ExitStack, name: str, command: Callable[[int], Sequence[Argument]], health: str) -> str:
+    """Start a server command on a free port, ready when ``health`` answers; returns its base URL."""
+    return stack.enter_context(running_process(command, health, name=name, headers=AUTH, cwd=ROOT)).url
 
 
 def _median(runs: list[Load]) -> Load:

@@ -33,8 +33,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from datasync_openapi import conformance
 from datasync_openapi.conformance import command as conformance_command
+from datasync_openapi.conformance.options import ConformanceError
 from datasync_openapi.proxy import command as proxy_command
 
 DEFAULT_URL = "https://api.us2.kimonocloud.com"
@@ -391,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except conformance.ConformanceError as exc:
+    except ConformanceError as exc:
         print(f"datasync: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

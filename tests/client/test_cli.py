@@ -301,3 +301,20 @@ def test_help_texts(capsys: pytest.CaptureFixture[str]) -> None:
     assert "(default: no limit)" in text
     assert "DATASYNC_URL the server (default: https://api.us2.kimonocloud.com" in text
     assert "exit status: 0 done, 1 the API answered with an error, 2 bad configuration" in text
+
+
+def test_the_conformance_engine_and_the_proxy_are_imported_only_to_run_them() -> None:
+    """`datasync mock` and every `--workers` worker start without schemathesis (about 1 s) or the proxy (httpx,
+    its checks: about 0.5 s); `datasync proxy` without schemathesis. Each package's names still resolve."""
+    code = """
+import sys
+from datasync_openapi import cli, conformance, proxy
+cli.parser()
+heavy = ("schemathesis", "requests", "datasync_openapi.proxy.app")
+print([name for name in heavy if name in sys.modules])
+for name in conformance.__all__ + proxy.__all__:
+    getattr(conformance if name in conformance.__all__ else proxy, name)
+print([name for name in heavy if name in sys.modules])
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.splitlines() == ["[]", str(["schemathesis", "requests", "datasync_openapi.proxy.app"])]

@@ -36,7 +36,9 @@ def test_each_package_is_self_contained() -> None:
         text = (project / "pyproject.toml").read_text(encoding="utf-8")
         assert f'name = "datasync-{api}"' in text
         deps = text.split("dependencies = [", 1)[1].split("]", 1)[0]
-        names = sorted(line.strip().strip('",').split(">")[0].split("<")[0] for line in deps.splitlines() if line.strip())
+        names = sorted(
+            line.strip().strip('",').split(">")[0].split("<")[0] for line in deps.splitlines() if line.strip()
+        )
         assert names == ["attrs", "httpx"], names
         assert (project / f"datasync_{api}" / "py.typed").is_file()
         sources = "\n".join(p.read_text(encoding="utf-8") for p in (project / f"datasync_{api}").rglob("*.py"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from datasync_openapi.server import free_port
+from datasync_openapi.process import running_process
 
 G = "/v2/grades"
 BEARER = {"Authorization": "Bearer demo-token"}
@@ -26,33 +25,22 @@ WRITES = 200
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("workers") / "mock.log"
-    port = free_port()
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "datasync_openapi.cli", "mock", "--port", str(port), "--workers", "2"],
-            stdout=sink,
-            stderr=sink,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        pids: set[int] = set()
-        while len(pids) < 2 and proc.poll() is None and time.monotonic() < deadline:
-            try:
-                pids.add(httpx.get(url + "/_mock/health", timeout=2).json()["pid"])
-            except httpx.TransportError:
-                time.sleep(0.1)
-        if len(pids) < 2:
-            pytest.fail(f"two workers did not answer within {START_SECONDS} s; log:\n{log.read_text()[-3000:]}")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    pids: set[int] = set()
+
+    def both_workers_answered(health: httpx.Response) -> bool:
+        pids.add(health.json()["pid"])
+        return len(pids) == 2
+
+    with running_process(
+        lambda port: [sys.executable, "-m", "datasync_openapi.cli", "mock", "--port", port, "--workers", 2],
+        "/_mock/health",
+        name="datasync mock --workers 2",
+        ready=both_workers_answered,
+        timeout=START_SECONDS,
+        log=tmp_path_factory.mktemp("workers") / "mock.log",
+        stop_grace=20,
+    ) as mock:
+        yield mock.url
 
 
 def pinned(base: str, count: int) -> list[httpx.Client]:

@@ -7,7 +7,11 @@ A small scripted upstream (``Upstream``) answers what each test needs and keeps 
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -257,3 +261,24 @@ def test_a_generated_client_pages_through_the_proxy() -> None:
     listed = next(op for op in grades["coverage"]["per_operation"] if op["operation"] == "GET /exchanges")
     assert listed["cases"] == 3  # every page went through the proxy
     assert grades["findings"] == []
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sniffio") is not None, reason="sniffio is installed here")
+def test_sniffio_is_marked_absent_only_when_the_httpx_transport_is_used() -> None:
+    """Importing or starting the proxy leaves sys.modules alone; its httpx fallback (an environment proxy
+    applies to the upstream) marks sniffio absent, which saves httpcore a failed import per request."""
+    code = """
+import sys
+from datasync_openapi.proxy import ProxyApp, ProxyConfig
+app = ProxyApp(ProxyConfig(upstream="http://127.0.0.1:9"))
+app.start()
+print(type(app.transport).__name__, "sniffio" in sys.modules)
+"""
+    seen = []
+    for proxy in ("", "http://127.0.0.1:9"):
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        env.update({"HTTP_PROXY": proxy} if proxy else {})
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        seen.append(done.stdout.strip())
+    assert seen == ["UpstreamPool False", "_HttpxUpstream True"]

@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from datasync_openapi.mock import DEMO_TOKEN
-from datasync_openapi.server import free_port
+from datasync_openapi.process import running_process
 
 G = "/v2/grades"
 SCHOOLS = "/v2/interop/tenant/scoping/schools"
@@ -56,35 +56,18 @@ class Acknowledged:
 
 @contextmanager
 def mock_process(state: Path, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """``datasync mock --state`` on a free port, ready (health answered); killed and reaped on exit."""
-    for _attempt in range(3):
-        port = free_port()
-        with log.open("ab") as sink:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "datasync_openapi.cli", "mock", "--port", str(port), "--state", str(state)],
-                stdout=sink,
-                stderr=sink,
-            )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + START_SECONDS
-        ready = False
-        while not ready and proc.poll() is None and time.monotonic() < deadline:
-            try:
-                ready = httpx.get(base + "/_mock/health", timeout=1).status_code == 200
-            except httpx.TransportError:
-                time.sleep(0.05)
-        if ready:
-            break
-        proc.kill()
-        proc.wait(timeout=10)
-    else:
-        pytest.fail(f"the mock did not start; its log:\n{log.read_text(errors='replace')[-3000:]}")
-    try:
-        yield proc, base
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
+    """``datasync mock --state`` on a free port, ready (health answered 200); killed and reaped on exit."""
+    with running_process(
+        lambda port: [sys.executable, "-m", "datasync_openapi.cli", "mock", "--port", port, "--state", state],
+        "/_mock/health",
+        name="the mock",
+        ready=lambda response: response.status_code == 200,
+        timeout=START_SECONDS,
+        attempts=3,
+        log=log,
+        stop_grace=None,
+    ) as mock:
+        yield mock.process, mock.url
 
 
 def worker(base: str, index: int, acked: Acknowledged, stop: threading.Event) -> None:

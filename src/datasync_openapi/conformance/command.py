@@ -10,15 +10,17 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datasync_openapi.findings import ALL_CLASSES, FOREIGN_DEFAULT_FAIL_ON, BaselineError, Result, parse_classes, report
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.specs import API, APIS, operations
 
-from .engine import DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, PHASES, Budget, run, write_plan
-from .manners import DEFAULT_RATE, Manners
-from .preflight import ConformanceError, Credentials, run_preflight
+from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_RATE, DEFAULT_SEED, PHASES, ConformanceError
+
+if TYPE_CHECKING:
+    from .engine import Budget
+    from .preflight import Credentials
 
 REPORT_FILES = ("conformance-*.xml", "conformance-*.json", "conformance.md", "conformance.html")
 
@@ -81,6 +83,8 @@ def add_parser(sub: Any) -> None:
 
 
 def _credentials(args: argparse.Namespace) -> Credentials:
+    from .preflight import Credentials
+
     basic = args.basic or os.environ.get("DATASYNC_BASIC")
     pair = None
     if basic:
@@ -106,6 +110,10 @@ def _clear_reports(directory: Path) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    # The engine (schemathesis, requests: about 1 s to import) is imported when the command runs, not when the
+    # `datasync` parser is built.
+    from .engine import Budget
+
     apis: list[API] = list(APIS) if args.api == "both" else [args.api]
     phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
     unknown = [p for p in phases if p not in PHASES]
@@ -155,6 +163,10 @@ def main(args: argparse.Namespace) -> int:
 def _run_foreign(
     args: argparse.Namespace, apis: list[API], budget: Budget, fail_on: frozenset[Any], only: list[str] | None
 ) -> list[Result]:
+    from .engine import run, write_plan
+    from .manners import Manners
+    from .preflight import run_preflight
+
     if len(apis) != 1:
         raise ConformanceError("BASE_URL needs API=grades or API=interop (one API per base URL)")
     api = apis[0]
@@ -192,6 +204,10 @@ def _run_embedded(
 ) -> list[Result]:
     from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, create_app
     from datasync_openapi.server import running
+
+    from .engine import run
+    from .manners import Manners
+    from .preflight import Credentials
 
     app = create_app()
     results: list[Result] = []

@@ -36,12 +36,10 @@ from datasync_openapi.findings.report import first_line
 from datasync_openapi.specs import API, load_spec, operations, spec_path
 
 from .manners import Manners, active
-from .preflight import ConformanceError, Credentials, id_of, patient_request, with_discovered_ids
+from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, PHASES, ConformanceError
+from .preflight import Credentials, id_of, patient_request, with_discovered_ids
 from .triage import Triage
 
-PHASES = ("examples", "coverage", "fuzzing", "stateful")
-DEFAULT_SEED = 20261122
-DEFAULT_MAX_EXAMPLES = 10
 BEARER_SCHEMES = ("oauth2ClientCredentials", "bearerAuth", "ltiJwt")
 MARK_KEY = "datasync_conformance"  # exchange metadata key marking what a run created
 # Operations that create something the run should clean up: operationId -> (kind, list path, delete template).

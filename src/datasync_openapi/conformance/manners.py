@@ -18,7 +18,6 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-DEFAULT_RATE = 5.0  # requests/s against a target that is not the embedded mock
 MAX_RETRY_AFTER = 30.0  # seconds: a longer Retry-After is waited this long, then the case is retried anyway
 MAX_429_RETRIES = 5
 

@@ -19,18 +19,13 @@ import httpx
 from datasync_openapi.specs import API, load_spec, operations, resolve
 
 from .manners import retry_after
+from .options import ConformanceError
 
 BASE_PATHS: dict[str, str] = {"grades": "/v2/grades", "interop": "/v2/interop"}
 API_NAMES = {"grades": "Grades Exchange API", "interop": "Interop API"}
 # One documented, cheap, authenticated read per API and auth kind.
 PROBES: dict[str, str] = {"grades": "/exchanges", "interop": "/tenant/scoping/schools"}
 BASIC_PROBE = "/tenants"
-
-
-class ConformanceError(RuntimeError):
-    """The run could not be set up or could not run (bad options, unreachable target, rejected credentials).
-
-    The message is one line that names what to fix; the CLI prints it and exits 2."""
 
 
 class PreflightError(ConformanceError):

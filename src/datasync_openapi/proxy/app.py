@@ -54,6 +54,7 @@ from datasync_openapi.specs import APIS
 
 from .checks import Collector, Observed, check
 from .har import TOKEN_PATH, Entry, HarRecorder, Message, now
+from .options import DEFAULT_TIMEOUT, MAX_BODY
 from .redact import REDACTED, TOKEN_FIELDS, Redactor
 from .upstream import (
     Body,
@@ -68,14 +69,6 @@ from .upstream import (
 
 log = logging.getLogger("datasync_openapi.proxy")
 
-# httpcore runs ``import sniffio`` on every async request (to tell asyncio from trio). sniffio is not installed
-# (anyio 4 no longer needs it) and a failed import is not remembered: each attempt scans sys.path, measured at
-# ~0.7 ms of CPU per proxied request here. Marking it absent makes the import fail at once, with the same answer.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
-
-MAX_BODY = 16 * 1024 * 1024  # bytes of a body the proxy holds to check or record (the mock's request cap)
-DEFAULT_TIMEOUT = 30.0
 HOP_BY_HOP = frozenset(
     {
         b"connection",
@@ -694,6 +687,13 @@ class _HttpxUpstream:
     (``UpstreamPool`` does not speak CONNECT)."""
 
     def __init__(self, upstream: str, timeout: float, proxy: str) -> None:
+        # httpcore runs ``import sniffio`` on every async request (to tell asyncio from trio). sniffio is not
+        # installed (anyio 4 no longer needs it) and a failed import is not remembered: each attempt scans
+        # sys.path, measured at ~0.7 ms of CPU per proxied request (a failed import alone: ~160 us, against ~7 us
+        # when marked absent). Marking it absent makes the import fail at once, with the same answer. Done here,
+        # not at import: it changes sys.modules for the whole process, and only this transport uses httpcore.
+        if importlib.util.find_spec("sniffio") is None:
+            sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
         parts = urlsplit(upstream)
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.timeouts = httpx.Timeout(timeout).as_dict()

@@ -19,7 +19,7 @@ from typing import Any
 
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, BaselineError, Result, parse_classes, report
 
-from .app import DEFAULT_TIMEOUT, MAX_BODY, REPORT_NAME, ProxyApp, ProxyConfig, parse_upstream
+from .options import DEFAULT_TIMEOUT, MAX_BODY
 
 DEFAULT_PORT = 8080
 
@@ -92,6 +92,8 @@ def _fail(message: str) -> int:
 
 
 def _summary(directory: Path, recording: Path | None) -> Any:
+    from .app import REPORT_NAME
+
     def finish(results: list[Result]) -> None:
         for result in results:
             if result.cases:
@@ -113,6 +115,8 @@ def _summary(directory: Path, recording: Path | None) -> Any:
 def main(args: argparse.Namespace) -> int:
     from datasync_openapi.cli import _cannot_listen as cannot_listen
     from datasync_openapi.server import serve
+
+    from .app import ProxyApp, ProxyConfig, parse_upstream
 
     try:
         upstream = parse_upstream(args.upstream)

@@ -1,0 +1,20 @@
+"""What ``datasync conformance`` needs before a run starts: the run's defaults (its options show them) and
+``ConformanceError``. Nothing here imports schemathesis, requests or httpx, so that the ``datasync`` command
+line, which builds every command's parser, does not pay for them (about 1 s) unless the conformance suite runs.
+"""
+
+from __future__ import annotations
+
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+DEFAULT_SEED = 20261122
+DEFAULT_MAX_EXAMPLES = 10
+DEFAULT_RATE = 5.0  # requests/s against a target that is not the embedded mock
+
+
+class ConformanceError(RuntimeError):
+    """The run could not be set up or could not run (bad options, unreachable target, rejected credentials).
+
+    The message is one line that names what to fix; the CLI prints it and exits 2."""
+
+
+__all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_RATE", "DEFAULT_SEED", "PHASES", "ConformanceError"]
