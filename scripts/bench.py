@@ -6,7 +6,8 @@
    encoding a 5 MB exchange-data payload vs json.dumps alone (target <= 2x), as ratios of the best of 5 runs, the
    two sides of a ratio taking turns so that both see the same machine, with the garbage collector paused.
 2. The mock (``datasync mock``, a separate process) beside Prism (the pinned ``@stoplight/prism-cli``, ``prism mock``
-   on the same spec) and beside the ceiling (a trivial ASGI app on the mock's own server stack): the same
+   on the same spec) and beside the ceiling (a trivial ASGI app on the mock's own server stack, answering each
+   path with the bytes the mock answers there, so the two differ only by the mock's own work): the same
    endpoints (list and get-by-id of Grades exchanges, authenticated), the same load generator (``wrk -t1`` when it
    is on PATH, a built-in raw asyncio client otherwise; the output says which), 8 and 50 keep-alive connections,
    alternating rounds (mock, Prism, ceiling, mock, ...), medians and ratios printed.
@@ -30,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -51,21 +53,37 @@ BIN = Path(sys.executable).parent
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 
 
+# The ceiling: a trivial ASGI app on the mock's server stack answering, for each path, a fixed body: the bytes the
+# mock answers there (argv[2], a JSON file {path: body}), so that the ceiling differs from the mock only by the
+# mock's own work per request, not by the size of what goes over the wire.
 TRIVIAL_APP = """
-import sys
+import json, sys
 from datasync_openapi.server import serve
 
-BODY = b'{"data":[],"paging":{"next":null}}'
-HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]
+ANSWERS = {}
+for path, text in json.load(open(sys.argv[2], encoding="utf-8")).items():
+    body = text.encode()
+    ANSWERS[path] = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())], body
+DEFAULT = ANSWERS[next(iter(ANSWERS))]
 
 async def app(scope, receive, send):
     if scope["type"] != "http":
         return
-    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
-    await send({"type": "http.response.body", "body": BODY})
+    headers, body = ANSWERS.get(scope["path"], DEFAULT)
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 serve(app, port=int(sys.argv[1]), log_level="warning")
 """
+
+
+def _mock_answers(file: Path) -> dict[str, int]:
+    """The mock's answers to ENDPOINTS (a fresh seeded mock, in a thread) written to ``file`` for the ceiling to
+    serve; their sizes in bytes by endpoint."""
+    with running(create_app()) as base:
+        answers = {path: httpx.get(base + "/v2/grades" + path, headers=AUTH).text for path in ENDPOINTS.values()}
+    file.write_text(json.dumps(answers), encoding="utf-8")
+    return {name: len(answers[path].encode()) for name, path in ENDPOINTS.items()}
 
 
 async def _connection(host: str, port: int, request: bytes, deadline: float, latencies: list[float]) -> int:
@@ -158,20 +176,24 @@ def load(url: str, seconds: float, connections: int) -> Load:
 def bench_mock(seconds: float, rounds: int, workers: int) -> None:
     """The mock beside Prism and beside the stack's ceiling: same endpoints, load generator and connections."""
     prism = ROOT / "node_modules" / ".bin" / "prism"
+    scratch = tempfile.TemporaryDirectory(prefix="bench-")
+    answers = Path(scratch.name) / "ceiling-answers.json"
+    sizes = ", ".join(f"{name} {size} B" for name, size in _mock_answers(answers).items())
     # name: (the command on a port, the path of the API on the server)
     commands: dict[str, tuple[Callable[[int], Sequence[Argument]], str]] = {
         "mock": (lambda port: _mock_command(port, workers), "/v2/grades"),
         # Prism at its fastest: only errors logged (its default, info, logs every request and costs ~20%).
         "prism": (lambda port: [prism, "mock", "-p", port, "-v", "error", ROOT / "openapi" / "grades.yaml"], ""),
-        "ceiling": (lambda port: [sys.executable, "-c", TRIVIAL_APP, port], ""),
+        "ceiling": (lambda port: [sys.executable, "-c", TRIVIAL_APP, port, answers], ""),
     }
     subject = (
         f"mock ({workers} worker{'s' if workers > 1 else ''}, uvicorn + httptools + uvloop) vs Prism "
         f"{_prism_version(prism)} (prism mock openapi/grades.yaml -v error) vs the ceiling (a trivial ASGI app on "
-        f"the mock's server stack)"
+        f"the mock's server stack answering the mock's own bytes: {sizes})"
     )
     print(_describe(subject, rounds, seconds, sharing="client and servers"))
     with ExitStack() as stack:
+        stack.enter_context(scratch)
         targets = {
             name: _start(stack, name, command, api + "/exchanges") + api for name, (command, api) in commands.items()
         }
