@@ -209,6 +209,8 @@ class LinkingUpstream:
         query = scope["query_string"].decode()
         if scope["path"] == "/v2/grades/consumer":
             status, headers, body = 302, [(b"location", f"{self.origin}/v2/grades/exchanges?page=1".encode())], b""
+        elif scope["method"] == "POST":
+            status, headers, body = 201, [(b"location", f"{self.origin}/v2/grades/things/1".encode())], b""
         else:
             page = 1 if "page=1" in query else 0
             link = None if page else f"{self.origin}/v2/grades/exchanges?page=1"
@@ -235,6 +237,7 @@ def test_paging_links_into_the_upstream_point_at_the_proxy(encoding: str) -> Non
             second = httpx.get(first.json()["paging"]["next"], headers=AUTH)
             redirect = httpx.get(f"{base}/v2/grades/consumer", headers=AUTH)
             elsewhere = httpx.get(f"{base}/v2/grades/exchanges?elsewhere=1", headers=AUTH)
+            created = httpx.post(f"{base}/v2/grades/things", headers=AUTH)
             found = findings(base)
     assert first.json()["paging"]["next"] == f"{base}/v2/grades/exchanges?page=1"
     assert first.headers["content-length"] == str(len(first.content))
@@ -243,6 +246,7 @@ def test_paging_links_into_the_upstream_point_at_the_proxy(encoding: str) -> Non
     assert redirect.status_code == 302
     assert redirect.headers["location"] == f"{base}/v2/grades/exchanges?page=1"
     assert elsewhere.json()["paging"]["next"] == "https://elsewhere.example/v2/grades/exchanges?page=1"
+    assert created.headers["location"] == f"{base}/v2/grades/things/1"
     assert [key for key in found if "exchanges" in key] == []  # checked as the upstream sent it: conforming
 
 

@@ -4,7 +4,7 @@ Every request is forwarded unchanged (method, path and query as sent, the body, 
 hop-by-hop ones and ``Host``) through a pool of keep-alive HTTP/1.1 connections (``upstream.UpstreamPool``: no
 redirects followed, no cookies kept, nothing logged per request), and the answer comes back unchanged (status,
 headers but hop-by-hop, body), redirects included, except links into the upstream: a JSON answer's
-``paging.next`` and a redirect's ``Location`` are pointed at the proxy (as the client addressed it), so a
+``paging.next`` and a ``Location`` header are pointed at the proxy (as the client addressed it), so a
 client following them stays behind the proxy; such an answer goes out decoded, with its own length, and is
 checked and recorded as the upstream sent it. ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` apply to the
 upstream as they would for httpx: when an environment proxy applies, requests go through httpx's transport.
@@ -406,7 +406,7 @@ class ProxyApp:
         hold = exchange.method != "HEAD" and wanted and not too_large
 
         for index, (name, value) in enumerate(out_headers):
-            if name == b"location" and 300 <= status < 400:  # a redirect into the upstream leads back here
+            if name == b"location":  # a redirect (or a created object's address) into the upstream: here instead
                 out_headers[index] = (name, self._relinked_url(value, exchange.origin))
 
         chunks = response.aiter_body().__aiter__()
