@@ -17,9 +17,11 @@ import dis
 import importlib
 import json
 import os
+import pickle
 import re
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType, ModuleType
@@ -350,6 +352,67 @@ def test_from_dict_reads_its_input_without_copying_it() -> None:
     with_null = _Watched({"id": EXCHANGE_ID, "error_count": None})
     assert Exchange.from_dict(with_null).additional_properties == {}
     assert with_null.iterations == 1
+
+
+# -- UUIDs ------------------------------------------------------------------------------------------------------
+
+CANONICAL_UUID = "123e4567-e89b-12d3-a456-426614174000"
+# what UUID() accepts and refuses besides the canonical form: 32 characters once the dashes are gone, and others;
+# not None, which from_dict never parses (null is UNSET or None)
+UUID_VALUES: list[Any] = [
+    CANONICAL_UUID,
+    CANONICAL_UUID.upper(),
+    CANONICAL_UUID.replace("-", ""),
+    "123e4567e89b-12d3-a456-4266-14174000",  # dashes elsewhere
+    "--123e4567-e89b-12d3-a456-426614174000--",
+    " 23e4567-e89b-12d3-a456-42661417400 ",  # int() strips the spaces
+    "+23e4567-e89b-12d3-a456-426614174000",
+    "0x3e4567-e89b-12d3-a456-426614174000",
+    "1_3e4567-e89b-12d3-a456-426614174000",
+    "\u0661" * 32,  # Arabic-Indic digits, which int() takes
+    "{" + CANONICAL_UUID + "}",
+    "{23e4567-e89b-12d3-a456-42661417400}",
+    "urn:uuid:" + CANONICAL_UUID,
+    "urn:4567-e89b-12d3-a456-426614174000",
+    "uuid:567-e89b-12d3-a456-426614174000",
+    "123e4567-e89b-12d3-a456-42661417400g",
+    "123e4567-e89b-12d3-a456-42661417400",
+    "123e4567-e89b-12d3-a456-4266141740000",
+    "",
+    "-",
+    5,
+    1.5,
+    True,
+    [CANONICAL_UUID],
+    {"id": CANONICAL_UUID},
+    CANONICAL_UUID.encode(),
+]
+
+
+def _uuid_or_error(parse: Callable[[Any], uuid.UUID], value: Any) -> Any:
+    try:
+        parsed = parse(value)
+    except Exception as error:  # the kind of error is what is compared
+        return type(error)
+    assert type(parsed) is uuid.UUID
+    slots = {name: getattr(parsed, name) for name in uuid.UUID.__slots__ if name != "__weakref__"}
+    return slots, str(parsed), repr(parsed), hash(parsed), pickle.dumps(parsed), copy.copy(parsed) == parsed
+
+
+@pytest.mark.parametrize("value", UUID_VALUES, ids=repr)
+def test_uuids_parse_as_uuid_parses_them(value: Any) -> None:
+    """The models' _parse_uuid (model.py.jinja) skips UUID.__init__ for the common forms: same UUID, same slots
+    (a Python whose UUID has another slot fails here), same pickle, or the same kind of error; and from_dict gives
+    that UUID or a ModelParseError naming the property."""
+    parse_uuid = importlib.import_module("datasync_grades.models.sys")._parse_uuid
+    expected = _uuid_or_error(uuid.UUID, value)
+    assert _uuid_or_error(parse_uuid, value) == expected
+    if isinstance(expected, type):
+        with pytest.raises(ModelParseError) as caught:
+            Exchange.from_dict({"id": value})
+        assert (caught.value.field, caught.value.value) == ("id", value)
+    else:
+        assert Exchange.from_dict({"id": value}).id == uuid.UUID(value)
 
 
 # -- the clients' repr ------------------------------------------------------------------------------------------

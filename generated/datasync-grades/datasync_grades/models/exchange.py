@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,6 +17,23 @@ from ..types import UNSET, Unset
 _EXCHANGE_STATE_KNOWN_VALUES: dict[str, ExchangeStateKnown] = {
     member.value: member for member in ExchangeStateKnown
 }
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "id",
@@ -118,7 +135,7 @@ class Exchange:
             absent += 1
         else:
             try:
-                id = UUID(_id)
+                id = _parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
