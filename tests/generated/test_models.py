@@ -354,6 +354,43 @@ def test_from_dict_reads_its_input_without_copying_it() -> None:
     assert with_null.iterations == 1
 
 
+@pytest.mark.parametrize("api", APIS)
+def test_from_dict_makes_what_calling_the_class_makes(api: API) -> None:
+    """from_dict stores the attributes of a new instance itself instead of calling the class (model.py.jinja): every
+    attribute is set, and the instance is equal to, and shows as, one made by attrs' __init__ with the same values."""
+    checked = 0
+    for _, name, example in _model_examples(api):
+        cls = getattr(MODELS[api], name)
+        for variant in (example, {**example, "x_extra": [1]}):
+            got = cls.from_dict(variant)
+            made = cls(*[getattr(got, field.name) for field in attrs.fields(cls) if field.init])
+            if hasattr(made, "additional_properties"):
+                made.additional_properties = dict(got.additional_properties)
+            assert type(got) is cls
+            assert got == made
+            assert repr(got) == repr(made)
+            checked += 1
+    assert checked > 20
+
+
+def test_from_dict_of_a_subclass_calls_the_subclass() -> None:
+    """A subclass's __init__ may do more than store the attributes: from_dict calls it as the generator's does."""
+
+    @attrs.define
+    class Tagged(Exchange):
+        tag: str = "default"
+
+        def __attrs_post_init__(self) -> None:
+            self.tag += ", post-init ran"
+
+    tagged = Tagged.from_dict({"id": EXCHANGE_ID, "state": "created", "x_extra": 1})
+    assert type(tagged) is Tagged
+    assert tagged.tag == "default, post-init ran"
+    assert tagged.state is ExchangeStateKnown.CREATED
+    assert tagged.additional_properties == {"x_extra": 1}
+    assert tagged.to_dict() == {"x_extra": 1, "id": EXCHANGE_ID, "state": "created"}
+
+
 # -- UUIDs ------------------------------------------------------------------------------------------------------
 
 CANONICAL_UUID = "123e4567-e89b-12d3-a456-426614174000"

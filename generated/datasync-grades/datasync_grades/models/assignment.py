@@ -22,6 +22,7 @@ _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
 _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -294,21 +295,38 @@ class Assignment:
         else:
             raise ModelParseError("scores", _scores, "expected an array")
 
-        assignment = cls(
-            error_code,
-            sync_status,
-            sys,
-            section,
-            category,
-            term,
-            name,
-            description,
-            points_possible,
-            due_at,
-            available_at,
-            ext,
-            scores,
-        )
+        if cls is Assignment:
+            assignment = _new_object(cls)
+            assignment.error_code = error_code
+            assignment.sync_status = sync_status
+            assignment.sys = sys
+            assignment.section = section
+            assignment.category = category
+            assignment.term = term
+            assignment.name = name
+            assignment.description = description
+            assignment.points_possible = points_possible
+            assignment.due_at = due_at
+            assignment.available_at = available_at
+            assignment.ext = ext
+            assignment.scores = scores
+            assignment.additional_properties = {}
+        else:
+            assignment = cls(
+                error_code,
+                sync_status,
+                sys,
+                section,
+                category,
+                term,
+                name,
+                description,
+                points_possible,
+                due_at,
+                available_at,
+                ext,
+                scores,
+            )
 
         if len(src_dict) + absent != 13:
             assignment.additional_properties = {

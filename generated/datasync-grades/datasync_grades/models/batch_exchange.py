@@ -15,8 +15,8 @@ from ..types import UNSET, Unset
 _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, BatchExchangeErrorCodeKnown] = {
     member.value: member for member in BatchExchangeErrorCodeKnown
 }
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -178,14 +178,24 @@ class BatchExchange:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
-        batch_exchange = cls(
-            id,
-            state,
-            course_ids,
-            error_code,
-            created_at,
-            updated_at,
-        )
+        if cls is BatchExchange:
+            batch_exchange = _new_object(cls)
+            batch_exchange.id = id
+            batch_exchange.state = state
+            batch_exchange.course_ids = course_ids
+            batch_exchange.error_code = error_code
+            batch_exchange.created_at = created_at
+            batch_exchange.updated_at = updated_at
+            batch_exchange.additional_properties = {}
+        else:
+            batch_exchange = cls(
+                id,
+                state,
+                course_ids,
+                error_code,
+                created_at,
+                updated_at,
+            )
 
         if len(src_dict) + absent != 6:
             batch_exchange.additional_properties = {

@@ -11,6 +11,7 @@ from ..models.batch_exchange import BatchExchange
 from ..models.paging import Paging
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -71,10 +72,16 @@ class BatchExchangeList:
             except ModelParseError as error:
                 raise error.inside("paging") from None
 
-        batch_exchange_list = cls(
-            data,
-            paging,
-        )
+        if cls is BatchExchangeList:
+            batch_exchange_list = _new_object(cls)
+            batch_exchange_list.data = data
+            batch_exchange_list.paging = paging
+            batch_exchange_list.additional_properties = {}
+        else:
+            batch_exchange_list = cls(
+                data,
+                paging,
+            )
 
         if len(src_dict) + absent != 2:
             batch_exchange_list.additional_properties = {

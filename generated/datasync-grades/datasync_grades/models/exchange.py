@@ -17,8 +17,8 @@ from ..types import UNSET, Unset
 _EXCHANGE_STATE_KNOWN_VALUES: dict[str, ExchangeStateKnown] = {
     member.value: member for member in ExchangeStateKnown
 }
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -247,18 +247,32 @@ class Exchange:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
-        exchange = cls(
-            id,
-            query,
-            metadata,
-            state,
-            max_data_content_length,
-            error_count,
-            course_app_id,
-            batch_exchange_id,
-            created_at,
-            updated_at,
-        )
+        if cls is Exchange:
+            exchange = _new_object(cls)
+            exchange.id = id
+            exchange.query = query
+            exchange.metadata = metadata
+            exchange.state = state
+            exchange.max_data_content_length = max_data_content_length
+            exchange.error_count = error_count
+            exchange.course_app_id = course_app_id
+            exchange.batch_exchange_id = batch_exchange_id
+            exchange.created_at = created_at
+            exchange.updated_at = updated_at
+            exchange.additional_properties = {}
+        else:
+            exchange = cls(
+                id,
+                query,
+                metadata,
+                state,
+                max_data_content_length,
+                error_count,
+                course_app_id,
+                batch_exchange_id,
+                created_at,
+                updated_at,
+            )
 
         if len(src_dict) + absent != 10:
             exchange.additional_properties = {

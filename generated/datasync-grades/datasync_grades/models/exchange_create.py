@@ -11,6 +11,7 @@ from ..models.exchange_query import ExchangeQuery
 from ..models.metadata_type_0 import MetadataType0
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "query",
@@ -73,10 +74,16 @@ class ExchangeCreate:
             except ModelParseError as error:
                 raise error.inside("metadata") from None
 
-        exchange_create = cls(
-            query,
-            metadata,
-        )
+        if cls is ExchangeCreate:
+            exchange_create = _new_object(cls)
+            exchange_create.query = query
+            exchange_create.metadata = metadata
+            exchange_create.additional_properties = {}
+        else:
+            exchange_create = cls(
+                query,
+                metadata,
+            )
 
         if len(src_dict) + absent != 2:
             exchange_create.additional_properties = {

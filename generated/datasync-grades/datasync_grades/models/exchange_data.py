@@ -11,6 +11,7 @@ from ..models.assignment import Assignment
 from ..models.summary import Summary
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "assignments",
@@ -105,11 +106,18 @@ class ExchangeData:
         else:
             raise ModelParseError("final", _final, "expected a boolean")
 
-        exchange_data = cls(
-            assignments,
-            summaries,
-            final,
-        )
+        if cls is ExchangeData:
+            exchange_data = _new_object(cls)
+            exchange_data.assignments = assignments
+            exchange_data.summaries = summaries
+            exchange_data.final = final
+            exchange_data.additional_properties = {}
+        else:
+            exchange_data = cls(
+                assignments,
+                summaries,
+                final,
+            )
 
         if len(src_dict) + absent != 3:
             exchange_data.additional_properties = {

@@ -15,8 +15,8 @@ from ..types import UNSET, Unset
 _EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, ExchangeErrorCodeKnown] = {
     member.value: member for member in ExchangeErrorCodeKnown
 }
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -162,14 +162,24 @@ class ExchangeError:
         else:
             raise ModelParseError("details", _details, "expected a string")
 
-        exchange_error = cls(
-            id,
-            created_at,
-            updated_at,
-            code,
-            message,
-            details,
-        )
+        if cls is ExchangeError:
+            exchange_error = _new_object(cls)
+            exchange_error.id = id
+            exchange_error.created_at = created_at
+            exchange_error.updated_at = updated_at
+            exchange_error.code = code
+            exchange_error.message = message
+            exchange_error.details = details
+            exchange_error.additional_properties = {}
+        else:
+            exchange_error = cls(
+                id,
+                created_at,
+                updated_at,
+                code,
+                message,
+                details,
+            )
 
         if len(src_dict) + absent != 6:
             exchange_error.additional_properties = {

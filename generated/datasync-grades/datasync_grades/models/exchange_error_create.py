@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 _EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, ExchangeErrorCodeKnown] = {
     member.value: member for member in ExchangeErrorCodeKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "code",
@@ -71,10 +72,16 @@ class ExchangeErrorCreate:
         else:
             raise ModelParseError("details", _details, "expected a string")
 
-        exchange_error_create = cls(
-            code,
-            details,
-        )
+        if cls is ExchangeErrorCreate:
+            exchange_error_create = _new_object(cls)
+            exchange_error_create.code = code
+            exchange_error_create.details = details
+            exchange_error_create.additional_properties = {}
+        else:
+            exchange_error_create = cls(
+                code,
+                details,
+            )
 
         if len(src_dict) + absent != 2:
             exchange_error_create.additional_properties = {

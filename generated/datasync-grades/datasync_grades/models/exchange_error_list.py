@@ -11,6 +11,7 @@ from ..models.exchange_error import ExchangeError
 from ..models.paging import Paging
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -71,10 +72,16 @@ class ExchangeErrorList:
             except ModelParseError as error:
                 raise error.inside("paging") from None
 
-        exchange_error_list = cls(
-            data,
-            paging,
-        )
+        if cls is ExchangeErrorList:
+            exchange_error_list = _new_object(cls)
+            exchange_error_list.data = data
+            exchange_error_list.paging = paging
+            exchange_error_list.additional_properties = {}
+        else:
+            exchange_error_list = cls(
+                data,
+                paging,
+            )
 
         if len(src_dict) + absent != 2:
             exchange_error_list.additional_properties = {

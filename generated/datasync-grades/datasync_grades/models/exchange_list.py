@@ -11,6 +11,7 @@ from ..models.exchange import Exchange
 from ..models.paging import Paging
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -71,10 +72,16 @@ class ExchangeList:
             except ModelParseError as error:
                 raise error.inside("paging") from None
 
-        exchange_list = cls(
-            data,
-            paging,
-        )
+        if cls is ExchangeList:
+            exchange_list = _new_object(cls)
+            exchange_list.data = data
+            exchange_list.paging = paging
+            exchange_list.additional_properties = {}
+        else:
+            exchange_list = cls(
+                data,
+                paging,
+            )
 
         if len(src_dict) + absent != 2:
             exchange_list.additional_properties = {

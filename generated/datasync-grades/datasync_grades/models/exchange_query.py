@@ -14,6 +14,7 @@ from ..types import UNSET, Unset
 _EXCHANGE_QUERY_TYPE_KNOWN_VALUES: dict[str, ExchangeQueryTypeKnown] = {
     member.value: member for member in ExchangeQueryTypeKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "type",
@@ -82,10 +83,16 @@ class ExchangeQuery:
         else:
             raise ModelParseError("conditions", _conditions, "expected an array")
 
-        exchange_query = cls(
-            type_,
-            conditions,
-        )
+        if cls is ExchangeQuery:
+            exchange_query = _new_object(cls)
+            exchange_query.type_ = type_
+            exchange_query.conditions = conditions
+            exchange_query.additional_properties = {}
+        else:
+            exchange_query = cls(
+                type_,
+                conditions,
+            )
 
         if len(src_dict) + absent != 2:
             exchange_query.additional_properties = {

@@ -23,6 +23,7 @@ _CONDITION_SCOPE_KNOWN_VALUES: dict[str, ConditionScopeKnown] = {
 _SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
     member.value: member for member in SummaryTypeKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "scope",
@@ -168,14 +169,24 @@ class ExchangeQueryCondition:
         else:
             raise ModelParseError("summary_type", _summary_type, "expected a string")
 
-        exchange_query_condition = cls(
-            scope,
-            scope_by,
-            scope_id,
-            graded_after,
-            assignment_ids,
-            summary_type,
-        )
+        if cls is ExchangeQueryCondition:
+            exchange_query_condition = _new_object(cls)
+            exchange_query_condition.scope = scope
+            exchange_query_condition.scope_by = scope_by
+            exchange_query_condition.scope_id = scope_id
+            exchange_query_condition.graded_after = graded_after
+            exchange_query_condition.assignment_ids = assignment_ids
+            exchange_query_condition.summary_type = summary_type
+            exchange_query_condition.additional_properties = {}
+        else:
+            exchange_query_condition = cls(
+                scope,
+                scope_by,
+                scope_id,
+                graded_after,
+                assignment_ids,
+                summary_type,
+            )
 
         if len(src_dict) + absent != 6:
             exchange_query_condition.additional_properties = {

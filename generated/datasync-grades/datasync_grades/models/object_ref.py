@@ -10,6 +10,7 @@ from ..errors import ModelParseError
 from ..models.sys import Sys
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "name",
@@ -70,10 +71,16 @@ class ObjectRef:
             except ModelParseError as error:
                 raise error.inside("$sys") from None
 
-        object_ref = cls(
-            name,
-            sys,
-        )
+        if cls is ObjectRef:
+            object_ref = _new_object(cls)
+            object_ref.name = name
+            object_ref.sys = sys
+            object_ref.additional_properties = {}
+        else:
+            object_ref = cls(
+                name,
+                sys,
+            )
 
         if len(src_dict) + absent != 2:
             object_ref.additional_properties = {

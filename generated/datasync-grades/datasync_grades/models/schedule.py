@@ -16,8 +16,8 @@ from ..types import UNSET, Unset
 _SCHEDULE_TYPE_KNOWN_VALUES: dict[str, ScheduleTypeKnown] = {
     member.value: member for member in ScheduleTypeKnown
 }
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -184,15 +184,26 @@ class Schedule:
             except ModelParseError as error:
                 raise error.inside("metadata") from None
 
-        schedule = cls(
-            id,
-            type_,
-            last_executed_at,
-            enabled,
-            hour,
-            days,
-            metadata,
-        )
+        if cls is Schedule:
+            schedule = _new_object(cls)
+            schedule.id = id
+            schedule.type_ = type_
+            schedule.last_executed_at = last_executed_at
+            schedule.enabled = enabled
+            schedule.hour = hour
+            schedule.days = days
+            schedule.metadata = metadata
+            schedule.additional_properties = {}
+        else:
+            schedule = cls(
+                id,
+                type_,
+                last_executed_at,
+                enabled,
+                hour,
+                days,
+                metadata,
+            )
 
         if len(src_dict) + absent != 7:
             schedule.additional_properties = {

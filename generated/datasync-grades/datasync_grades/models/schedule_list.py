@@ -11,6 +11,7 @@ from ..models.paging import Paging
 from ..models.schedule import Schedule
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -71,10 +72,16 @@ class ScheduleList:
             except ModelParseError as error:
                 raise error.inside("paging") from None
 
-        schedule_list = cls(
-            data,
-            paging,
-        )
+        if cls is ScheduleList:
+            schedule_list = _new_object(cls)
+            schedule_list.data = data
+            schedule_list.paging = paging
+            schedule_list.additional_properties = {}
+        else:
+            schedule_list = cls(
+                data,
+                paging,
+            )
 
         if len(src_dict) + absent != 2:
             schedule_list.additional_properties = {

@@ -20,6 +20,7 @@ _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
 _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -254,20 +255,36 @@ class Score:
             except ModelParseError as error:
                 raise error.inside("$ext") from None
 
-        score_model = cls(
-            error_code,
-            sync_status,
-            person,
-            grader,
-            score,
-            grade,
-            late,
-            missing,
-            excused,
-            submitted_at,
-            preview_url,
-            ext,
-        )
+        if cls is Score:
+            score_model = _new_object(cls)
+            score_model.error_code = error_code
+            score_model.sync_status = sync_status
+            score_model.person = person
+            score_model.grader = grader
+            score_model.score = score
+            score_model.grade = grade
+            score_model.late = late
+            score_model.missing = missing
+            score_model.excused = excused
+            score_model.submitted_at = submitted_at
+            score_model.preview_url = preview_url
+            score_model.ext = ext
+            score_model.additional_properties = {}
+        else:
+            score_model = cls(
+                error_code,
+                sync_status,
+                person,
+                grader,
+                score,
+                grade,
+                late,
+                missing,
+                excused,
+                submitted_at,
+                preview_url,
+                ext,
+            )
 
         if len(src_dict) + absent != 12:
             score_model.additional_properties = {

@@ -28,6 +28,7 @@ _SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
 _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -281,20 +282,36 @@ class Summary:
             except ModelParseError as error:
                 raise error.inside("$ext") from None
 
-        summary = cls(
-            error_code,
-            sync_status,
-            section,
-            person,
-            grader,
-            summary_type,
-            score_type,
-            score,
-            grade,
-            last_activity,
-            comments,
-            ext,
-        )
+        if cls is Summary:
+            summary = _new_object(cls)
+            summary.error_code = error_code
+            summary.sync_status = sync_status
+            summary.section = section
+            summary.person = person
+            summary.grader = grader
+            summary.summary_type = summary_type
+            summary.score_type = score_type
+            summary.score = score
+            summary.grade = grade
+            summary.last_activity = last_activity
+            summary.comments = comments
+            summary.ext = ext
+            summary.additional_properties = {}
+        else:
+            summary = cls(
+                error_code,
+                sync_status,
+                section,
+                person,
+                grader,
+                summary_type,
+                score_type,
+                score,
+                grade,
+                last_activity,
+                comments,
+                ext,
+            )
 
         if len(src_dict) + absent != 12:
             summary.additional_properties = {

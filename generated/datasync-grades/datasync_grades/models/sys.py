@@ -12,8 +12,8 @@ from ..errors import ModelParseError
 from ..models.key_value_map import KeyValueMap
 from ..types import UNSET, Unset
 
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -147,13 +147,22 @@ class Sys:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
-        sys = cls(
-            id,
-            source_id,
-            app_id,
-            created_at,
-            updated_at,
-        )
+        if cls is Sys:
+            sys = _new_object(cls)
+            sys.id = id
+            sys.source_id = source_id
+            sys.app_id = app_id
+            sys.created_at = created_at
+            sys.updated_at = updated_at
+            sys.additional_properties = {}
+        else:
+            sys = cls(
+                id,
+                source_id,
+                app_id,
+                created_at,
+                updated_at,
+            )
 
         if len(src_dict) + absent != 5:
             sys.additional_properties = {

@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -129,13 +129,22 @@ class Account:
         else:
             raise ModelParseError("userdata", _userdata, "expected a string")
 
-        account = cls(
-            id,
-            name,
-            public_id,
-            timezone,
-            userdata,
-        )
+        if cls is Account:
+            account = _new_object(cls)
+            account.id = id
+            account.name = name
+            account.public_id = public_id
+            account.timezone = timezone
+            account.userdata = userdata
+            account.additional_properties = {}
+        else:
+            account = cls(
+                id,
+                name,
+                public_id,
+                timezone,
+                userdata,
+            )
 
         if len(src_dict) + absent != 5:
             account.additional_properties = {

@@ -11,8 +11,8 @@ from ..errors import ModelParseError
 from ..models.cloud_env import CloudEnv
 from ..types import UNSET, Unset
 
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -115,12 +115,20 @@ class Cloud:
             except ModelParseError as error:
                 raise error.inside("env") from None
 
-        cloud = cls(
-            id,
-            name,
-            generation,
-            env,
-        )
+        if cls is Cloud:
+            cloud = _new_object(cls)
+            cloud.id = id
+            cloud.name = name
+            cloud.generation = generation
+            cloud.env = env
+            cloud.additional_properties = {}
+        else:
+            cloud = cls(
+                id,
+                name,
+                generation,
+                env,
+            )
 
         if len(src_dict) + absent != 4:
             cloud.additional_properties = {

@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -81,10 +81,16 @@ class CloudEnv:
         else:
             raise ModelParseError("name", _name, "expected a string")
 
-        cloud_env = cls(
-            id,
-            name,
-        )
+        if cls is CloudEnv:
+            cloud_env = _new_object(cls)
+            cloud_env.id = id
+            cloud_env.name = name
+            cloud_env.additional_properties = {}
+        else:
+            cloud_env = cls(
+                id,
+                name,
+            )
 
         if len(src_dict) + absent != 2:
             cloud_env.additional_properties = {

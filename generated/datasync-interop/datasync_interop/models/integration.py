@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -97,11 +97,18 @@ class Integration:
         else:
             raise ModelParseError("version", _version, "expected a string")
 
-        integration = cls(
-            id,
-            name,
-            version,
-        )
+        if cls is Integration:
+            integration = _new_object(cls)
+            integration.id = id
+            integration.name = name
+            integration.version = version
+            integration.additional_properties = {}
+        else:
+            integration = cls(
+                id,
+                name,
+                version,
+            )
 
         if len(src_dict) + absent != 3:
             integration.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "status",
@@ -85,11 +86,18 @@ class License:
                     "valid_to", _valid_to, "expected a date-time string"
                 ) from None
 
-        license_ = cls(
-            status,
-            valid_from,
-            valid_to,
-        )
+        if cls is License:
+            license_ = _new_object(cls)
+            license_.status = status
+            license_.valid_from = valid_from
+            license_.valid_to = valid_to
+            license_.additional_properties = {}
+        else:
+            license_ = cls(
+                status,
+                valid_from,
+                valid_to,
+            )
 
         if len(src_dict) + absent != 3:
             license_.additional_properties = {

@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -222,18 +222,32 @@ class ScopingCourse:
         else:
             raise ModelParseError("selected", _selected, "expected a boolean")
 
-        scoping_course = cls(
-            account_id,
-            tenant_id,
-            course_id,
-            course_ref_id,
-            school_id,
-            school_ref_id,
-            name,
-            local_id,
-            keywords,
-            selected,
-        )
+        if cls is ScopingCourse:
+            scoping_course = _new_object(cls)
+            scoping_course.account_id = account_id
+            scoping_course.tenant_id = tenant_id
+            scoping_course.course_id = course_id
+            scoping_course.course_ref_id = course_ref_id
+            scoping_course.school_id = school_id
+            scoping_course.school_ref_id = school_ref_id
+            scoping_course.name = name
+            scoping_course.local_id = local_id
+            scoping_course.keywords = keywords
+            scoping_course.selected = selected
+            scoping_course.additional_properties = {}
+        else:
+            scoping_course = cls(
+                account_id,
+                tenant_id,
+                course_id,
+                course_ref_id,
+                school_id,
+                school_ref_id,
+                name,
+                local_id,
+                keywords,
+                selected,
+            )
 
         if len(src_dict) + absent != 10:
             scoping_course.additional_properties = {

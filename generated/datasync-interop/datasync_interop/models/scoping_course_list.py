@@ -11,6 +11,7 @@ from ..models.paging import Paging
 from ..models.scoping_course import ScopingCourse
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -71,10 +72,16 @@ class ScopingCourseList:
             except ModelParseError as error:
                 raise error.inside("paging") from None
 
-        scoping_course_list = cls(
-            data,
-            paging,
-        )
+        if cls is ScopingCourseList:
+            scoping_course_list = _new_object(cls)
+            scoping_course_list.data = data
+            scoping_course_list.paging = paging
+            scoping_course_list.additional_properties = {}
+        else:
+            scoping_course_list = cls(
+                data,
+                paging,
+            )
 
         if len(src_dict) + absent != 2:
             scoping_course_list.additional_properties = {

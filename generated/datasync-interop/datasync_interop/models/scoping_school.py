@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -187,16 +187,28 @@ class ScopingSchool:
         else:
             raise ModelParseError("selected", _selected, "expected a boolean")
 
-        scoping_school = cls(
-            account_id,
-            tenant_id,
-            school_id,
-            school_ref_id,
-            name,
-            local_id,
-            keywords,
-            selected,
-        )
+        if cls is ScopingSchool:
+            scoping_school = _new_object(cls)
+            scoping_school.account_id = account_id
+            scoping_school.tenant_id = tenant_id
+            scoping_school.school_id = school_id
+            scoping_school.school_ref_id = school_ref_id
+            scoping_school.name = name
+            scoping_school.local_id = local_id
+            scoping_school.keywords = keywords
+            scoping_school.selected = selected
+            scoping_school.additional_properties = {}
+        else:
+            scoping_school = cls(
+                account_id,
+                tenant_id,
+                school_id,
+                school_ref_id,
+                name,
+                local_id,
+                keywords,
+                selected,
+            )
 
         if len(src_dict) + absent != 8:
             scoping_school.additional_properties = {

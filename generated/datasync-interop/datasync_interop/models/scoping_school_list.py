@@ -11,6 +11,7 @@ from ..models.paging import Paging
 from ..models.scoping_school import ScopingSchool
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -71,10 +72,16 @@ class ScopingSchoolList:
             except ModelParseError as error:
                 raise error.inside("paging") from None
 
-        scoping_school_list = cls(
-            data,
-            paging,
-        )
+        if cls is ScopingSchoolList:
+            scoping_school_list = _new_object(cls)
+            scoping_school_list.data = data
+            scoping_school_list.paging = paging
+            scoping_school_list.additional_properties = {}
+        else:
+            scoping_school_list = cls(
+                data,
+                paging,
+            )
 
         if len(src_dict) + absent != 2:
             scoping_school_list.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "type",
@@ -100,12 +101,20 @@ class TenantAuth:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
-        tenant_auth = cls(
-            type_,
-            client_id,
-            client_secret,
-            updated_at,
-        )
+        if cls is TenantAuth:
+            tenant_auth = _new_object(cls)
+            tenant_auth.type_ = type_
+            tenant_auth.client_id = client_id
+            tenant_auth.client_secret = client_secret
+            tenant_auth.updated_at = updated_at
+            tenant_auth.additional_properties = {}
+        else:
+            tenant_auth = cls(
+                type_,
+                client_id,
+                client_secret,
+                updated_at,
+            )
 
         if len(src_dict) + absent != 4:
             tenant_auth.additional_properties = {

@@ -16,8 +16,8 @@ from ..models.tenant_auth import TenantAuth
 from ..models.tenant_status import TenantStatus
 from ..types import UNSET, Unset
 
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
 _set_attribute = object.__setattr__
 
 
@@ -209,17 +209,30 @@ class TenantInfo:
             except ModelParseError as error:
                 raise error.inside("auth") from None
 
-        tenant_info = cls(
-            id,
-            name,
-            account,
-            cloud,
-            integration,
-            license_,
-            status,
-            sis_status,
-            auth,
-        )
+        if cls is TenantInfo:
+            tenant_info = _new_object(cls)
+            tenant_info.id = id
+            tenant_info.name = name
+            tenant_info.account = account
+            tenant_info.cloud = cloud
+            tenant_info.integration = integration
+            tenant_info.license_ = license_
+            tenant_info.status = status
+            tenant_info.sis_status = sis_status
+            tenant_info.auth = auth
+            tenant_info.additional_properties = {}
+        else:
+            tenant_info = cls(
+                id,
+                name,
+                account,
+                cloud,
+                integration,
+                license_,
+                status,
+                sis_status,
+                auth,
+            )
 
         if len(src_dict) + absent != 9:
             tenant_info.additional_properties = {

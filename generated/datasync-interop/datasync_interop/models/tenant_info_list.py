@@ -11,6 +11,7 @@ from ..models.paging import Paging
 from ..models.tenant_info import TenantInfo
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -71,10 +72,16 @@ class TenantInfoList:
             except ModelParseError as error:
                 raise error.inside("paging") from None
 
-        tenant_info_list = cls(
-            data,
-            paging,
-        )
+        if cls is TenantInfoList:
+            tenant_info_list = _new_object(cls)
+            tenant_info_list.data = data
+            tenant_info_list.paging = paging
+            tenant_info_list.additional_properties = {}
+        else:
+            tenant_info_list = cls(
+                data,
+                paging,
+            )
 
         if len(src_dict) + absent != 2:
             tenant_info_list.additional_properties = {
