@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
@@ -78,19 +78,23 @@ class BatchExchange:
             field_dict["course_ids"] = course_ids
 
         error_code = self.error_code
-        if not isinstance(error_code, Unset):
+        if error_code is not UNSET:
             field_dict["error_code"] = (
                 error_code._value_
-                if isinstance(error_code, BatchExchangeErrorCodeKnown)
+                if type(error_code) is BatchExchangeErrorCodeKnown
                 else error_code
             )
 
         created_at = self.created_at
-        if not isinstance(created_at, Unset):
+        if created_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(created_at, Unset)
             field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
-        if not isinstance(updated_at, Unset):
+        if updated_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(updated_at, Unset)
             field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict

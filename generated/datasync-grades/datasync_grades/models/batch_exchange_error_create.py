@@ -34,9 +34,9 @@ class BatchExchangeErrorCreate:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         code = self.code
-        if not isinstance(code, Unset):
+        if code is not UNSET:
             field_dict["code"] = (
-                code._value_ if isinstance(code, BatchExchangeErrorCodeKnown) else code
+                code._value_ if type(code) is BatchExchangeErrorCodeKnown else code
             )
 
         return field_dict

@@ -36,7 +36,7 @@ class BatchExchangeErrorEnvelope:
         )
 
         error = self.error
-        if not isinstance(error, Unset):
+        if error is not UNSET:
             field_dict["error"] = (
                 error.to_dict() if isinstance(error, ErrorInfo) else error
             )

@@ -53,18 +53,18 @@ class Consumer:
             field_dict["connector_type"] = connector_type
 
         supported_exchange_query_type = self.supported_exchange_query_type
-        if not isinstance(supported_exchange_query_type, Unset):
+        if supported_exchange_query_type is not UNSET:
             field_dict["supported_exchange_query_type"] = (
                 supported_exchange_query_type._value_
-                if isinstance(supported_exchange_query_type, ExchangeQueryTypeKnown)
+                if type(supported_exchange_query_type) is ExchangeQueryTypeKnown
                 else supported_exchange_query_type
             )
 
         summary_score_type = self.summary_score_type
-        if not isinstance(summary_score_type, Unset):
+        if summary_score_type is not UNSET:
             field_dict["summary_score_type"] = (
                 summary_score_type._value_
-                if isinstance(summary_score_type, SummaryTypeKnown)
+                if type(summary_score_type) is SummaryTypeKnown
                 else summary_score_type
             )
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
@@ -82,19 +82,21 @@ class Exchange:
             field_dict["id"] = str(id)
 
         query = self.query
-        if not isinstance(query, Unset):
+        if query is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(query, Unset)
             field_dict["query"] = query.to_dict()
 
         metadata = self.metadata
-        if not isinstance(metadata, Unset):
+        if metadata is not UNSET:
             field_dict["metadata"] = (
                 metadata.to_dict() if isinstance(metadata, MetadataType0) else metadata
             )
 
         state = self.state
-        if not isinstance(state, Unset):
+        if state is not UNSET:
             field_dict["state"] = (
-                state._value_ if isinstance(state, ExchangeStateKnown) else state
+                state._value_ if type(state) is ExchangeStateKnown else state
             )
 
         max_data_content_length = self.max_data_content_length
@@ -114,11 +116,15 @@ class Exchange:
             field_dict["batch_exchange_id"] = batch_exchange_id
 
         created_at = self.created_at
-        if not isinstance(created_at, Unset):
+        if created_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(created_at, Unset)
             field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
-        if not isinstance(updated_at, Unset):
+        if updated_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(updated_at, Unset)
             field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,11 +34,13 @@ class ExchangeCreate:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         query = self.query
-        if not isinstance(query, Unset):
+        if query is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(query, Unset)
             field_dict["query"] = query.to_dict()
 
         metadata = self.metadata
-        if not isinstance(metadata, Unset):
+        if metadata is not UNSET:
             field_dict["metadata"] = (
                 metadata.to_dict() if isinstance(metadata, MetadataType0) else metadata
             )

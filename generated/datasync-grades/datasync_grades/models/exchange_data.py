@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -36,13 +36,17 @@ class ExchangeData:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         assignments = self.assignments
-        if not isinstance(assignments, Unset):
+        if assignments is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(assignments, Unset)
             field_dict["assignments"] = [
                 assignments_item.to_dict() for assignments_item in assignments
             ]
 
         summaries = self.summaries
-        if not isinstance(summaries, Unset):
+        if summaries is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(summaries, Unset)
             field_dict["summaries"] = [
                 summaries_item.to_dict() for summaries_item in summaries
             ]

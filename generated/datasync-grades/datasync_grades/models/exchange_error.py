@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
@@ -67,17 +67,21 @@ class ExchangeError:
             field_dict["id"] = str(id)
 
         created_at = self.created_at
-        if not isinstance(created_at, Unset):
+        if created_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(created_at, Unset)
             field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
-        if not isinstance(updated_at, Unset):
+        if updated_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(updated_at, Unset)
             field_dict["updated_at"] = updated_at.isoformat()
 
         code = self.code
-        if not isinstance(code, Unset):
+        if code is not UNSET:
             field_dict["code"] = (
-                code._value_ if isinstance(code, ExchangeErrorCodeKnown) else code
+                code._value_ if type(code) is ExchangeErrorCodeKnown else code
             )
 
         message = self.message

@@ -36,9 +36,9 @@ class ExchangeErrorCreate:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         code = self.code
-        if not isinstance(code, Unset):
+        if code is not UNSET:
             field_dict["code"] = (
-                code._value_ if isinstance(code, ExchangeErrorCodeKnown) else code
+                code._value_ if type(code) is ExchangeErrorCodeKnown else code
             )
 
         details = self.details

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -35,13 +35,15 @@ class ExchangeQuery:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         type_ = self.type_
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = (
-                type_._value_ if isinstance(type_, ExchangeQueryTypeKnown) else type_
+                type_._value_ if type(type_) is ExchangeQueryTypeKnown else type_
             )
 
         conditions = self.conditions
-        if not isinstance(conditions, Unset):
+        if conditions is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(conditions, Unset)
             field_dict["conditions"] = [
                 conditions_item.to_dict() for conditions_item in conditions
             ]

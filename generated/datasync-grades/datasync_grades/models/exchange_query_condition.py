@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -56,25 +56,29 @@ class ExchangeQueryCondition:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         scope = self.scope
-        if not isinstance(scope, Unset):
+        if scope is not UNSET:
             field_dict["scope"] = (
-                scope._value_ if isinstance(scope, ConditionScopeKnown) else scope
+                scope._value_ if type(scope) is ConditionScopeKnown else scope
             )
 
         scope_by = self.scope_by
-        if not isinstance(scope_by, Unset):
+        if scope_by is not UNSET:
             field_dict["scope_by"] = (
                 scope_by._value_
-                if isinstance(scope_by, ConditionScopeByKnown)
+                if type(scope_by) is ConditionScopeByKnown
                 else scope_by
             )
 
         scope_id = self.scope_id
-        if not isinstance(scope_id, Unset):
+        if scope_id is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(scope_id, Unset)
             field_dict["scope_id"] = scope_id.to_dict()
 
         graded_after = self.graded_after
-        if not isinstance(graded_after, Unset):
+        if graded_after is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(graded_after, Unset)
             field_dict["graded_after"] = graded_after.isoformat()
 
         assignment_ids = self.assignment_ids
@@ -82,10 +86,10 @@ class ExchangeQueryCondition:
             field_dict["assignment_ids"] = assignment_ids
 
         summary_type = self.summary_type
-        if not isinstance(summary_type, Unset):
+        if summary_type is not UNSET:
             field_dict["summary_type"] = (
                 summary_type._value_
-                if isinstance(summary_type, SummaryTypeKnown)
+                if type(summary_type) is SummaryTypeKnown
                 else summary_type
             )
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -40,7 +40,9 @@ class ObjectRef:
             field_dict["name"] = name
 
         sys = self.sys
-        if not isinstance(sys, Unset):
+        if sys is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(sys, Unset)
             field_dict["$sys"] = sys.to_dict()
 
         return field_dict

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
@@ -77,13 +77,15 @@ class Schedule:
             field_dict["id"] = str(id)
 
         type_ = self.type_
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = (
-                type_._value_ if isinstance(type_, ScheduleTypeKnown) else type_
+                type_._value_ if type(type_) is ScheduleTypeKnown else type_
             )
 
         last_executed_at = self.last_executed_at
-        if not isinstance(last_executed_at, Unset):
+        if last_executed_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(last_executed_at, Unset)
             field_dict["last_executed_at"] = last_executed_at.isoformat()
 
         enabled = self.enabled
@@ -99,7 +101,9 @@ class Schedule:
             field_dict["days"] = days
 
         metadata = self.metadata
-        if not isinstance(metadata, Unset):
+        if metadata is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(metadata, Unset)
             field_dict["metadata"] = metadata.to_dict()
 
         return field_dict

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -67,27 +67,31 @@ class Score:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         error_code = self.error_code
-        if not isinstance(error_code, Unset):
+        if error_code is not UNSET:
             field_dict["error_code"] = (
                 error_code._value_
-                if isinstance(error_code, DataErrorCodeKnown)
+                if type(error_code) is DataErrorCodeKnown
                 else error_code
             )
 
         sync_status = self.sync_status
-        if not isinstance(sync_status, Unset):
+        if sync_status is not UNSET:
             field_dict["sync_status"] = (
                 sync_status._value_
-                if isinstance(sync_status, SyncStatusKnown)
+                if type(sync_status) is SyncStatusKnown
                 else sync_status
             )
 
         person = self.person
-        if not isinstance(person, Unset):
+        if person is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(person, Unset)
             field_dict["$person"] = person.to_dict()
 
         grader = self.grader
-        if not isinstance(grader, Unset):
+        if grader is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(grader, Unset)
             field_dict["$grader"] = grader.to_dict()
 
         score = self.score
@@ -111,7 +115,9 @@ class Score:
             field_dict["excused"] = excused
 
         submitted_at = self.submitted_at
-        if not isinstance(submitted_at, Unset):
+        if submitted_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(submitted_at, Unset)
             field_dict["submitted_at"] = submitted_at.isoformat()
 
         preview_url = self.preview_url
@@ -119,7 +125,9 @@ class Score:
             field_dict["preview_url"] = preview_url
 
         ext = self.ext
-        if not isinstance(ext, Unset):
+        if ext is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(ext, Unset)
             field_dict["$ext"] = ext.to_dict()
 
         return field_dict

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
@@ -66,19 +66,27 @@ class Sys:
             field_dict["id"] = str(id)
 
         source_id = self.source_id
-        if not isinstance(source_id, Unset):
+        if source_id is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(source_id, Unset)
             field_dict["source_id"] = source_id.to_dict()
 
         app_id = self.app_id
-        if not isinstance(app_id, Unset):
+        if app_id is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(app_id, Unset)
             field_dict["app_id"] = app_id.to_dict()
 
         created_at = self.created_at
-        if not isinstance(created_at, Unset):
+        if created_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(created_at, Unset)
             field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
-        if not isinstance(updated_at, Unset):
+        if updated_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(updated_at, Unset)
             field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict

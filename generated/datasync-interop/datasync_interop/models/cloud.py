@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
@@ -63,7 +63,9 @@ class Cloud:
             field_dict["generation"] = generation
 
         env = self.env
-        if not isinstance(env, Unset):
+        if env is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(env, Unset)
             field_dict["env"] = env.to_dict()
 
         return field_dict

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,7 +34,9 @@ class ScopingCourseList:
         field_dict["data"] = [data_item.to_dict() for data_item in data]
 
         paging = self.paging
-        if not isinstance(paging, Unset):
+        if paging is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(paging, Unset)
             field_dict["paging"] = paging.to_dict()
 
         return field_dict

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -48,7 +48,9 @@ class TenantAuth:
             field_dict["client_secret"] = client_secret
 
         updated_at = self.updated_at
-        if not isinstance(updated_at, Unset):
+        if updated_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(updated_at, Unset)
             field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict

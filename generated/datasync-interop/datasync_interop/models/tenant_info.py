@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
@@ -77,31 +77,45 @@ class TenantInfo:
             field_dict["name"] = name
 
         account = self.account
-        if not isinstance(account, Unset):
+        if account is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(account, Unset)
             field_dict["account"] = account.to_dict()
 
         cloud = self.cloud
-        if not isinstance(cloud, Unset):
+        if cloud is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(cloud, Unset)
             field_dict["cloud"] = cloud.to_dict()
 
         integration = self.integration
-        if not isinstance(integration, Unset):
+        if integration is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(integration, Unset)
             field_dict["integration"] = integration.to_dict()
 
         license_ = self.license_
-        if not isinstance(license_, Unset):
+        if license_ is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(license_, Unset)
             field_dict["license"] = license_.to_dict()
 
         status = self.status
-        if not isinstance(status, Unset):
+        if status is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(status, Unset)
             field_dict["status"] = status.to_dict()
 
         sis_status = self.sis_status
-        if not isinstance(sis_status, Unset):
+        if sis_status is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(sis_status, Unset)
             field_dict["sis_status"] = sis_status.to_dict()
 
         auth = self.auth
-        if not isinstance(auth, Unset):
+        if auth is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(auth, Unset)
             field_dict["auth"] = auth.to_dict()
 
         return field_dict

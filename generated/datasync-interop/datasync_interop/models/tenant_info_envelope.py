@@ -34,7 +34,7 @@ class TenantInfoEnvelope:
         field_dict["data"] = data.to_dict() if isinstance(data, TenantInfo) else data
 
         error = self.error
-        if not isinstance(error, Unset):
+        if error is not UNSET:
             field_dict["error"] = (
                 error.to_dict() if isinstance(error, ErrorInfo) else error
             )

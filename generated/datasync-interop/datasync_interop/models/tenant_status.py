@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -40,7 +40,9 @@ class TenantStatus:
             field_dict["setup_state"] = setup_state
 
         last_sync_at = self.last_sync_at
-        if not isinstance(last_sync_at, Unset):
+        if last_sync_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(last_sync_at, Unset)
             field_dict["last_sync_at"] = last_sync_at.isoformat()
 
         return field_dict
