@@ -17,9 +17,11 @@ import dis
 import importlib
 import json
 import os
+import pickle
 import re
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType, ModuleType
@@ -350,6 +352,113 @@ def test_from_dict_reads_its_input_without_copying_it() -> None:
     with_null = _Watched({"id": EXCHANGE_ID, "error_count": None})
     assert Exchange.from_dict(with_null).additional_properties == {}
     assert with_null.iterations == 1
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_from_dict_makes_what_calling_the_class_makes(api: API) -> None:
+    """from_dict stores the attributes of a new instance itself instead of calling the class (model.py.jinja): every
+    attribute is set, and the instance is equal to, and shows as, one made by attrs' __init__ with the same values."""
+    checked = 0
+    for _, name, example in _model_examples(api):
+        cls = getattr(MODELS[api], name)
+        for variant in (example, {**example, "x_extra": [1]}):
+            got = cls.from_dict(variant)
+            made = cls(*[getattr(got, field.name) for field in attrs.fields(cls) if field.init])
+            if hasattr(made, "additional_properties"):
+                made.additional_properties = dict(got.additional_properties)
+            assert type(got) is cls
+            assert got == made
+            assert repr(got) == repr(made)
+            checked += 1
+    assert checked > 20
+    # and nothing makes attrs' __init__ do more than store the values, in any model
+    classes = [getattr(MODELS[api], name) for name in MODELS[api].__all__]
+    classes = [cls for cls in classes if attrs.has(cls)]
+    assert len(classes) > 20
+    for cls in classes:
+        assert not hasattr(cls, "__attrs_pre_init__"), cls
+        assert not hasattr(cls, "__attrs_post_init__"), cls
+        assert cls.__setattr__ is object.__setattr__, cls
+        assert all(field.validator is None and field.converter is None for field in attrs.fields(cls)), cls
+
+
+def test_from_dict_of_a_subclass_calls_the_subclass() -> None:
+    """A subclass's __init__ may do more than store the attributes: from_dict calls it as the generator's does."""
+
+    @attrs.define
+    class Tagged(Exchange):
+        tag: str = "default"
+
+        def __attrs_post_init__(self) -> None:
+            self.tag += ", post-init ran"
+
+    tagged = Tagged.from_dict({"id": EXCHANGE_ID, "state": "created", "x_extra": 1})
+    assert type(tagged) is Tagged
+    assert tagged.tag == "default, post-init ran"
+    assert tagged.state is ExchangeStateKnown.CREATED
+    assert tagged.additional_properties == {"x_extra": 1}
+    assert tagged.to_dict() == {"x_extra": 1, "id": EXCHANGE_ID, "state": "created"}
+
+
+# -- UUIDs ------------------------------------------------------------------------------------------------------
+
+CANONICAL_UUID = "123e4567-e89b-12d3-a456-426614174000"
+# what UUID() accepts and refuses besides the canonical form: 32 characters once the dashes are gone, and others;
+# not None, which from_dict never parses (null is UNSET or None)
+UUID_VALUES: list[Any] = [
+    CANONICAL_UUID,
+    CANONICAL_UUID.upper(),
+    CANONICAL_UUID.replace("-", ""),
+    "123e4567e89b-12d3-a456-4266-14174000",  # dashes elsewhere
+    "--123e4567-e89b-12d3-a456-426614174000--",
+    " 23e4567-e89b-12d3-a456-42661417400 ",  # int() strips the spaces
+    "+23e4567-e89b-12d3-a456-426614174000",
+    "0x3e4567-e89b-12d3-a456-426614174000",
+    "1_3e4567-e89b-12d3-a456-426614174000",
+    "\u0661" * 32,  # Arabic-Indic digits, which int() takes
+    "{" + CANONICAL_UUID + "}",
+    "{23e4567-e89b-12d3-a456-42661417400}",
+    "urn:uuid:" + CANONICAL_UUID,
+    "urn:4567-e89b-12d3-a456-426614174000",
+    "uuid:567-e89b-12d3-a456-426614174000",
+    "123e4567-e89b-12d3-a456-42661417400g",
+    "123e4567-e89b-12d3-a456-42661417400",
+    "123e4567-e89b-12d3-a456-4266141740000",
+    "",
+    "-",
+    5,
+    1.5,
+    True,
+    [CANONICAL_UUID],
+    {"id": CANONICAL_UUID},
+    CANONICAL_UUID.encode(),
+]
+
+
+def _uuid_or_error(parse: Callable[[Any], uuid.UUID], value: Any) -> Any:
+    try:
+        parsed = parse(value)
+    except Exception as error:  # the kind of error is what is compared
+        return type(error)
+    assert type(parsed) is uuid.UUID
+    slots = {name: getattr(parsed, name) for name in uuid.UUID.__slots__ if name != "__weakref__"}
+    return slots, str(parsed), repr(parsed), hash(parsed), pickle.dumps(parsed), copy.copy(parsed) == parsed
+
+
+@pytest.mark.parametrize("value", UUID_VALUES, ids=repr)
+def test_uuids_parse_as_uuid_parses_them(value: Any) -> None:
+    """The models' _parse_uuid (model.py.jinja) skips UUID.__init__ for the common forms: same UUID, same slots
+    (a Python whose UUID has another slot fails here), same pickle, or the same kind of error; and from_dict gives
+    that UUID or a ModelParseError naming the property."""
+    parse_uuid = importlib.import_module("datasync_grades.models.sys")._parse_uuid
+    expected = _uuid_or_error(uuid.UUID, value)
+    assert _uuid_or_error(parse_uuid, value) == expected
+    if isinstance(expected, type):
+        with pytest.raises(ModelParseError) as caught:
+            Exchange.from_dict({"id": value})
+        assert (caught.value.field, caught.value.value) == ("id", value)
+    else:
+        assert Exchange.from_dict({"id": value}).id == uuid.UUID(value)
 
 
 # -- the clients' repr ------------------------------------------------------------------------------------------

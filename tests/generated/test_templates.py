@@ -10,6 +10,7 @@ import importlib
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -102,6 +103,7 @@ def test_models_in_an_import_cycle_import_inside_their_methods(models: ModuleTyp
     assert models.Left.from_dict(data).to_dict() == data
 
 
+AN_ID = "123e4567-e89b-12d3-a456-426614174000"
 HOLDER = {
     "color": "red",
     "holder": "the result variable is not this property",
@@ -116,6 +118,8 @@ HOLDER = {
     "error": None,
     "absent": 0,
     "anything": None,
+    "ids": [AN_ID],
+    "owner": None,
     "extra": [1],
 }
 
@@ -130,6 +134,9 @@ def test_well_formed_data_parses_and_writes_back(models: ModuleType) -> None:
     assert holder.grid[2][0].children[0].name == "c"
     assert holder.nodes_by_name["x"].name == "x"
     assert (holder.error, holder.absent, holder.anything) == (None, 0, None)
+    assert holder.ids == [uuid.UUID(AN_ID)]
+    assert holder.owner is None
+    assert models.Holder.from_dict({**HOLDER, "owner": AN_ID}).owner == uuid.UUID(AN_ID)
     assert holder.additional_properties == {"extra": [1]}
     assert holder.to_dict() == HOLDER
     assert isinstance(models.Holder.from_dict({**HOLDER, "pet": {"meows": False}}).pet, models.Cat)
@@ -152,6 +159,8 @@ def test_well_formed_data_parses_and_writes_back(models: ModuleType) -> None:
         ({"nodes_by_name": {"x": {"children": [{"name": 1}]}}}, "nodes_by_name.x.children[0].name", 1),
         ({"error": 7}, "error", 7),
         ({"absent": "none"}, "absent", "none"),
+        ({"ids": [AN_ID, "x"]}, "ids[1]", "x"),
+        ({"owner": 5}, "owner", 5),
     ],
 )
 def test_malformed_data_raises_one_model_parse_error(

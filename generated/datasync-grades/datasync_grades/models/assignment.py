@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,6 +22,7 @@ _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
 _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -75,35 +76,43 @@ class Assignment:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         error_code = self.error_code
-        if not isinstance(error_code, Unset):
+        if error_code is not UNSET:
             field_dict["error_code"] = (
                 error_code._value_
-                if isinstance(error_code, DataErrorCodeKnown)
+                if type(error_code) is DataErrorCodeKnown
                 else error_code
             )
 
         sync_status = self.sync_status
-        if not isinstance(sync_status, Unset):
+        if sync_status is not UNSET:
             field_dict["sync_status"] = (
                 sync_status._value_
-                if isinstance(sync_status, SyncStatusKnown)
+                if type(sync_status) is SyncStatusKnown
                 else sync_status
             )
 
         sys = self.sys
-        if not isinstance(sys, Unset):
+        if sys is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(sys, Unset)
             field_dict["$sys"] = sys.to_dict()
 
         section = self.section
-        if not isinstance(section, Unset):
+        if section is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(section, Unset)
             field_dict["$section"] = section.to_dict()
 
         category = self.category
-        if not isinstance(category, Unset):
+        if category is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(category, Unset)
             field_dict["$category"] = category.to_dict()
 
         term = self.term
-        if not isinstance(term, Unset):
+        if term is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(term, Unset)
             field_dict["$term"] = term.to_dict()
 
         name = self.name
@@ -119,19 +128,27 @@ class Assignment:
             field_dict["points_possible"] = points_possible
 
         due_at = self.due_at
-        if not isinstance(due_at, Unset):
+        if due_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(due_at, Unset)
             field_dict["due_at"] = due_at.isoformat()
 
         available_at = self.available_at
-        if not isinstance(available_at, Unset):
+        if available_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(available_at, Unset)
             field_dict["available_at"] = available_at.isoformat()
 
         ext = self.ext
-        if not isinstance(ext, Unset):
+        if ext is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(ext, Unset)
             field_dict["$ext"] = ext.to_dict()
 
         scores = self.scores
-        if not isinstance(scores, Unset):
+        if scores is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(scores, Unset)
             field_dict["scores"] = [scores_item.to_dict() for scores_item in scores]
 
         return field_dict
@@ -294,21 +311,38 @@ class Assignment:
         else:
             raise ModelParseError("scores", _scores, "expected an array")
 
-        assignment = cls(
-            error_code,
-            sync_status,
-            sys,
-            section,
-            category,
-            term,
-            name,
-            description,
-            points_possible,
-            due_at,
-            available_at,
-            ext,
-            scores,
-        )
+        if cls is Assignment:
+            assignment = _new_object(cls)
+            assignment.error_code = error_code
+            assignment.sync_status = sync_status
+            assignment.sys = sys
+            assignment.section = section
+            assignment.category = category
+            assignment.term = term
+            assignment.name = name
+            assignment.description = description
+            assignment.points_possible = points_possible
+            assignment.due_at = due_at
+            assignment.available_at = available_at
+            assignment.ext = ext
+            assignment.scores = scores
+            assignment.additional_properties = {}
+        else:
+            assignment = cls(
+                error_code,
+                sync_status,
+                sys,
+                section,
+                category,
+                term,
+                name,
+                description,
+                points_possible,
+                due_at,
+                available_at,
+                ext,
+                scores,
+            )
 
         if len(src_dict) + absent != 13:
             assignment.additional_properties = {

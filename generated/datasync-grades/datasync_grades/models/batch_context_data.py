@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "course_ids",
@@ -55,9 +56,14 @@ class BatchContextData:
         else:
             raise ModelParseError("course_ids", _course_ids, "expected an array")
 
-        batch_context_data = cls(
-            course_ids,
-        )
+        if cls is BatchContextData:
+            batch_context_data = _new_object(cls)
+            batch_context_data.course_ids = course_ids
+            batch_context_data.additional_properties = {}
+        else:
+            batch_context_data = cls(
+                course_ids,
+            )
 
         if len(src_dict) + absent != 1:
             batch_context_data.additional_properties = {

@@ -11,6 +11,7 @@ from ..models.batch_context_data import BatchContextData
 from ..models.error_info import ErrorInfo
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -35,7 +36,7 @@ class BatchContextDataEnvelope:
         )
 
         error = self.error
-        if not isinstance(error, Unset):
+        if error is not UNSET:
             field_dict["error"] = (
                 error.to_dict() if isinstance(error, ErrorInfo) else error
             )
@@ -72,10 +73,16 @@ class BatchContextDataEnvelope:
             except ModelParseError as error_:
                 raise error_.inside("error") from None
 
-        batch_context_data_envelope = cls(
-            data,
-            error,
-        )
+        if cls is BatchContextDataEnvelope:
+            batch_context_data_envelope = _new_object(cls)
+            batch_context_data_envelope.data = data
+            batch_context_data_envelope.error = error
+            batch_context_data_envelope.additional_properties = {}
+        else:
+            batch_context_data_envelope = cls(
+                data,
+                error,
+            )
 
         if len(src_dict) + absent != 2:
             batch_context_data_envelope.additional_properties = {

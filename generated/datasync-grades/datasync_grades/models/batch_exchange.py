@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,6 +15,23 @@ from ..types import UNSET, Unset
 _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, BatchExchangeErrorCodeKnown] = {
     member.value: member for member in BatchExchangeErrorCodeKnown
 }
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "id",
@@ -61,19 +78,23 @@ class BatchExchange:
             field_dict["course_ids"] = course_ids
 
         error_code = self.error_code
-        if not isinstance(error_code, Unset):
+        if error_code is not UNSET:
             field_dict["error_code"] = (
                 error_code._value_
-                if isinstance(error_code, BatchExchangeErrorCodeKnown)
+                if type(error_code) is BatchExchangeErrorCodeKnown
                 else error_code
             )
 
         created_at = self.created_at
-        if not isinstance(created_at, Unset):
+        if created_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(created_at, Unset)
             field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
-        if not isinstance(updated_at, Unset):
+        if updated_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(updated_at, Unset)
             field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
@@ -90,7 +111,7 @@ class BatchExchange:
             absent += 1
         else:
             try:
-                id = UUID(_id)
+                id = _parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -161,14 +182,24 @@ class BatchExchange:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
-        batch_exchange = cls(
-            id,
-            state,
-            course_ids,
-            error_code,
-            created_at,
-            updated_at,
-        )
+        if cls is BatchExchange:
+            batch_exchange = _new_object(cls)
+            batch_exchange.id = id
+            batch_exchange.state = state
+            batch_exchange.course_ids = course_ids
+            batch_exchange.error_code = error_code
+            batch_exchange.created_at = created_at
+            batch_exchange.updated_at = updated_at
+            batch_exchange.additional_properties = {}
+        else:
+            batch_exchange = cls(
+                id,
+                state,
+                course_ids,
+                error_code,
+                created_at,
+                updated_at,
+            )
 
         if len(src_dict) + absent != 6:
             batch_exchange.additional_properties = {

@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, BatchExchangeErrorCodeKnown] = {
     member.value: member for member in BatchExchangeErrorCodeKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "code",
@@ -33,9 +34,9 @@ class BatchExchangeErrorCreate:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         code = self.code
-        if not isinstance(code, Unset):
+        if code is not UNSET:
             field_dict["code"] = (
-                code._value_ if isinstance(code, BatchExchangeErrorCodeKnown) else code
+                code._value_ if type(code) is BatchExchangeErrorCodeKnown else code
             )
 
         return field_dict
@@ -55,9 +56,14 @@ class BatchExchangeErrorCreate:
         else:
             raise ModelParseError("code", _code, "expected a string")
 
-        batch_exchange_error_create = cls(
-            code,
-        )
+        if cls is BatchExchangeErrorCreate:
+            batch_exchange_error_create = _new_object(cls)
+            batch_exchange_error_create.code = code
+            batch_exchange_error_create.additional_properties = {}
+        else:
+            batch_exchange_error_create = cls(
+                code,
+            )
 
         if len(src_dict) + absent != 1:
             batch_exchange_error_create.additional_properties = {

@@ -17,6 +17,7 @@ _EXCHANGE_QUERY_TYPE_KNOWN_VALUES: dict[str, ExchangeQueryTypeKnown] = {
 _SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
     member.value: member for member in SummaryTypeKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "id",
@@ -52,18 +53,18 @@ class Consumer:
             field_dict["connector_type"] = connector_type
 
         supported_exchange_query_type = self.supported_exchange_query_type
-        if not isinstance(supported_exchange_query_type, Unset):
+        if supported_exchange_query_type is not UNSET:
             field_dict["supported_exchange_query_type"] = (
                 supported_exchange_query_type._value_
-                if isinstance(supported_exchange_query_type, ExchangeQueryTypeKnown)
+                if type(supported_exchange_query_type) is ExchangeQueryTypeKnown
                 else supported_exchange_query_type
             )
 
         summary_score_type = self.summary_score_type
-        if not isinstance(summary_score_type, Unset):
+        if summary_score_type is not UNSET:
             field_dict["summary_score_type"] = (
                 summary_score_type._value_
-                if isinstance(summary_score_type, SummaryTypeKnown)
+                if type(summary_score_type) is SummaryTypeKnown
                 else summary_score_type
             )
 
@@ -126,12 +127,20 @@ class Consumer:
                 "summary_score_type", _summary_score_type, "expected a string"
             )
 
-        consumer = cls(
-            id,
-            connector_type,
-            supported_exchange_query_type,
-            summary_score_type,
-        )
+        if cls is Consumer:
+            consumer = _new_object(cls)
+            consumer.id = id
+            consumer.connector_type = connector_type
+            consumer.supported_exchange_query_type = supported_exchange_query_type
+            consumer.summary_score_type = summary_score_type
+            consumer.additional_properties = {}
+        else:
+            consumer = cls(
+                id,
+                connector_type,
+                supported_exchange_query_type,
+                summary_score_type,
+            )
 
         if len(src_dict) + absent != 4:
             consumer.additional_properties = {

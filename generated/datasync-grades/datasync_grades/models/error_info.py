@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "status",
@@ -121,13 +122,22 @@ class ErrorInfo:
         else:
             raise ModelParseError("details", _details, "expected a string")
 
-        error_info = cls(
-            status,
-            code,
-            message,
-            ext_message,
-            details,
-        )
+        if cls is ErrorInfo:
+            error_info = _new_object(cls)
+            error_info.status = status
+            error_info.code = code
+            error_info.message = message
+            error_info.ext_message = ext_message
+            error_info.details = details
+            error_info.additional_properties = {}
+        else:
+            error_info = cls(
+                status,
+                code,
+                message,
+                ext_message,
+                details,
+            )
 
         if len(src_dict) + absent != 5:
             error_info.additional_properties = {

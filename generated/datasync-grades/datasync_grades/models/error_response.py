@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..models.error_info import ErrorInfo
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "error",
@@ -48,9 +49,14 @@ class ErrorResponse:
             except ModelParseError as error_:
                 raise error_.inside("error") from None
 
-        error_response = cls(
-            error,
-        )
+        if cls is ErrorResponse:
+            error_response = _new_object(cls)
+            error_response.error = error
+            error_response.additional_properties = {}
+        else:
+            error_response = cls(
+                error,
+            )
 
         if len(src_dict) + absent != 1:
             error_response.additional_properties = {

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,6 +17,23 @@ from ..types import UNSET, Unset
 _EXCHANGE_STATE_KNOWN_VALUES: dict[str, ExchangeStateKnown] = {
     member.value: member for member in ExchangeStateKnown
 }
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "id",
@@ -65,19 +82,21 @@ class Exchange:
             field_dict["id"] = str(id)
 
         query = self.query
-        if not isinstance(query, Unset):
+        if query is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(query, Unset)
             field_dict["query"] = query.to_dict()
 
         metadata = self.metadata
-        if not isinstance(metadata, Unset):
+        if metadata is not UNSET:
             field_dict["metadata"] = (
                 metadata.to_dict() if isinstance(metadata, MetadataType0) else metadata
             )
 
         state = self.state
-        if not isinstance(state, Unset):
+        if state is not UNSET:
             field_dict["state"] = (
-                state._value_ if isinstance(state, ExchangeStateKnown) else state
+                state._value_ if type(state) is ExchangeStateKnown else state
             )
 
         max_data_content_length = self.max_data_content_length
@@ -97,11 +116,15 @@ class Exchange:
             field_dict["batch_exchange_id"] = batch_exchange_id
 
         created_at = self.created_at
-        if not isinstance(created_at, Unset):
+        if created_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(created_at, Unset)
             field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
-        if not isinstance(updated_at, Unset):
+        if updated_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(updated_at, Unset)
             field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
@@ -118,7 +141,7 @@ class Exchange:
             absent += 1
         else:
             try:
-                id = UUID(_id)
+                id = _parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -230,18 +253,32 @@ class Exchange:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
-        exchange = cls(
-            id,
-            query,
-            metadata,
-            state,
-            max_data_content_length,
-            error_count,
-            course_app_id,
-            batch_exchange_id,
-            created_at,
-            updated_at,
-        )
+        if cls is Exchange:
+            exchange = _new_object(cls)
+            exchange.id = id
+            exchange.query = query
+            exchange.metadata = metadata
+            exchange.state = state
+            exchange.max_data_content_length = max_data_content_length
+            exchange.error_count = error_count
+            exchange.course_app_id = course_app_id
+            exchange.batch_exchange_id = batch_exchange_id
+            exchange.created_at = created_at
+            exchange.updated_at = updated_at
+            exchange.additional_properties = {}
+        else:
+            exchange = cls(
+                id,
+                query,
+                metadata,
+                state,
+                max_data_content_length,
+                error_count,
+                course_app_id,
+                batch_exchange_id,
+                created_at,
+                updated_at,
+            )
 
         if len(src_dict) + absent != 10:
             exchange.additional_properties = {

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,7 @@ from ..models.exchange_query import ExchangeQuery
 from ..models.metadata_type_0 import MetadataType0
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "query",
@@ -33,11 +34,13 @@ class ExchangeCreate:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         query = self.query
-        if not isinstance(query, Unset):
+        if query is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(query, Unset)
             field_dict["query"] = query.to_dict()
 
         metadata = self.metadata
-        if not isinstance(metadata, Unset):
+        if metadata is not UNSET:
             field_dict["metadata"] = (
                 metadata.to_dict() if isinstance(metadata, MetadataType0) else metadata
             )
@@ -73,10 +76,16 @@ class ExchangeCreate:
             except ModelParseError as error:
                 raise error.inside("metadata") from None
 
-        exchange_create = cls(
-            query,
-            metadata,
-        )
+        if cls is ExchangeCreate:
+            exchange_create = _new_object(cls)
+            exchange_create.query = query
+            exchange_create.metadata = metadata
+            exchange_create.additional_properties = {}
+        else:
+            exchange_create = cls(
+                query,
+                metadata,
+            )
 
         if len(src_dict) + absent != 2:
             exchange_create.additional_properties = {

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,7 @@ from ..models.assignment import Assignment
 from ..models.summary import Summary
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "assignments",
@@ -35,13 +36,17 @@ class ExchangeData:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         assignments = self.assignments
-        if not isinstance(assignments, Unset):
+        if assignments is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(assignments, Unset)
             field_dict["assignments"] = [
                 assignments_item.to_dict() for assignments_item in assignments
             ]
 
         summaries = self.summaries
-        if not isinstance(summaries, Unset):
+        if summaries is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(summaries, Unset)
             field_dict["summaries"] = [
                 summaries_item.to_dict() for summaries_item in summaries
             ]
@@ -105,11 +110,18 @@ class ExchangeData:
         else:
             raise ModelParseError("final", _final, "expected a boolean")
 
-        exchange_data = cls(
-            assignments,
-            summaries,
-            final,
-        )
+        if cls is ExchangeData:
+            exchange_data = _new_object(cls)
+            exchange_data.assignments = assignments
+            exchange_data.summaries = summaries
+            exchange_data.final = final
+            exchange_data.additional_properties = {}
+        else:
+            exchange_data = cls(
+                assignments,
+                summaries,
+                final,
+            )
 
         if len(src_dict) + absent != 3:
             exchange_data.additional_properties = {

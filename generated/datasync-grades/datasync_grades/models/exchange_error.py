@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,6 +15,23 @@ from ..types import UNSET, Unset
 _EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, ExchangeErrorCodeKnown] = {
     member.value: member for member in ExchangeErrorCodeKnown
 }
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "id",
@@ -50,17 +67,21 @@ class ExchangeError:
             field_dict["id"] = str(id)
 
         created_at = self.created_at
-        if not isinstance(created_at, Unset):
+        if created_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(created_at, Unset)
             field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
-        if not isinstance(updated_at, Unset):
+        if updated_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(updated_at, Unset)
             field_dict["updated_at"] = updated_at.isoformat()
 
         code = self.code
-        if not isinstance(code, Unset):
+        if code is not UNSET:
             field_dict["code"] = (
-                code._value_ if isinstance(code, ExchangeErrorCodeKnown) else code
+                code._value_ if type(code) is ExchangeErrorCodeKnown else code
             )
 
         message = self.message
@@ -85,7 +106,7 @@ class ExchangeError:
             absent += 1
         else:
             try:
-                id = UUID(_id)
+                id = _parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -145,14 +166,24 @@ class ExchangeError:
         else:
             raise ModelParseError("details", _details, "expected a string")
 
-        exchange_error = cls(
-            id,
-            created_at,
-            updated_at,
-            code,
-            message,
-            details,
-        )
+        if cls is ExchangeError:
+            exchange_error = _new_object(cls)
+            exchange_error.id = id
+            exchange_error.created_at = created_at
+            exchange_error.updated_at = updated_at
+            exchange_error.code = code
+            exchange_error.message = message
+            exchange_error.details = details
+            exchange_error.additional_properties = {}
+        else:
+            exchange_error = cls(
+                id,
+                created_at,
+                updated_at,
+                code,
+                message,
+                details,
+            )
 
         if len(src_dict) + absent != 6:
             exchange_error.additional_properties = {

@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 _EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, ExchangeErrorCodeKnown] = {
     member.value: member for member in ExchangeErrorCodeKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "code",
@@ -35,9 +36,9 @@ class ExchangeErrorCreate:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         code = self.code
-        if not isinstance(code, Unset):
+        if code is not UNSET:
             field_dict["code"] = (
-                code._value_ if isinstance(code, ExchangeErrorCodeKnown) else code
+                code._value_ if type(code) is ExchangeErrorCodeKnown else code
             )
 
         details = self.details
@@ -71,10 +72,16 @@ class ExchangeErrorCreate:
         else:
             raise ModelParseError("details", _details, "expected a string")
 
-        exchange_error_create = cls(
-            code,
-            details,
-        )
+        if cls is ExchangeErrorCreate:
+            exchange_error_create = _new_object(cls)
+            exchange_error_create.code = code
+            exchange_error_create.details = details
+            exchange_error_create.additional_properties = {}
+        else:
+            exchange_error_create = cls(
+                code,
+                details,
+            )
 
         if len(src_dict) + absent != 2:
             exchange_error_create.additional_properties = {

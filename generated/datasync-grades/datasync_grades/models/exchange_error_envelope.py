@@ -11,6 +11,7 @@ from ..models.error_info import ErrorInfo
 from ..models.exchange_error import ExchangeError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -33,7 +34,7 @@ class ExchangeErrorEnvelope:
         field_dict["data"] = data.to_dict() if isinstance(data, ExchangeError) else data
 
         error = self.error
-        if not isinstance(error, Unset):
+        if error is not UNSET:
             field_dict["error"] = (
                 error.to_dict() if isinstance(error, ErrorInfo) else error
             )
@@ -70,10 +71,16 @@ class ExchangeErrorEnvelope:
             except ModelParseError as error_:
                 raise error_.inside("error") from None
 
-        exchange_error_envelope = cls(
-            data,
-            error,
-        )
+        if cls is ExchangeErrorEnvelope:
+            exchange_error_envelope = _new_object(cls)
+            exchange_error_envelope.data = data
+            exchange_error_envelope.error = error
+            exchange_error_envelope.additional_properties = {}
+        else:
+            exchange_error_envelope = cls(
+                data,
+                error,
+            )
 
         if len(src_dict) + absent != 2:
             exchange_error_envelope.additional_properties = {

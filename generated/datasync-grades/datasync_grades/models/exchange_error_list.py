@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,7 @@ from ..models.exchange_error import ExchangeError
 from ..models.paging import Paging
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -33,7 +34,9 @@ class ExchangeErrorList:
         field_dict["data"] = [data_item.to_dict() for data_item in data]
 
         paging = self.paging
-        if not isinstance(paging, Unset):
+        if paging is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(paging, Unset)
             field_dict["paging"] = paging.to_dict()
 
         return field_dict
@@ -71,10 +74,16 @@ class ExchangeErrorList:
             except ModelParseError as error:
                 raise error.inside("paging") from None
 
-        exchange_error_list = cls(
-            data,
-            paging,
-        )
+        if cls is ExchangeErrorList:
+            exchange_error_list = _new_object(cls)
+            exchange_error_list.data = data
+            exchange_error_list.paging = paging
+            exchange_error_list.additional_properties = {}
+        else:
+            exchange_error_list = cls(
+                data,
+                paging,
+            )
 
         if len(src_dict) + absent != 2:
             exchange_error_list.additional_properties = {

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,7 @@ from ..models.exchange import Exchange
 from ..models.paging import Paging
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -33,7 +34,9 @@ class ExchangeList:
         field_dict["data"] = [data_item.to_dict() for data_item in data]
 
         paging = self.paging
-        if not isinstance(paging, Unset):
+        if paging is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(paging, Unset)
             field_dict["paging"] = paging.to_dict()
 
         return field_dict
@@ -71,10 +74,16 @@ class ExchangeList:
             except ModelParseError as error:
                 raise error.inside("paging") from None
 
-        exchange_list = cls(
-            data,
-            paging,
-        )
+        if cls is ExchangeList:
+            exchange_list = _new_object(cls)
+            exchange_list.data = data
+            exchange_list.paging = paging
+            exchange_list.additional_properties = {}
+        else:
+            exchange_list = cls(
+                data,
+                paging,
+            )
 
         if len(src_dict) + absent != 2:
             exchange_list.additional_properties = {

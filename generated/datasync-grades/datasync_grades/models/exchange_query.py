@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,6 +14,7 @@ from ..types import UNSET, Unset
 _EXCHANGE_QUERY_TYPE_KNOWN_VALUES: dict[str, ExchangeQueryTypeKnown] = {
     member.value: member for member in ExchangeQueryTypeKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "type",
@@ -34,13 +35,15 @@ class ExchangeQuery:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         type_ = self.type_
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = (
-                type_._value_ if isinstance(type_, ExchangeQueryTypeKnown) else type_
+                type_._value_ if type(type_) is ExchangeQueryTypeKnown else type_
             )
 
         conditions = self.conditions
-        if not isinstance(conditions, Unset):
+        if conditions is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(conditions, Unset)
             field_dict["conditions"] = [
                 conditions_item.to_dict() for conditions_item in conditions
             ]
@@ -82,10 +85,16 @@ class ExchangeQuery:
         else:
             raise ModelParseError("conditions", _conditions, "expected an array")
 
-        exchange_query = cls(
-            type_,
-            conditions,
-        )
+        if cls is ExchangeQuery:
+            exchange_query = _new_object(cls)
+            exchange_query.type_ = type_
+            exchange_query.conditions = conditions
+            exchange_query.additional_properties = {}
+        else:
+            exchange_query = cls(
+                type_,
+                conditions,
+            )
 
         if len(src_dict) + absent != 2:
             exchange_query.additional_properties = {

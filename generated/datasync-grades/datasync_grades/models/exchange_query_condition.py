@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,6 +23,7 @@ _CONDITION_SCOPE_KNOWN_VALUES: dict[str, ConditionScopeKnown] = {
 _SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
     member.value: member for member in SummaryTypeKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "scope",
@@ -55,25 +56,29 @@ class ExchangeQueryCondition:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         scope = self.scope
-        if not isinstance(scope, Unset):
+        if scope is not UNSET:
             field_dict["scope"] = (
-                scope._value_ if isinstance(scope, ConditionScopeKnown) else scope
+                scope._value_ if type(scope) is ConditionScopeKnown else scope
             )
 
         scope_by = self.scope_by
-        if not isinstance(scope_by, Unset):
+        if scope_by is not UNSET:
             field_dict["scope_by"] = (
                 scope_by._value_
-                if isinstance(scope_by, ConditionScopeByKnown)
+                if type(scope_by) is ConditionScopeByKnown
                 else scope_by
             )
 
         scope_id = self.scope_id
-        if not isinstance(scope_id, Unset):
+        if scope_id is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(scope_id, Unset)
             field_dict["scope_id"] = scope_id.to_dict()
 
         graded_after = self.graded_after
-        if not isinstance(graded_after, Unset):
+        if graded_after is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(graded_after, Unset)
             field_dict["graded_after"] = graded_after.isoformat()
 
         assignment_ids = self.assignment_ids
@@ -81,10 +86,10 @@ class ExchangeQueryCondition:
             field_dict["assignment_ids"] = assignment_ids
 
         summary_type = self.summary_type
-        if not isinstance(summary_type, Unset):
+        if summary_type is not UNSET:
             field_dict["summary_type"] = (
                 summary_type._value_
-                if isinstance(summary_type, SummaryTypeKnown)
+                if type(summary_type) is SummaryTypeKnown
                 else summary_type
             )
 
@@ -168,14 +173,24 @@ class ExchangeQueryCondition:
         else:
             raise ModelParseError("summary_type", _summary_type, "expected a string")
 
-        exchange_query_condition = cls(
-            scope,
-            scope_by,
-            scope_id,
-            graded_after,
-            assignment_ids,
-            summary_type,
-        )
+        if cls is ExchangeQueryCondition:
+            exchange_query_condition = _new_object(cls)
+            exchange_query_condition.scope = scope
+            exchange_query_condition.scope_by = scope_by
+            exchange_query_condition.scope_id = scope_id
+            exchange_query_condition.graded_after = graded_after
+            exchange_query_condition.assignment_ids = assignment_ids
+            exchange_query_condition.summary_type = summary_type
+            exchange_query_condition.additional_properties = {}
+        else:
+            exchange_query_condition = cls(
+                scope,
+                scope_by,
+                scope_id,
+                graded_after,
+                assignment_ids,
+                summary_type,
+            )
 
         if len(src_dict) + absent != 6:
             exchange_query_condition.additional_properties = {

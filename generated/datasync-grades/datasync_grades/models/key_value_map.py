@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 
+_new_object = object.__new__
+
 T = TypeVar("T", bound="KeyValueMap")
 
 
@@ -26,7 +28,10 @@ class KeyValueMap:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         d = dict(src_dict)
-        key_value_map = cls()
+        if cls is KeyValueMap:
+            key_value_map = _new_object(cls)
+        else:
+            key_value_map = cls()
 
         key_value_map.additional_properties = d
         return key_value_map

@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 
+_new_object = object.__new__
+
 T = TypeVar("T", bound="MetadataType0")
 
 
@@ -26,7 +28,10 @@ class MetadataType0:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         d = dict(src_dict)
-        metadata_type_0 = cls()
+        if cls is MetadataType0:
+            metadata_type_0 = _new_object(cls)
+        else:
+            metadata_type_0 = cls()
 
         metadata_type_0.additional_properties = d
         return metadata_type_0

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,6 +10,7 @@ from ..errors import ModelParseError
 from ..models.sys import Sys
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "name",
@@ -39,7 +40,9 @@ class ObjectRef:
             field_dict["name"] = name
 
         sys = self.sys
-        if not isinstance(sys, Unset):
+        if sys is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(sys, Unset)
             field_dict["$sys"] = sys.to_dict()
 
         return field_dict
@@ -70,10 +73,16 @@ class ObjectRef:
             except ModelParseError as error:
                 raise error.inside("$sys") from None
 
-        object_ref = cls(
-            name,
-            sys,
-        )
+        if cls is ObjectRef:
+            object_ref = _new_object(cls)
+            object_ref.name = name
+            object_ref.sys = sys
+            object_ref.additional_properties = {}
+        else:
+            object_ref = cls(
+                name,
+                sys,
+            )
 
         if len(src_dict) + absent != 2:
             object_ref.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "next",
@@ -49,9 +50,14 @@ class Paging:
         else:
             raise ModelParseError("next", _next_, "expected a string")
 
-        paging = cls(
-            next_,
-        )
+        if cls is Paging:
+            paging = _new_object(cls)
+            paging.next_ = next_
+            paging.additional_properties = {}
+        else:
+            paging = cls(
+                next_,
+            )
 
         if len(src_dict) + absent != 1:
             paging.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "consumerSourceId",
@@ -49,9 +50,14 @@ class ResolvedId:
                 "consumerSourceId", _consumer_source_id, "expected a string"
             )
 
-        resolved_id = cls(
-            consumer_source_id,
-        )
+        if cls is ResolvedId:
+            resolved_id = _new_object(cls)
+            resolved_id.consumer_source_id = consumer_source_id
+            resolved_id.additional_properties = {}
+        else:
+            resolved_id = cls(
+                consumer_source_id,
+            )
 
         if len(src_dict) + absent != 1:
             resolved_id.additional_properties = {

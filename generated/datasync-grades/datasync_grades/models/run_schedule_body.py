@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 
+_new_object = object.__new__
+
 T = TypeVar("T", bound="RunScheduleBody")
 
 
@@ -24,7 +26,10 @@ class RunScheduleBody:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         d = dict(src_dict)
-        run_schedule_body = cls()
+        if cls is RunScheduleBody:
+            run_schedule_body = _new_object(cls)
+        else:
+            run_schedule_body = cls()
 
         run_schedule_body.additional_properties = d
         return run_schedule_body

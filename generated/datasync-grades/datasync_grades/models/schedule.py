@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,6 +16,23 @@ from ..types import UNSET, Unset
 _SCHEDULE_TYPE_KNOWN_VALUES: dict[str, ScheduleTypeKnown] = {
     member.value: member for member in ScheduleTypeKnown
 }
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "id",
@@ -60,13 +77,15 @@ class Schedule:
             field_dict["id"] = str(id)
 
         type_ = self.type_
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = (
-                type_._value_ if isinstance(type_, ScheduleTypeKnown) else type_
+                type_._value_ if type(type_) is ScheduleTypeKnown else type_
             )
 
         last_executed_at = self.last_executed_at
-        if not isinstance(last_executed_at, Unset):
+        if last_executed_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(last_executed_at, Unset)
             field_dict["last_executed_at"] = last_executed_at.isoformat()
 
         enabled = self.enabled
@@ -82,7 +101,9 @@ class Schedule:
             field_dict["days"] = days
 
         metadata = self.metadata
-        if not isinstance(metadata, Unset):
+        if metadata is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(metadata, Unset)
             field_dict["metadata"] = metadata.to_dict()
 
         return field_dict
@@ -99,7 +120,7 @@ class Schedule:
             absent += 1
         else:
             try:
-                id = UUID(_id)
+                id = _parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -167,15 +188,26 @@ class Schedule:
             except ModelParseError as error:
                 raise error.inside("metadata") from None
 
-        schedule = cls(
-            id,
-            type_,
-            last_executed_at,
-            enabled,
-            hour,
-            days,
-            metadata,
-        )
+        if cls is Schedule:
+            schedule = _new_object(cls)
+            schedule.id = id
+            schedule.type_ = type_
+            schedule.last_executed_at = last_executed_at
+            schedule.enabled = enabled
+            schedule.hour = hour
+            schedule.days = days
+            schedule.metadata = metadata
+            schedule.additional_properties = {}
+        else:
+            schedule = cls(
+                id,
+                type_,
+                last_executed_at,
+                enabled,
+                hour,
+                days,
+                metadata,
+            )
 
         if len(src_dict) + absent != 7:
             schedule.additional_properties = {

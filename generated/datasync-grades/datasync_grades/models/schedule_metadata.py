@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "created",
@@ -65,11 +66,18 @@ class ScheduleMetadata:
         if isinstance(scheduled, Unset):
             absent += 1
 
-        schedule_metadata = cls(
-            created,
-            updated,
-            scheduled,
-        )
+        if cls is ScheduleMetadata:
+            schedule_metadata = _new_object(cls)
+            schedule_metadata.created = created
+            schedule_metadata.updated = updated
+            schedule_metadata.scheduled = scheduled
+            schedule_metadata.additional_properties = {}
+        else:
+            schedule_metadata = cls(
+                created,
+                updated,
+                scheduled,
+            )
 
         if len(src_dict) + absent != 3:
             schedule_metadata.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "enabled",
@@ -48,9 +49,14 @@ class ScheduleUpdate:
         else:
             raise ModelParseError("enabled", _enabled, "expected a boolean")
 
-        schedule_update = cls(
-            enabled,
-        )
+        if cls is ScheduleUpdate:
+            schedule_update = _new_object(cls)
+            schedule_update.enabled = enabled
+            schedule_update.additional_properties = {}
+        else:
+            schedule_update = cls(
+                enabled,
+            )
 
         if len(src_dict) + absent != 1:
             schedule_update.additional_properties = {

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,6 +20,7 @@ _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
 _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -66,27 +67,31 @@ class Score:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         error_code = self.error_code
-        if not isinstance(error_code, Unset):
+        if error_code is not UNSET:
             field_dict["error_code"] = (
                 error_code._value_
-                if isinstance(error_code, DataErrorCodeKnown)
+                if type(error_code) is DataErrorCodeKnown
                 else error_code
             )
 
         sync_status = self.sync_status
-        if not isinstance(sync_status, Unset):
+        if sync_status is not UNSET:
             field_dict["sync_status"] = (
                 sync_status._value_
-                if isinstance(sync_status, SyncStatusKnown)
+                if type(sync_status) is SyncStatusKnown
                 else sync_status
             )
 
         person = self.person
-        if not isinstance(person, Unset):
+        if person is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(person, Unset)
             field_dict["$person"] = person.to_dict()
 
         grader = self.grader
-        if not isinstance(grader, Unset):
+        if grader is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(grader, Unset)
             field_dict["$grader"] = grader.to_dict()
 
         score = self.score
@@ -110,7 +115,9 @@ class Score:
             field_dict["excused"] = excused
 
         submitted_at = self.submitted_at
-        if not isinstance(submitted_at, Unset):
+        if submitted_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(submitted_at, Unset)
             field_dict["submitted_at"] = submitted_at.isoformat()
 
         preview_url = self.preview_url
@@ -118,7 +125,9 @@ class Score:
             field_dict["preview_url"] = preview_url
 
         ext = self.ext
-        if not isinstance(ext, Unset):
+        if ext is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(ext, Unset)
             field_dict["$ext"] = ext.to_dict()
 
         return field_dict
@@ -254,20 +263,36 @@ class Score:
             except ModelParseError as error:
                 raise error.inside("$ext") from None
 
-        score_model = cls(
-            error_code,
-            sync_status,
-            person,
-            grader,
-            score,
-            grade,
-            late,
-            missing,
-            excused,
-            submitted_at,
-            preview_url,
-            ext,
-        )
+        if cls is Score:
+            score_model = _new_object(cls)
+            score_model.error_code = error_code
+            score_model.sync_status = sync_status
+            score_model.person = person
+            score_model.grader = grader
+            score_model.score = score
+            score_model.grade = grade
+            score_model.late = late
+            score_model.missing = missing
+            score_model.excused = excused
+            score_model.submitted_at = submitted_at
+            score_model.preview_url = preview_url
+            score_model.ext = ext
+            score_model.additional_properties = {}
+        else:
+            score_model = cls(
+                error_code,
+                sync_status,
+                person,
+                grader,
+                score,
+                grade,
+                late,
+                missing,
+                excused,
+                submitted_at,
+                preview_url,
+                ext,
+            )
 
         if len(src_dict) + absent != 12:
             score_model.additional_properties = {

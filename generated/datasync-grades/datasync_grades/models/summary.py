@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -28,6 +28,7 @@ _SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
 _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -77,47 +78,51 @@ class Summary:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
         error_code = self.error_code
-        if not isinstance(error_code, Unset):
+        if error_code is not UNSET:
             field_dict["error_code"] = (
                 error_code._value_
-                if isinstance(error_code, DataErrorCodeKnown)
+                if type(error_code) is DataErrorCodeKnown
                 else error_code
             )
 
         sync_status = self.sync_status
-        if not isinstance(sync_status, Unset):
+        if sync_status is not UNSET:
             field_dict["sync_status"] = (
                 sync_status._value_
-                if isinstance(sync_status, SyncStatusKnown)
+                if type(sync_status) is SyncStatusKnown
                 else sync_status
             )
 
         section = self.section
-        if not isinstance(section, Unset):
+        if section is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(section, Unset)
             field_dict["$section"] = section.to_dict()
 
         person = self.person
-        if not isinstance(person, Unset):
+        if person is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(person, Unset)
             field_dict["$person"] = person.to_dict()
 
         grader = self.grader
-        if not isinstance(grader, Unset):
+        if grader is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(grader, Unset)
             field_dict["$grader"] = grader.to_dict()
 
         summary_type = self.summary_type
-        if not isinstance(summary_type, Unset):
+        if summary_type is not UNSET:
             field_dict["summary_type"] = (
                 summary_type._value_
-                if isinstance(summary_type, SummaryTypeKnown)
+                if type(summary_type) is SummaryTypeKnown
                 else summary_type
             )
 
         score_type = self.score_type
-        if not isinstance(score_type, Unset):
+        if score_type is not UNSET:
             field_dict["score_type"] = (
-                score_type._value_
-                if isinstance(score_type, ScoreTypeKnown)
-                else score_type
+                score_type._value_ if type(score_type) is ScoreTypeKnown else score_type
             )
 
         score = self.score
@@ -129,7 +134,9 @@ class Summary:
             field_dict["grade"] = grade
 
         last_activity = self.last_activity
-        if not isinstance(last_activity, Unset):
+        if last_activity is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(last_activity, Unset)
             field_dict["last_activity"] = last_activity.isoformat()
 
         comments = self.comments
@@ -137,7 +144,9 @@ class Summary:
             field_dict["comments"] = comments
 
         ext = self.ext
-        if not isinstance(ext, Unset):
+        if ext is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(ext, Unset)
             field_dict["$ext"] = ext.to_dict()
 
         return field_dict
@@ -281,20 +290,36 @@ class Summary:
             except ModelParseError as error:
                 raise error.inside("$ext") from None
 
-        summary = cls(
-            error_code,
-            sync_status,
-            section,
-            person,
-            grader,
-            summary_type,
-            score_type,
-            score,
-            grade,
-            last_activity,
-            comments,
-            ext,
-        )
+        if cls is Summary:
+            summary = _new_object(cls)
+            summary.error_code = error_code
+            summary.sync_status = sync_status
+            summary.section = section
+            summary.person = person
+            summary.grader = grader
+            summary.summary_type = summary_type
+            summary.score_type = score_type
+            summary.score = score
+            summary.grade = grade
+            summary.last_activity = last_activity
+            summary.comments = comments
+            summary.ext = ext
+            summary.additional_properties = {}
+        else:
+            summary = cls(
+                error_code,
+                sync_status,
+                section,
+                person,
+                grader,
+                summary_type,
+                score_type,
+                score,
+                grade,
+                last_activity,
+                comments,
+                ext,
+            )
 
         if len(src_dict) + absent != 12:
             summary.additional_properties = {

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,23 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..models.key_value_map import KeyValueMap
 from ..types import UNSET, Unset
+
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
 
 _PROPERTY_NAMES = frozenset(
     {
@@ -49,19 +66,27 @@ class Sys:
             field_dict["id"] = str(id)
 
         source_id = self.source_id
-        if not isinstance(source_id, Unset):
+        if source_id is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(source_id, Unset)
             field_dict["source_id"] = source_id.to_dict()
 
         app_id = self.app_id
-        if not isinstance(app_id, Unset):
+        if app_id is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(app_id, Unset)
             field_dict["app_id"] = app_id.to_dict()
 
         created_at = self.created_at
-        if not isinstance(created_at, Unset):
+        if created_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(created_at, Unset)
             field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
-        if not isinstance(updated_at, Unset):
+        if updated_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(updated_at, Unset)
             field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
@@ -78,7 +103,7 @@ class Sys:
             absent += 1
         else:
             try:
-                id = UUID(_id)
+                id = _parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -130,13 +155,22 @@ class Sys:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
-        sys = cls(
-            id,
-            source_id,
-            app_id,
-            created_at,
-            updated_at,
-        )
+        if cls is Sys:
+            sys = _new_object(cls)
+            sys.id = id
+            sys.source_id = source_id
+            sys.app_id = app_id
+            sys.created_at = created_at
+            sys.updated_at = updated_at
+            sys.additional_properties = {}
+        else:
+            sys = cls(
+                id,
+                source_id,
+                app_id,
+                created_at,
+                updated_at,
+            )
 
         if len(src_dict) + absent != 5:
             sys.additional_properties = {

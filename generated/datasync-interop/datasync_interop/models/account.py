@@ -2,13 +2,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
 
 _PROPERTY_NAMES = frozenset(
     {
@@ -68,7 +85,7 @@ class Account:
             absent += 1
         else:
             try:
-                id = UUID(_id)
+                id = _parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -112,13 +129,22 @@ class Account:
         else:
             raise ModelParseError("userdata", _userdata, "expected a string")
 
-        account = cls(
-            id,
-            name,
-            public_id,
-            timezone,
-            userdata,
-        )
+        if cls is Account:
+            account = _new_object(cls)
+            account.id = id
+            account.name = name
+            account.public_id = public_id
+            account.timezone = timezone
+            account.userdata = userdata
+            account.additional_properties = {}
+        else:
+            account = cls(
+                id,
+                name,
+                public_id,
+                timezone,
+                userdata,
+            )
 
         if len(src_dict) + absent != 5:
             account.additional_properties = {

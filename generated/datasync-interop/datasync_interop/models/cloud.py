@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,6 +10,23 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..models.cloud_env import CloudEnv
 from ..types import UNSET, Unset
+
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
 
 _PROPERTY_NAMES = frozenset(
     {
@@ -46,7 +63,9 @@ class Cloud:
             field_dict["generation"] = generation
 
         env = self.env
-        if not isinstance(env, Unset):
+        if env is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(env, Unset)
             field_dict["env"] = env.to_dict()
 
         return field_dict
@@ -63,7 +82,7 @@ class Cloud:
             absent += 1
         else:
             try:
-                id = UUID(_id)
+                id = _parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -98,12 +117,20 @@ class Cloud:
             except ModelParseError as error:
                 raise error.inside("env") from None
 
-        cloud = cls(
-            id,
-            name,
-            generation,
-            env,
-        )
+        if cls is Cloud:
+            cloud = _new_object(cls)
+            cloud.id = id
+            cloud.name = name
+            cloud.generation = generation
+            cloud.env = env
+            cloud.additional_properties = {}
+        else:
+            cloud = cls(
+                id,
+                name,
+                generation,
+                env,
+            )
 
         if len(src_dict) + absent != 4:
             cloud.additional_properties = {

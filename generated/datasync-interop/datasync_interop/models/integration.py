@@ -2,13 +2,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
 
 _PROPERTY_NAMES = frozenset(
     {
@@ -56,7 +73,7 @@ class Integration:
             absent += 1
         else:
             try:
-                id = UUID(_id)
+                id = _parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -80,11 +97,18 @@ class Integration:
         else:
             raise ModelParseError("version", _version, "expected a string")
 
-        integration = cls(
-            id,
-            name,
-            version,
-        )
+        if cls is Integration:
+            integration = _new_object(cls)
+            integration.id = id
+            integration.name = name
+            integration.version = version
+            integration.additional_properties = {}
+        else:
+            integration = cls(
+                id,
+                name,
+                version,
+            )
 
         if len(src_dict) + absent != 3:
             integration.additional_properties = {

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "status",
@@ -35,11 +36,15 @@ class License:
             field_dict["status"] = status
 
         valid_from = self.valid_from
-        if not isinstance(valid_from, Unset):
+        if valid_from is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(valid_from, Unset)
             field_dict["valid_from"] = valid_from.isoformat()
 
         valid_to = self.valid_to
-        if not isinstance(valid_to, Unset):
+        if valid_to is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(valid_to, Unset)
             field_dict["valid_to"] = valid_to.isoformat()
 
         return field_dict
@@ -85,11 +90,18 @@ class License:
                     "valid_to", _valid_to, "expected a date-time string"
                 ) from None
 
-        license_ = cls(
-            status,
-            valid_from,
-            valid_to,
-        )
+        if cls is License:
+            license_ = _new_object(cls)
+            license_.status = status
+            license_.valid_from = valid_from
+            license_.valid_to = valid_to
+            license_.additional_properties = {}
+        else:
+            license_ = cls(
+                status,
+                valid_from,
+                valid_to,
+            )
 
         if len(src_dict) + absent != 3:
             license_.additional_properties = {

@@ -2,13 +2,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
 
 _PROPERTY_NAMES = frozenset(
     {
@@ -100,7 +117,7 @@ class ScopingCourse:
             absent += 1
         else:
             try:
-                account_id = UUID(_account_id)
+                account_id = _parse_uuid(_account_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "account_id", _account_id, "expected a UUID string"
@@ -113,7 +130,7 @@ class ScopingCourse:
             absent += 1
         else:
             try:
-                tenant_id = UUID(_tenant_id)
+                tenant_id = _parse_uuid(_tenant_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "tenant_id", _tenant_id, "expected a UUID string"
@@ -126,7 +143,7 @@ class ScopingCourse:
             absent += 1
         else:
             try:
-                course_id = UUID(_course_id)
+                course_id = _parse_uuid(_course_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "course_id", _course_id, "expected a UUID string"
@@ -149,7 +166,7 @@ class ScopingCourse:
             absent += 1
         else:
             try:
-                school_id = UUID(_school_id)
+                school_id = _parse_uuid(_school_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "school_id", _school_id, "expected a UUID string"
@@ -205,18 +222,32 @@ class ScopingCourse:
         else:
             raise ModelParseError("selected", _selected, "expected a boolean")
 
-        scoping_course = cls(
-            account_id,
-            tenant_id,
-            course_id,
-            course_ref_id,
-            school_id,
-            school_ref_id,
-            name,
-            local_id,
-            keywords,
-            selected,
-        )
+        if cls is ScopingCourse:
+            scoping_course = _new_object(cls)
+            scoping_course.account_id = account_id
+            scoping_course.tenant_id = tenant_id
+            scoping_course.course_id = course_id
+            scoping_course.course_ref_id = course_ref_id
+            scoping_course.school_id = school_id
+            scoping_course.school_ref_id = school_ref_id
+            scoping_course.name = name
+            scoping_course.local_id = local_id
+            scoping_course.keywords = keywords
+            scoping_course.selected = selected
+            scoping_course.additional_properties = {}
+        else:
+            scoping_course = cls(
+                account_id,
+                tenant_id,
+                course_id,
+                course_ref_id,
+                school_id,
+                school_ref_id,
+                name,
+                local_id,
+                keywords,
+                selected,
+            )
 
         if len(src_dict) + absent != 10:
             scoping_course.additional_properties = {

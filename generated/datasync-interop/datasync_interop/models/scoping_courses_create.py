@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..models.scoping_course import ScopingCourse
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -54,9 +55,14 @@ class ScopingCoursesCreate:
         else:
             raise ModelParseError("data", _data, "expected an array")
 
-        scoping_courses_create = cls(
-            data,
-        )
+        if cls is ScopingCoursesCreate:
+            scoping_courses_create = _new_object(cls)
+            scoping_courses_create.data = data
+            scoping_courses_create.additional_properties = {}
+        else:
+            scoping_courses_create = cls(
+                data,
+            )
 
         if len(src_dict) + absent != 1:
             scoping_courses_create.additional_properties = {

@@ -2,13 +2,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
+
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
 
 _PROPERTY_NAMES = frozenset(
     {
@@ -88,7 +105,7 @@ class ScopingSchool:
             absent += 1
         else:
             try:
-                account_id = UUID(_account_id)
+                account_id = _parse_uuid(_account_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "account_id", _account_id, "expected a UUID string"
@@ -101,7 +118,7 @@ class ScopingSchool:
             absent += 1
         else:
             try:
-                tenant_id = UUID(_tenant_id)
+                tenant_id = _parse_uuid(_tenant_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "tenant_id", _tenant_id, "expected a UUID string"
@@ -114,7 +131,7 @@ class ScopingSchool:
             absent += 1
         else:
             try:
-                school_id = UUID(_school_id)
+                school_id = _parse_uuid(_school_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "school_id", _school_id, "expected a UUID string"
@@ -170,16 +187,28 @@ class ScopingSchool:
         else:
             raise ModelParseError("selected", _selected, "expected a boolean")
 
-        scoping_school = cls(
-            account_id,
-            tenant_id,
-            school_id,
-            school_ref_id,
-            name,
-            local_id,
-            keywords,
-            selected,
-        )
+        if cls is ScopingSchool:
+            scoping_school = _new_object(cls)
+            scoping_school.account_id = account_id
+            scoping_school.tenant_id = tenant_id
+            scoping_school.school_id = school_id
+            scoping_school.school_ref_id = school_ref_id
+            scoping_school.name = name
+            scoping_school.local_id = local_id
+            scoping_school.keywords = keywords
+            scoping_school.selected = selected
+            scoping_school.additional_properties = {}
+        else:
+            scoping_school = cls(
+                account_id,
+                tenant_id,
+                school_id,
+                school_ref_id,
+                name,
+                local_id,
+                keywords,
+                selected,
+            )
 
         if len(src_dict) + absent != 8:
             scoping_school.additional_properties = {

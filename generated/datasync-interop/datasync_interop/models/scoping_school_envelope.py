@@ -11,6 +11,7 @@ from ..models.error_info import ErrorInfo
 from ..models.scoping_school import ScopingSchool
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -33,7 +34,7 @@ class ScopingSchoolEnvelope:
         field_dict["data"] = data.to_dict() if isinstance(data, ScopingSchool) else data
 
         error = self.error
-        if not isinstance(error, Unset):
+        if error is not UNSET:
             field_dict["error"] = (
                 error.to_dict() if isinstance(error, ErrorInfo) else error
             )
@@ -70,10 +71,16 @@ class ScopingSchoolEnvelope:
             except ModelParseError as error_:
                 raise error_.inside("error") from None
 
-        scoping_school_envelope = cls(
-            data,
-            error,
-        )
+        if cls is ScopingSchoolEnvelope:
+            scoping_school_envelope = _new_object(cls)
+            scoping_school_envelope.data = data
+            scoping_school_envelope.error = error
+            scoping_school_envelope.additional_properties = {}
+        else:
+            scoping_school_envelope = cls(
+                data,
+                error,
+            )
 
         if len(src_dict) + absent != 2:
             scoping_school_envelope.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..models.scoping_school import ScopingSchool
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -54,9 +55,14 @@ class ScopingSchoolsCreate:
         else:
             raise ModelParseError("data", _data, "expected an array")
 
-        scoping_schools_create = cls(
-            data,
-        )
+        if cls is ScopingSchoolsCreate:
+            scoping_schools_create = _new_object(cls)
+            scoping_schools_create.data = data
+            scoping_schools_create.additional_properties = {}
+        else:
+            scoping_schools_create = cls(
+                data,
+            )
 
         if len(src_dict) + absent != 1:
             scoping_schools_create.additional_properties = {

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "type",
@@ -47,7 +48,9 @@ class TenantAuth:
             field_dict["client_secret"] = client_secret
 
         updated_at = self.updated_at
-        if not isinstance(updated_at, Unset):
+        if updated_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(updated_at, Unset)
             field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
@@ -100,12 +103,20 @@ class TenantAuth:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
-        tenant_auth = cls(
-            type_,
-            client_id,
-            client_secret,
-            updated_at,
-        )
+        if cls is TenantAuth:
+            tenant_auth = _new_object(cls)
+            tenant_auth.type_ = type_
+            tenant_auth.client_id = client_id
+            tenant_auth.client_secret = client_secret
+            tenant_auth.updated_at = updated_at
+            tenant_auth.additional_properties = {}
+        else:
+            tenant_auth = cls(
+                type_,
+                client_id,
+                client_secret,
+                updated_at,
+            )
 
         if len(src_dict) + absent != 4:
             tenant_auth.additional_properties = {

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,6 +15,23 @@ from ..models.license_ import License
 from ..models.tenant_auth import TenantAuth
 from ..models.tenant_status import TenantStatus
 from ..types import UNSET, Unset
+
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_attribute = object.__setattr__
+
+
+def _parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_attribute(uuid, "int", number)
+    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    return uuid
+
 
 _PROPERTY_NAMES = frozenset(
     {
@@ -60,31 +77,45 @@ class TenantInfo:
             field_dict["name"] = name
 
         account = self.account
-        if not isinstance(account, Unset):
+        if account is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(account, Unset)
             field_dict["account"] = account.to_dict()
 
         cloud = self.cloud
-        if not isinstance(cloud, Unset):
+        if cloud is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(cloud, Unset)
             field_dict["cloud"] = cloud.to_dict()
 
         integration = self.integration
-        if not isinstance(integration, Unset):
+        if integration is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(integration, Unset)
             field_dict["integration"] = integration.to_dict()
 
         license_ = self.license_
-        if not isinstance(license_, Unset):
+        if license_ is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(license_, Unset)
             field_dict["license"] = license_.to_dict()
 
         status = self.status
-        if not isinstance(status, Unset):
+        if status is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(status, Unset)
             field_dict["status"] = status.to_dict()
 
         sis_status = self.sis_status
-        if not isinstance(sis_status, Unset):
+        if sis_status is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(sis_status, Unset)
             field_dict["sis_status"] = sis_status.to_dict()
 
         auth = self.auth
-        if not isinstance(auth, Unset):
+        if auth is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(auth, Unset)
             field_dict["auth"] = auth.to_dict()
 
         return field_dict
@@ -101,7 +132,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                id = UUID(_id)
+                id = _parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -192,17 +223,30 @@ class TenantInfo:
             except ModelParseError as error:
                 raise error.inside("auth") from None
 
-        tenant_info = cls(
-            id,
-            name,
-            account,
-            cloud,
-            integration,
-            license_,
-            status,
-            sis_status,
-            auth,
-        )
+        if cls is TenantInfo:
+            tenant_info = _new_object(cls)
+            tenant_info.id = id
+            tenant_info.name = name
+            tenant_info.account = account
+            tenant_info.cloud = cloud
+            tenant_info.integration = integration
+            tenant_info.license_ = license_
+            tenant_info.status = status
+            tenant_info.sis_status = sis_status
+            tenant_info.auth = auth
+            tenant_info.additional_properties = {}
+        else:
+            tenant_info = cls(
+                id,
+                name,
+                account,
+                cloud,
+                integration,
+                license_,
+                status,
+                sis_status,
+                auth,
+            )
 
         if len(src_dict) + absent != 9:
             tenant_info.additional_properties = {

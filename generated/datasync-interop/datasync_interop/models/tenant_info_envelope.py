@@ -11,6 +11,7 @@ from ..models.error_info import ErrorInfo
 from ..models.tenant_info import TenantInfo
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "data",
@@ -33,7 +34,7 @@ class TenantInfoEnvelope:
         field_dict["data"] = data.to_dict() if isinstance(data, TenantInfo) else data
 
         error = self.error
-        if not isinstance(error, Unset):
+        if error is not UNSET:
             field_dict["error"] = (
                 error.to_dict() if isinstance(error, ErrorInfo) else error
             )
@@ -70,10 +71,16 @@ class TenantInfoEnvelope:
             except ModelParseError as error_:
                 raise error_.inside("error") from None
 
-        tenant_info_envelope = cls(
-            data,
-            error,
-        )
+        if cls is TenantInfoEnvelope:
+            tenant_info_envelope = _new_object(cls)
+            tenant_info_envelope.data = data
+            tenant_info_envelope.error = error
+            tenant_info_envelope.additional_properties = {}
+        else:
+            tenant_info_envelope = cls(
+                data,
+                error,
+            )
 
         if len(src_dict) + absent != 2:
             tenant_info_envelope.additional_properties = {

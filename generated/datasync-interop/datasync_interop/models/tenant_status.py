@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "op_state",
@@ -39,7 +40,9 @@ class TenantStatus:
             field_dict["setup_state"] = setup_state
 
         last_sync_at = self.last_sync_at
-        if not isinstance(last_sync_at, Unset):
+        if last_sync_at is not UNSET:
+            if TYPE_CHECKING:
+                assert not isinstance(last_sync_at, Unset)
             field_dict["last_sync_at"] = last_sync_at.isoformat()
 
         return field_dict
@@ -82,11 +85,18 @@ class TenantStatus:
                     "last_sync_at", _last_sync_at, "expected a date-time string"
                 ) from None
 
-        tenant_status = cls(
-            op_state,
-            setup_state,
-            last_sync_at,
-        )
+        if cls is TenantStatus:
+            tenant_status = _new_object(cls)
+            tenant_status.op_state = op_state
+            tenant_status.setup_state = setup_state
+            tenant_status.last_sync_at = last_sync_at
+            tenant_status.additional_properties = {}
+        else:
+            tenant_status = cls(
+                op_state,
+                setup_state,
+                last_sync_at,
+            )
 
         if len(src_dict) + absent != 3:
             tenant_status.additional_properties = {
