@@ -11,6 +11,13 @@ from ..errors import ModelParseError
 from ..types import UNSET, Unset
 
 _new_object = object.__new__
+
+
+def _hidden(value: object) -> str:
+    """How a secret property shows in a repr: ``'***'`` when it is set."""
+    return repr(value) if value is UNSET or value is None else "'***'"
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "type",
@@ -29,7 +36,7 @@ class TenantAuth:
 
     type_: str | Unset = UNSET
     client_id: str | Unset = UNSET
-    client_secret: str | Unset = UNSET
+    client_secret: str | Unset = _attrs_field(repr=_hidden, default=UNSET)
     updated_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
