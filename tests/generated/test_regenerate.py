@@ -9,11 +9,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+CACHES = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache"})  # what tools leave behind, not generated code
+
+
 def _files(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts and ".mypy_cache" not in p.parts
+        if p.is_file() and not CACHES.intersection(p.parts)
     }
 
 
