@@ -52,7 +52,7 @@ from datasync_openapi.mock.http import error_body
 from datasync_openapi.mock.routing import InvalidRequest, Route, is_json_media
 from datasync_openapi.specs import APIS
 
-from .checks import Collector, Observed, check
+from .checks import Collector, Observed, check, loads_json
 from .har import TOKEN_PATH, Entry, HarRecorder, Message, now
 from .options import DEFAULT_TIMEOUT, MAX_BODY
 from .redact import REDACTED, TOKEN_FIELDS, Redactor
@@ -149,6 +149,7 @@ class ProxyApp:
         self.upstream = parse_upstream(config.upstream)
         parts = urlsplit(self.upstream)
         self.origin_length = len(f"{parts.scheme}://{parts.netloc}")  # the request target follows in the URL
+        self.upstream_host = parts.netloc.encode("latin-1")  # in any body that may link into the upstream
         self.router = router()
         self.redactor = Redactor()
         entries = None
@@ -414,6 +415,8 @@ class ProxyApp:
         outgoing = held  # what the client gets: what was held, unless its links were rewritten
         size = 0
         ended = False
+        body: bytes | None = None  # the decoded body, once it is complete and at most the cap
+        decoded = False
         findings: list[Finding] | None = None
         # A JSON answer of an operation is held (up to the cap) before it is sent: to decide what to answer in
         # strict mode, and to point its paging links at the proxy instead of the upstream.
@@ -429,16 +432,15 @@ class ProxyApp:
                     return
                 held.append(chunk)
                 size += len(chunk)
-            if ended and checkable:
-                body = _decoded(b"".join(held), coding, cap)
-                relinked = self._relinked_body(body, exchange.origin) if body is not None else None
+            if ended:  # the whole body is held: decoded once, for the links, the check and the HAR
+                body, decoded = _decoded(b"".join(held), coding, cap), True
+                relinked = self._relinked_body(body, exchange.origin) if checkable and body is not None else None
                 if relinked is not None:  # sent decoded, with its own length
                     outgoing = [relinked]
                     out_headers = [
                         (n, v) for n, v in out_headers if n not in (b"content-length", b"content-encoding")
                     ] + [(b"content-length", b"%d" % len(relinked))]
             if self.config.strict and (ended or not hold):
-                body = _decoded(b"".join(held), coding, cap) if ended else None
                 findings = self._check(exchange, status, content_type, body)
                 breaking = [
                     f for f in findings if f.cls is FindingClass.RESPONSE_CONTRACT and not self.collector.is_known(f)
@@ -478,7 +480,8 @@ class ProxyApp:
             previous = chunk
         await send({"type": "http.response.body", "body": previous or b"", "more_body": False})
 
-        body = _decoded(b"".join(held), coding, cap) if hold and size <= cap else None
+        if not decoded:
+            body = _decoded(b"".join(held), coding, cap) if hold and size <= cap else None
         if checkable and body is None:
             if size > cap or too_large:
                 self.collector.note(f"responses larger than {cap} bytes streamed through unchecked")
@@ -501,10 +504,10 @@ class ProxyApp:
         """The body with a ``paging.next`` link into the upstream pointing at the proxy instead, so a client
         that follows it stays behind the proxy (and a client that sends credentials only to the origin it was
         given, as the generated clients do, can follow it at all); ``None`` when there is nothing to change."""
-        if not origin or self.upstream.encode("latin-1") not in body.replace(b"\\/", b"/"):
+        if not origin or self.upstream_host not in body:  # (a link may escape its slashes: "https:\\/\\/...")
             return None
         try:
-            data = json.loads(body)
+            data = loads_json(body)
         except (ValueError, RecursionError):
             return None
         paging = data.get("paging") if isinstance(data, dict) else None

@@ -73,7 +73,7 @@ def _finding(route: Route, check: str, title: str, location: str, **extra: Any) 
     )
 
 
-def _loads(raw: bytes) -> Any:
+def loads_json(raw: bytes) -> Any:
     """``json.loads``, faster: orjson first (several times quicker on the proxy's hot path); whatever orjson refuses
     (NaN, integers past 64 bits, UTF-16/32, nesting past its limit, broken JSON) goes through ``json.loads``, so the
     values and the error messages are the standard library's."""
@@ -143,7 +143,7 @@ def _check(seen: Observed) -> list[Finding]:
     if documented.validator is None or seen.response_body is None or seen.method == "HEAD" or not is_json_media(media):
         return out
     try:
-        body = _loads(seen.response_body)
+        body = loads_json(seen.response_body)
     except (ValueError, RecursionError) as exc:
         out.append(
             _finding(
