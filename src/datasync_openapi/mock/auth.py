@@ -98,7 +98,7 @@ class Authenticator:
         """Expire every issued token now (to test a client's refresh); returns how many there were."""
 
         def expire() -> int:
-            count = len(self.store.all("_tokens"))
+            count = self.store.count("_tokens")
             self.store.clear("_tokens")
             return count
 

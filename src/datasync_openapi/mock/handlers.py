@@ -259,7 +259,7 @@ def listbatchexchanges(ctx: Context) -> Response:
 
 @handler
 def countbatchexchanges(ctx: Context) -> Response:
-    return json_response(len(ctx.store.all("batch_exchanges")))
+    return json_response(ctx.store.count("batch_exchanges"))
 
 
 @handler
