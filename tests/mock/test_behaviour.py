@@ -409,6 +409,78 @@ def test_sections_and_tenant_filters(mock: Mock) -> None:
     assert mock.get(I + "/tenants?accounts=00000000-0000-4000-8000-000000000000", headers=basic).json()["data"] == []
 
 
+# -- remembered GET answers -----------------------------------------------------------------------------------
+@pytest.fixture
+def handler_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The operations whose handler ran (every handler wrapped to note its call)."""
+    calls: list[str] = []
+
+    def counted(name: str, func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def run(context: Any) -> Any:
+            calls.append(name)
+            return func(context)
+
+        return run
+
+    monkeypatch.setattr(
+        mock_handlers, "HANDLERS", {name: counted(name, func) for name, func in mock_handlers.HANDLERS.items()}
+    )
+    return calls
+
+
+def test_a_get_is_answered_from_memory_only_while_the_store_is_unchanged(mock: Mock, handler_calls: list[str]) -> None:
+    url = I + "/tenant/scoping/schools"
+    first = mock.get(url)
+    assert mock.get(url).content == first.content
+    assert handler_calls == ["listscopingschools"]  # the second answer was remembered, not computed again
+    created = mock.send("POST", url + "?replace=false", {"data": [{"name": "New"}]}).json()["data"]
+    assert created["school_id"] in [s["school_id"] for s in mock.get(url).json()["data"]]
+    one = f"{url}/{created['school_id']}"
+    assert mock.get(one).json()["data"]["name"] == "New"
+    assert mock.get(one).json()["data"]["name"] == "New"
+    assert mock.send("DELETE", one).status_code == 204
+    envelope_error(mock.get(one), 404)  # a remembered 200 is never served after the delete
+    assert created["school_id"] not in [s["school_id"] for s in mock.get(url).json()["data"]]
+    # a change made straight in the store (as the pytest plugin's users may) is seen too
+    mock.app.store.update("exchanges", EXCHANGE_CREATED, metadata={"changed": True})
+    assert mock.get(f"{G}/exchanges/{EXCHANGE_CREATED}").json()["data"]["metadata"] == {"changed": True}
+    mock.get(f"{G}/exchanges/{EXCHANGE_CREATED}")
+    mock.request("POST", "/_mock/reset")
+    assert mock.get(f"{G}/exchanges/{EXCHANGE_CREATED}").json()["data"]["metadata"] != {"changed": True}
+
+
+def test_a_remembered_answer_is_per_path_query_and_host(mock: Mock) -> None:
+    url = G + "/exchanges?page_size=2"
+    here = mock.get(url).json()
+    there = mock.get(url, headers={**BEARER, "Host": "other.example:8443"}).json()
+    assert urlsplit(here["paging"]["next"]).netloc == "mock"
+    assert urlsplit(there["paging"]["next"]).netloc == "other.example:8443"
+    assert here["data"] == there["data"]
+    second = mock.get(G + "/exchanges?page_size=2&page=1").json()
+    assert [e["id"] for e in second["data"]] != [e["id"] for e in here["data"]]
+    envelope_error(mock.get(G + "/exchanges?page_size=0"), 400)
+    assert mock.get(url).json() == here
+
+
+def test_a_remembered_answer_still_checks_credentials_and_faults(mock: Mock, clock: Clock) -> None:
+    form = {"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET}
+    headers = {"Authorization": "Bearer " + mock.request("POST", "/oauth/token", data=form).json()["access_token"]}
+    url = G + "/consumer"
+    assert mock.get(url, headers=headers).status_code == 200
+    assert mock.get(url, headers=headers).status_code == 200
+    envelope_error(mock.get(url, headers={"Authorization": "Bearer nope"}), 401)
+    envelope_error(mock.get(url, headers={}), 401)
+    envelope_error(mock.get(url, headers={**BEARER, "X-Mock-Fault": "503"}), 503)
+    mock.request("POST", "/_mock/faults", json={"status": 500, "count": 1, "path": url})
+    envelope_error(mock.get(url), 500)
+    assert mock.get(url).status_code == 200
+    clock.now += 3601  # the issued token expires without any write to the store
+    envelope_error(mock.get(url, headers=headers), 401)
+    head = mock.request("HEAD", url, headers=BEARER)
+    assert (head.status_code, head.content) == (200, b"")
+    assert mock.get(url).content  # HEAD's empty body is not what a later GET gets
+
+
 # -- faults ---------------------------------------------------------------------------------------------------
 def test_fault_header(clock: Clock) -> None:
     delays: list[float] = []

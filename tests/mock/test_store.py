@@ -165,3 +165,52 @@ def test_a_value_the_state_file_cannot_hold_is_refused_before_anything_changes(t
         writes()
     assert snapshot(store) == before
     store.close()
+
+
+def test_the_generation_names_one_content_of_the_store(tmp_path: Path) -> None:
+    """The mock remembers GET answers per ``Store.generation``: every change of what the store holds, a rollback
+    and a reload of another process's writes included, must give a number never used before; reads none."""
+    from datasync_openapi.mock.seed import seed
+
+    path = tmp_path / "state.sqlite"
+    store, other = Store(seed, path, shared=True), Store(seed, path, shared=True)
+    try:
+        used = [store.generation]
+
+        def fresh() -> None:
+            assert store.generation not in used
+            used.append(store.generation)
+
+        store.put("exchanges", "x", {"id": "x"})
+        fresh()
+        store.update("exchanges", "x", state="created")
+        fresh()
+        store.delete("exchanges", "x")
+        fresh()
+        store.clear("exchange_errors")
+        fresh()
+        store.reset()
+        fresh()
+
+        def fail() -> None:
+            store.put("exchanges", "y", {"id": "y"})
+            used.append(store.generation)  # the number of the state that is about to be undone
+            raise Boom
+
+        with pytest.raises(Boom):
+            store.atomically(fail)
+        fresh()
+        store.get("exchanges", EXCHANGE_CREATED)
+        store.all("exchanges")
+        store.count("exchanges")
+        list(store.items("exchanges"))
+        store.refresh()  # nothing new in the file
+        assert store.generation == used[-1]
+        other.refresh()
+        other.put("exchanges", "z", {"id": "z"})
+        store.refresh()
+        fresh()
+        assert store.get("exchanges", "z") == {"id": "z"}
+    finally:
+        store.close()
+        other.close()

@@ -104,6 +104,19 @@ def test_what_one_worker_creates_another_serves_lists_counts_and_deletes(clients
     assert school not in [s["school_id"] for s in a.get(schools).json()["data"]]
 
 
+def test_an_answer_one_worker_remembers_follows_the_other_workers_writes(clients: list[httpx.Client]) -> None:
+    a, b = clients
+    key = a.post(G + "/exchanges", json={}).json()["data"]["id"]
+    one, listed = f"{G}/exchanges/{key}", G + "/exchanges?page_size=100"
+    for _ in range(2):  # asked twice: the second answer is b's remembered one
+        assert b.get(one).json()["data"]["error_count"] == 0
+        count = len(b.get(listed).json()["data"])
+    assert a.post(f"{one}/errors", json={"code": "query_type_not_supported"}).status_code == 200
+    assert a.post(G + "/exchanges", json={}).status_code == 200
+    assert b.get(one).json()["data"]["error_count"] == 1
+    assert len(b.get(listed).json()["data"]) == count + 1
+
+
 def test_concurrent_writes_through_both_workers_lose_nothing(clients: list[httpx.Client], base: str) -> None:
     a, _b = clients
     key = a.post(G + "/exchanges", json={}).json()["data"]["id"]

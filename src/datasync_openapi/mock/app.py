@@ -36,6 +36,9 @@ from .store import Store
 
 log = logging.getLogger("datasync_openapi.mock")
 MAX_BODY = 16 * 1024 * 1024  # bytes of a request body (API, /oauth/token, /_mock); README "Limits"
+# GET answers remembered while the store does not change (then all forgotten at once), and the largest one kept.
+ANSWER_CACHE = 512
+ANSWER_CACHE_BODY = 256 * 1024
 
 
 @dataclass
@@ -80,6 +83,11 @@ class MockApp:
         self.auth = Authenticator(self.config.auth, clock=self.config.clock, store=self.store)
         self.faults = FaultQueue(self.store)
         self.runtime = Runtime(clock=self.config.clock)
+        # A GET's answer is a function of the store and of its path, query and the address the client used (for
+        # paging links): remembered per store generation. Not for a subclass that changes how answers are made.
+        self._answers: dict[tuple[str, bytes, str, str], tuple[int, Response]] = {}
+        cls = type(self)
+        self._remember = cls.validate is MockApp.validate and cls.dispatch is MockApp.dispatch
 
     def reset(self) -> None:
         """The seeded data again, no queued faults, no schedule runs (issued tokens stay valid)."""
@@ -156,6 +164,14 @@ class MockApp:
         self.authorize(route, request)
         body = await self._body(request)
         raw_query: bytes = scope["query_string"]
+        scheme: str = scope.get("scheme", "http")
+        netloc = self._netloc(request)
+        key = (path, raw_query, scheme, netloc) if method == "GET" and not body and self._remember else None
+        generation = self.store.generation
+        if key is not None:
+            hit = self._answers.get(key)
+            if hit is not None and hit[0] == generation:
+                return hit[1]
         query = parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else []
         params, decoded = self.validate(route, path_values, query, body, request.fields.get("content-type", ""))
         context = Context(
@@ -163,13 +179,23 @@ class MockApp:
             runtime=self.runtime,
             params=params,
             body=decoded,
-            url=f"{scope.get('scheme', 'http')}://{self._netloc(request)}{path}",
+            url=f"{scheme}://{netloc}{path}",
             query=query,
             raw_size=len(body),
         )
         response = self.dispatch(route, context)
         if method == "HEAD":
             response.body = b""
+        elif (
+            key is not None
+            and self.store.generation == generation
+            and type(response).__call__ is Response.__call__
+            and response.background is None
+            and len(response.body) <= ANSWER_CACHE_BODY
+        ):
+            if len(self._answers) >= ANSWER_CACHE:
+                self._answers.clear()
+            self._answers[key] = (generation, response)
         return response
 
     @staticmethod

@@ -91,6 +91,9 @@ class Store:
         self._seq = 0
         self._tx: _Transaction | None = None
         self._encoded: dict[int, tuple[JSONObject, bytes]] = {}  # id(obj) -> (obj, its public JSON)
+        # Counts changes to what the store holds (every write, a rolled-back transaction, a reload from the
+        # file): an answer computed from the store stays right while this number has not moved.
+        self.generation = 0
         if path is not None:
             self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -130,6 +133,7 @@ class Store:
             seq = max(seq, row_seq)
         self._data, self._seq, self._version = data, seq, version
         self._encoded.clear()
+        self.generation += 1
         return bool(rows)
 
     def _data_version(self) -> int:
@@ -187,6 +191,7 @@ class Store:
                 for undo in reversed(tx.undo):
                     undo()
                 self._encoded.clear()
+                self.generation += 1
                 self._seq = tx.seq
                 raise
             finally:
@@ -259,6 +264,7 @@ class Store:
                 self._encoded.pop(id(objects[key]), None)
             self._encoded.pop(id(obj), None)  # put again after a change in place: encode it afresh
             objects[key] = obj
+            self.generation += 1
             return obj
 
     def update(self, collection: str, key: str, **changes: Any) -> JSONObject:
@@ -276,6 +282,7 @@ class Store:
             self._undo(lambda: self._data.__setitem__(collection, objects))  # the dict as it was, order kept
             self._encoded.pop(id(objects[key]), None)
             self._data[collection] = {k: v for k, v in objects.items() if k != key}
+            self.generation += 1
             return True
 
     def clear(self, collection: str) -> None:
@@ -286,3 +293,4 @@ class Store:
             for obj in objects.values():
                 self._encoded.pop(id(obj), None)
             self._data[collection] = {}
+            self.generation += 1
