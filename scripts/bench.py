@@ -426,15 +426,45 @@ def main() -> int:
     )
     args = parser.parse_args()
     parts = set(args.only or ["models", "mock", "proxy", "conformance"])
-    if "models" in parts:
-        bench_models()
-    if "mock" in parts:
-        bench_mock(args.seconds, args.rounds, args.workers)
-    if "proxy" in parts:
-        bench_proxy(args.seconds, args.rounds)
-    if "conformance" in parts:
-        bench_conformance()
+    sections: list[tuple[str, Callable[[], None]]] = [
+        ("models", bench_models),
+        ("mock", lambda: bench_mock(args.seconds, args.rounds, args.workers)),
+        ("proxy", lambda: bench_proxy(args.seconds, args.rounds)),
+        ("conformance", bench_conformance),
+    ]
+    for name, section in sections:
+        if name in parts:
+            before = _cpu_ticks()
+            section()
+            print(_steal_line(name, before, _cpu_ticks()))
     return 0
+
+
+# On a virtual machine the host can take CPU time from it ("steal"): two sides of a ratio then no longer see the
+# same machine, and a round can lose a third of its time. Each section says how much was taken while it ran.
+STEAL_WARNING = 0.05
+
+
+def _cpu_ticks() -> tuple[int, int] | None:
+    """(steal, total) CPU ticks of the whole machine since boot, from /proc/stat; None where there is none."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").splitlines()[0].split()
+    except OSError:
+        return None
+    ticks = [int(value) for value in fields[1:9]]  # user nice system idle iowait irq softirq steal
+    return ticks[7], sum(ticks)
+
+
+def _steal_line(section: str, before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
+    if before is None or after is None or after[1] <= before[1]:
+        return f"host steal during {section}: unknown (no /proc/stat)"
+    share = (after[0] - before[0]) / (after[1] - before[1])
+    verdict = (
+        f"over {STEAL_WARNING:.0%}: the host took CPU from this machine, these numbers are not comparable"
+        if share > STEAL_WARNING
+        else "ok"
+    )
+    return f"host steal during {section}: {share:.1%} of CPU time ({verdict})"
 
 
 if __name__ == "__main__":
