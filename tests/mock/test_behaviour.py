@@ -449,6 +449,30 @@ def test_a_get_is_answered_from_memory_only_while_the_store_is_unchanged(mock: M
     assert mock.get(f"{G}/exchanges/{EXCHANGE_CREATED}").json()["data"]["metadata"] != {"changed": True}
 
 
+def test_large_answers_are_not_remembered_and_the_memory_is_bounded(mock: Mock, handler_calls: list[str]) -> None:
+    from datasync_openapi.mock.app import ANSWER_CACHE, ANSWER_CACHE_BODY
+
+    store = mock.app.store
+    template = store.get("exchanges", EXCHANGE_CREATED)
+    assert template is not None
+    for n in range(150):
+        key = f"e2000000-0000-4000-8000-{n:012d}"
+        store.put("exchanges", key, {**template, "id": key, "metadata": {"note": "x" * 1000}})
+    big = G + "/exchanges?page_size=100"
+    assert len(mock.get(big).content) > ANSWER_CACHE_BODY
+    mock.get(big)
+    assert handler_calls == ["listexchanges", "listexchanges"]  # over the size: computed each time
+    hosts = [{**BEARER, "Host": f"h{n}.example"} for n in range(ANSWER_CACHE + 1)]  # as many keys
+    for headers in hosts:
+        assert mock.get(G + "/exchanges?page_size=1", headers=headers).json()["data"]
+    assert 0 < len(mock.app._answers) <= ANSWER_CACHE
+    assert (
+        mock.get(G + "/exchanges?page_size=1", headers=hosts[-1])
+        .json()["paging"]["next"]
+        .startswith("http://h256.example/")
+    )
+
+
 def test_a_remembered_answer_is_per_path_query_and_host(mock: Mock) -> None:
     url = G + "/exchanges?page_size=2"
     here = mock.get(url).json()

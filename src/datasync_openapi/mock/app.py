@@ -37,8 +37,8 @@ from .store import Store
 log = logging.getLogger("datasync_openapi.mock")
 MAX_BODY = 16 * 1024 * 1024  # bytes of a request body (API, /oauth/token, /_mock); README "Limits"
 # GET answers remembered while the store does not change (then all forgotten at once), and the largest one kept.
-ANSWER_CACHE = 512
-ANSWER_CACHE_BODY = 256 * 1024
+ANSWER_CACHE = 256
+ANSWER_CACHE_BODY = 64 * 1024  # at most 16 MiB remembered in all
 
 
 @dataclass
