@@ -216,7 +216,10 @@ class LinkingUpstream:
             link = None if page else f"{self.origin}/v2/grades/exchanges?page=1"
             if "elsewhere" in query:
                 link = "https://elsewhere.example/v2/grades/exchanges?page=1"
-            status, body = 200, json.dumps({"data": [_exchange(page)], "paging": {"next": link}}).encode()
+            item = {**_exchange(page), "error_count": "3"} if "drift" in query else _exchange(page)
+            if "twice" in query:  # the link's bytes twice in the body: the rewrite encodes the whole body again
+                item["metadata"] = {"n": link or ""}
+            status, body = 200, json.dumps({"data": [item], "paging": {"next": link}}).encode()
             headers = [(b"content-type", b"application/json")]
             if "gzip=1" in query:
                 body = gzip.compress(body, mtime=0)
@@ -248,6 +251,39 @@ def test_paging_links_into_the_upstream_point_at_the_proxy(encoding: str) -> Non
     assert elsewhere.json()["paging"]["next"] == "https://elsewhere.example/v2/grades/exchanges?page=1"
     assert created.headers["location"] == f"{base}/v2/grades/things/1"
     assert [key for key in found if "exchanges" in key] == []  # checked as the upstream sent it: conforming
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("shape", ["drift", "drift&twice"])
+def test_a_paged_answer_is_parsed_once_and_checked_as_the_upstream_sent_it(
+    strict: bool, shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datasync_openapi.proxy import app as proxy_app
+    from datasync_openapi.proxy import checks
+
+    parsed: list[bytes] = []
+    loads = checks.loads_json
+
+    def counting(raw: bytes) -> Any:
+        parsed.append(raw)
+        return loads(raw)
+
+    monkeypatch.setattr(proxy_app, "loads_json", counting)
+    monkeypatch.setattr(checks, "loads_json", counting)
+    linking = LinkingUpstream()
+    with running(linking) as origin:
+        linking.origin = origin
+        with proxied(origin, strict=strict) as (_, base):
+            page = httpx.get(f"{base}/v2/grades/exchanges?{shape}", headers=AUTH)
+            found = findings(base)
+    assert page.status_code == (502 if strict else 200)
+    if not strict:
+        assert page.json()["paging"]["next"] == f"{base}/v2/grades/exchanges?page=1"
+    pages = [raw for raw in parsed if b'"paging"' in raw]
+    assert len(pages) == 1, "the page was parsed more than once"
+    assert origin.encode() in pages[0]  # the check saw the upstream's own link, not the rewritten one
+    drift = [f for f in found.values() if f["operation"] == "GET /exchanges"]
+    assert [f["location"] for f in drift] == ["/data/*/error_count type"]
 
 
 def test_a_generated_client_pages_through_the_proxy() -> None:

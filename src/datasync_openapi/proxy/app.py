@@ -52,7 +52,7 @@ from datasync_openapi.mock.http import error_body
 from datasync_openapi.mock.routing import InvalidRequest, Route, is_json_media
 from datasync_openapi.specs import APIS
 
-from .checks import Collector, Observed, check, loads_json
+from .checks import UNPARSED, Collector, Observed, check, loads_json
 from .har import TOKEN_PATH, Entry, HarRecorder, Message, now
 from .options import DEFAULT_TIMEOUT, MAX_BODY
 from .redact import REDACTED, TOKEN_FIELDS, Redactor
@@ -417,6 +417,8 @@ class ProxyApp:
         ended = False
         body: bytes | None = None  # the decoded body, once it is complete and at most the cap
         decoded = False
+        relinked: bytes | None = None
+        parsed: Any = UNPARSED  # the decoded body as JSON, once the link rewrite has parsed it
         findings: list[Finding] | None = None
         # A JSON answer of an operation is held (up to the cap) before it is sent: to decide what to answer in
         # strict mode, and to point its paging links at the proxy instead of the upstream.
@@ -434,14 +436,15 @@ class ProxyApp:
                 size += len(chunk)
             if ended:  # the whole body is held: decoded once, for the links, the check and the HAR
                 body, decoded = _decoded(b"".join(held), coding, cap), True
-                relinked = self._relinked_body(body, exchange.origin) if checkable and body is not None else None
+                if checkable and body is not None:
+                    relinked, parsed = self._relinked_body(body, exchange.origin)
                 if relinked is not None:  # sent decoded, with its own length
                     outgoing = [relinked]
                     out_headers = [
                         (n, v) for n, v in out_headers if n not in (b"content-length", b"content-encoding")
                     ] + [(b"content-length", b"%d" % len(relinked))]
             if self.config.strict and (ended or not hold):
-                findings = self._check(exchange, status, content_type, body)
+                findings = self._check(exchange, status, content_type, body, parsed)
                 breaking = [
                     f for f in findings if f.cls is FindingClass.RESPONSE_CONTRACT and not self.collector.is_known(f)
                 ]
@@ -490,7 +493,7 @@ class ProxyApp:
         if exchange.token and body is not None:
             self._learn_tokens(body)
         if findings is None:
-            findings = self._check(exchange, status, content_type, body) if route is not None else []
+            findings = self._check(exchange, status, content_type, body, parsed) if route is not None else []
         self._finish(exchange, response, status, findings, body, size)
 
     def _relinked_url(self, url: bytes, origin: str) -> bytes:
@@ -500,31 +503,34 @@ class ProxyApp:
             return origin.encode("latin-1") + url[len(upstream) :]
         return url
 
-    def _relinked_body(self, body: bytes, origin: str) -> bytes | None:
+    def _relinked_body(self, body: bytes, origin: str) -> tuple[bytes | None, Any]:
         """The body with a ``paging.next`` link into the upstream pointing at the proxy instead, so a client
         that follows it stays behind the proxy (and a client that sends credentials only to the origin it was
-        given, as the generated clients do, can follow it at all); ``None`` when there is nothing to change."""
+        given, as the generated clients do, can follow it at all); ``None`` when there is nothing to change.
+        Second: the body as parsed to find the link (unchanged, for the checks), or ``UNPARSED``."""
         if not origin or self.upstream_host not in body:  # (a link may escape its slashes: "https:\\/\\/...")
-            return None
+            return None, UNPARSED
         try:
             data = loads_json(body)
         except (ValueError, RecursionError):
-            return None
+            return None, UNPARSED  # the check parses it again, to say why it is not JSON
         paging = data.get("paging") if isinstance(data, dict) else None
         if not isinstance(paging, dict) or not isinstance(paging.get("next"), str):
-            return None
+            return None, data
         link: str = paging["next"]
         moved = self._relinked_url(link.encode("latin-1", "replace"), origin).decode("latin-1")
         if moved == link:
-            return None
+            return None, data
         old, new = json.dumps(link).encode(), json.dumps(moved).encode()
         if body.count(old) == 1:  # the same bytes, but the link (no re-encoding of the rest)
-            return body.replace(old, new)
-        paging["next"] = moved
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+            return body.replace(old, new), data
+        relinked = {**data, "paging": {**paging, "next": moved}}  # copies: the checks see what the upstream sent
+        return json.dumps(relinked, separators=(",", ":"), ensure_ascii=False).encode(), data
 
     @staticmethod
-    def _check(exchange: _Exchange, status: int, content_type: str | None, body: bytes | None) -> list[Finding]:
+    def _check(
+        exchange: _Exchange, status: int, content_type: str | None, body: bytes | None, parsed: Any
+    ) -> list[Finding]:
         assert exchange.route is not None
         return check(
             Observed(
@@ -536,6 +542,7 @@ class ProxyApp:
                 exchange.problem,
                 exchange.request_checked,
                 exchange.has_credentials,
+                parsed_body=parsed,
             )
         )
 

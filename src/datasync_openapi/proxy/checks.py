@@ -45,10 +45,15 @@ _OPERATIONS: dict[tuple[str, str], Operation] = {
 }
 
 
+UNPARSED: Any = object()  # Observed.parsed_body when nobody has parsed the response body yet
+
+
 @dataclass
 class Observed:
     """One exchange as the checks see it. ``*_body`` is ``None`` when the proxy did not hold the body (larger
-    than the cap, an unknown content coding, or a HEAD request)."""
+    than the cap, an unknown content coding, or a HEAD request). ``parsed_body``: the response body as
+    ``loads_json`` gave it, when the caller has already parsed it (the proxy does, for paging links), so that it is
+    not parsed twice; it must not have been changed since."""
 
     route: Route
     method: str
@@ -59,6 +64,7 @@ class Observed:
     request_checked: bool  # False: the request body was too large to validate (parameters were checked)
     has_credentials: bool
     reproduce: str = ""
+    parsed_body: Any = UNPARSED
 
 
 def _finding(route: Route, check: str, title: str, location: str, **extra: Any) -> Finding:
@@ -143,7 +149,7 @@ def _check(seen: Observed) -> list[Finding]:
     if documented.validator is None or seen.response_body is None or seen.method == "HEAD" or not is_json_media(media):
         return out
     try:
-        body = loads_json(seen.response_body)
+        body = loads_json(seen.response_body) if seen.parsed_body is UNPARSED else seen.parsed_body
     except (ValueError, RecursionError) as exc:
         out.append(
             _finding(
