@@ -461,6 +461,59 @@ def test_uuids_parse_as_uuid_parses_them(value: Any) -> None:
         assert Exchange.from_dict({"id": value}).id == uuid.UUID(value)
 
 
+class _OwnStr(uuid.UUID):
+    def __str__(self) -> str:
+        return "its own text"
+
+
+UUIDS_TO_WRITE: list[uuid.UUID] = [
+    uuid.UUID(CANONICAL_UUID),
+    uuid.UUID(int=0),
+    uuid.UUID(int=5),
+    uuid.UUID(int=(1 << 128) - 1),
+    uuid.uuid4(),
+    _OwnStr(CANONICAL_UUID),
+]
+
+
+@pytest.mark.parametrize("value", UUIDS_TO_WRITE, ids=repr)
+def test_uuids_write_as_str_writes_them(value: uuid.UUID) -> None:
+    """to_dict writes a UUID with the models' _format_uuid (model.py.jinja): str(value), whose body it runs without
+    calling UUID.__str__ (a subclass's own __str__ is called)."""
+    format_uuid = importlib.import_module("datasync_grades.models.sys")._format_uuid
+    assert format_uuid(value) == str(value)
+    assert Exchange(id=value).to_dict() == {"id": str(value)}
+
+
+def _datetimes() -> list[datetime.datetime]:
+    utc, zero = datetime.UTC, datetime.timedelta(0)
+    zones = [None, utc, datetime.timezone(zero, "UTC"), datetime.timezone(-datetime.timedelta(hours=5))]
+    zones.append(datetime.timezone(datetime.timedelta(hours=5, minutes=30, seconds=7, microseconds=3)))
+    found = []
+    for year in (1, 99, 999, 1000, 2026, 9999):
+        for microsecond in (0, 1, 999_999):
+            for zone in zones:
+                found.append(datetime.datetime(year, 2, 3, 4, 5, 6, microsecond, tzinfo=zone))
+    found.append(datetime.datetime(2026, 11, 12, 13, 14, 15, tzinfo=utc, fold=1))
+    found.append(datetime.datetime.fromisoformat("2026-01-05T08:00:00Z"))
+    found.append(datetime.datetime.fromisoformat("2026-01-05T08:00:00-00:00"))
+    return found
+
+
+class _OwnIsoformat(datetime.datetime):
+    def isoformat(self, sep: str = "T", timespec: str = "auto") -> str:
+        return "its own text"
+
+
+@pytest.mark.parametrize("value", [*_datetimes(), _OwnIsoformat(2026, 1, 5, tzinfo=datetime.UTC)], ids=repr)
+def test_datetimes_write_as_isoformat_writes_them(value: datetime.datetime) -> None:
+    """to_dict writes a date-time with the models' _format_datetime (model.py.jinja): value.isoformat(), formatted
+    in Python for the common case (UTC or naive, no microseconds, four-digit year), by isoformat otherwise."""
+    format_datetime = importlib.import_module("datasync_grades.models.sys")._format_datetime
+    assert format_datetime(value) == value.isoformat()
+    assert Exchange(created_at=value).to_dict() == {"created_at": value.isoformat()}
+
+
 # -- the clients' repr ------------------------------------------------------------------------------------------
 
 

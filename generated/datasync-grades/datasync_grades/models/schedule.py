@@ -33,6 +33,39 @@ def _parse_uuid(value: Any) -> UUID:
     return uuid
 
 
+def _format_uuid(value: UUID) -> str:
+    """str(value)."""
+    if type(value) is UUID:
+        text = "%032x" % value.int
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return str(value)
+
+
+_UTC = datetime.UTC
+_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
+
+
+def _format_datetime(value: datetime.datetime) -> str:
+    """value.isoformat()."""
+    if (
+        type(value) is datetime.datetime
+        and not value.microsecond
+        and value.year >= 1000
+    ):
+        tzinfo = value.tzinfo
+        if tzinfo is _UTC:
+            offset = "+00:00"
+        elif tzinfo is None:
+            offset = ""
+        else:
+            return value.isoformat()
+        return (
+            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
+            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
+        )
+    return value.isoformat()
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "id",
@@ -74,7 +107,9 @@ class Schedule:
         field_dict: dict[str, Any] = {**self.additional_properties}
         id = self.id
         if id is not UNSET:
-            field_dict["id"] = str(id)
+            if TYPE_CHECKING:
+                assert not isinstance(id, Unset)
+            field_dict["id"] = _format_uuid(id)
 
         type_ = self.type_
         if type_ is not UNSET:
@@ -86,7 +121,7 @@ class Schedule:
         if last_executed_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(last_executed_at, Unset)
-            field_dict["last_executed_at"] = last_executed_at.isoformat()
+            field_dict["last_executed_at"] = _format_datetime(last_executed_at)
 
         enabled = self.enabled
         if enabled is not UNSET:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
@@ -27,6 +27,14 @@ def _parse_uuid(value: Any) -> UUID:
     return uuid
 
 
+def _format_uuid(value: UUID) -> str:
+    """str(value)."""
+    if type(value) is UUID:
+        text = "%032x" % value.int
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return str(value)
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "id",
@@ -49,7 +57,9 @@ class Integration:
         field_dict: dict[str, Any] = {**self.additional_properties}
         id = self.id
         if id is not UNSET:
-            field_dict["id"] = str(id)
+            if TYPE_CHECKING:
+                assert not isinstance(id, Unset)
+            field_dict["id"] = _format_uuid(id)
 
         name = self.name
         if name is not UNSET:

@@ -33,6 +33,14 @@ def _parse_uuid(value: Any) -> UUID:
     return uuid
 
 
+def _format_uuid(value: UUID) -> str:
+    """str(value)."""
+    if type(value) is UUID:
+        text = "%032x" % value.int
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return str(value)
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "id",
@@ -70,7 +78,9 @@ class TenantInfo:
         field_dict: dict[str, Any] = {**self.additional_properties}
         id = self.id
         if id is not UNSET:
-            field_dict["id"] = str(id)
+            if TYPE_CHECKING:
+                assert not isinstance(id, Unset)
+            field_dict["id"] = _format_uuid(id)
 
         name = self.name
         if name is not UNSET:
