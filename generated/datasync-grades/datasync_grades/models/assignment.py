@@ -210,7 +210,7 @@ class Assignment:
             absent += 1
         else:
             try:
-                sys = Sys.from_dict(_sys)
+                sys = _sys_from_dict(_sys)
             except ModelParseError as error:
                 raise error.inside("$sys") from None
 
@@ -221,7 +221,7 @@ class Assignment:
             absent += 1
         else:
             try:
-                section = ObjectRef.from_dict(_section)
+                section = _object_ref_from_dict(_section)
             except ModelParseError as error:
                 raise error.inside("$section") from None
 
@@ -232,7 +232,7 @@ class Assignment:
             absent += 1
         else:
             try:
-                category = ObjectRef.from_dict(_category)
+                category = _object_ref_from_dict(_category)
             except ModelParseError as error:
                 raise error.inside("$category") from None
 
@@ -243,7 +243,7 @@ class Assignment:
             absent += 1
         else:
             try:
-                term = ObjectRef.from_dict(_term)
+                term = _object_ref_from_dict(_term)
             except ModelParseError as error:
                 raise error.inside("$term") from None
 
@@ -314,7 +314,7 @@ class Assignment:
             absent += 1
         else:
             try:
-                ext = KeyValueMap.from_dict(_ext)
+                ext = _key_value_map_from_dict(_ext)
             except ModelParseError as error:
                 raise error.inside("$ext") from None
 
@@ -328,7 +328,7 @@ class Assignment:
             for scores_item_data in _scores:
                 scores_item: Score
                 try:
-                    scores_item = Score.from_dict(scores_item_data)
+                    scores_item = _score_from_dict(scores_item_data)
                 except ModelParseError as error:
                     raise error.inside("scores" + f"[{len(scores)}]") from None
 
@@ -392,3 +392,9 @@ class Assignment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_key_value_map_from_dict = KeyValueMap.from_dict
+_object_ref_from_dict = ObjectRef.from_dict
+_score_from_dict = Score.from_dict
+_sys_from_dict = Sys.from_dict

@@ -19,7 +19,8 @@ _EXCHANGE_STATE_KNOWN_VALUES: dict[str, ExchangeStateKnown] = {
 }
 _new_object = object.__new__
 _SAFE_UUID_UNKNOWN = SafeUUID.unknown
-_set_attribute = object.__setattr__
+_set_uuid_int = UUID.__dict__["int"].__set__
+_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
 
 
 def _parse_uuid(value: Any) -> UUID:
@@ -29,8 +30,8 @@ def _parse_uuid(value: Any) -> UUID:
         return UUID(value)
     number = int(digits, 16)
     uuid = _new_object(UUID)
-    _set_attribute(uuid, "int", number)
-    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    _set_uuid_int(uuid, number)
+    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
     return uuid
 
 
@@ -187,7 +188,7 @@ class Exchange:
             absent += 1
         else:
             try:
-                query = ExchangeQuery.from_dict(_query)
+                query = _exchange_query_from_dict(_query)
             except ModelParseError as error:
                 raise error.inside("query") from None
 
@@ -200,7 +201,7 @@ class Exchange:
             absent += 1
         else:
             try:
-                metadata = MetadataType0.from_dict(_metadata)
+                metadata = _metadata_type_0_from_dict(_metadata)
             except ModelParseError as error:
                 raise error.inside("metadata") from None
 
@@ -338,3 +339,7 @@ class Exchange:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_exchange_query_from_dict = ExchangeQuery.from_dict
+_metadata_type_0_from_dict = MetadataType0.from_dict

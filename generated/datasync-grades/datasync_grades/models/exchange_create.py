@@ -59,7 +59,7 @@ class ExchangeCreate:
             absent += 1
         else:
             try:
-                query = ExchangeQuery.from_dict(_query)
+                query = _exchange_query_from_dict(_query)
             except ModelParseError as error:
                 raise error.inside("query") from None
 
@@ -72,7 +72,7 @@ class ExchangeCreate:
             absent += 1
         else:
             try:
-                metadata = MetadataType0.from_dict(_metadata)
+                metadata = _metadata_type_0_from_dict(_metadata)
             except ModelParseError as error:
                 raise error.inside("metadata") from None
 
@@ -110,3 +110,7 @@ class ExchangeCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_exchange_query_from_dict = ExchangeQuery.from_dict
+_metadata_type_0_from_dict = MetadataType0.from_dict

@@ -152,7 +152,7 @@ class ExchangeQueryCondition:
             absent += 1
         else:
             try:
-                scope_id = ObjectRef.from_dict(_scope_id)
+                scope_id = _object_ref_from_dict(_scope_id)
             except ModelParseError as error:
                 raise error.inside("scope_id") from None
 
@@ -240,3 +240,6 @@ class ExchangeQueryCondition:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_object_ref_from_dict = ObjectRef.from_dict

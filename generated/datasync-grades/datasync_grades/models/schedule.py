@@ -18,7 +18,8 @@ _SCHEDULE_TYPE_KNOWN_VALUES: dict[str, ScheduleTypeKnown] = {
 }
 _new_object = object.__new__
 _SAFE_UUID_UNKNOWN = SafeUUID.unknown
-_set_attribute = object.__setattr__
+_set_uuid_int = UUID.__dict__["int"].__set__
+_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
 
 
 def _parse_uuid(value: Any) -> UUID:
@@ -28,8 +29,8 @@ def _parse_uuid(value: Any) -> UUID:
         return UUID(value)
     number = int(digits, 16)
     uuid = _new_object(UUID)
-    _set_attribute(uuid, "int", number)
-    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    _set_uuid_int(uuid, number)
+    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
     return uuid
 
 
@@ -219,7 +220,7 @@ class Schedule:
             absent += 1
         else:
             try:
-                metadata = ScheduleMetadata.from_dict(_metadata)
+                metadata = _schedule_metadata_from_dict(_metadata)
             except ModelParseError as error:
                 raise error.inside("metadata") from None
 
@@ -267,3 +268,6 @@ class Schedule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_schedule_metadata_from_dict = ScheduleMetadata.from_dict

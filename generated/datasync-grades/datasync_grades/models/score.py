@@ -189,7 +189,7 @@ class Score:
             absent += 1
         else:
             try:
-                person = ObjectRef.from_dict(_person)
+                person = _object_ref_from_dict(_person)
             except ModelParseError as error:
                 raise error.inside("$person") from None
 
@@ -200,7 +200,7 @@ class Score:
             absent += 1
         else:
             try:
-                grader = ObjectRef.from_dict(_grader)
+                grader = _object_ref_from_dict(_grader)
             except ModelParseError as error:
                 raise error.inside("$grader") from None
 
@@ -284,7 +284,7 @@ class Score:
             absent += 1
         else:
             try:
-                ext = KeyValueMap.from_dict(_ext)
+                ext = _key_value_map_from_dict(_ext)
             except ModelParseError as error:
                 raise error.inside("$ext") from None
 
@@ -342,3 +342,7 @@ class Score:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_key_value_map_from_dict = KeyValueMap.from_dict
+_object_ref_from_dict = ObjectRef.from_dict

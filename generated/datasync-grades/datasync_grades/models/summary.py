@@ -208,7 +208,7 @@ class Summary:
             absent += 1
         else:
             try:
-                section = ObjectRef.from_dict(_section)
+                section = _object_ref_from_dict(_section)
             except ModelParseError as error:
                 raise error.inside("$section") from None
 
@@ -219,7 +219,7 @@ class Summary:
             absent += 1
         else:
             try:
-                person = ObjectRef.from_dict(_person)
+                person = _object_ref_from_dict(_person)
             except ModelParseError as error:
                 raise error.inside("$person") from None
 
@@ -230,7 +230,7 @@ class Summary:
             absent += 1
         else:
             try:
-                grader = ObjectRef.from_dict(_grader)
+                grader = _object_ref_from_dict(_grader)
             except ModelParseError as error:
                 raise error.inside("$grader") from None
 
@@ -311,7 +311,7 @@ class Summary:
             absent += 1
         else:
             try:
-                ext = KeyValueMap.from_dict(_ext)
+                ext = _key_value_map_from_dict(_ext)
             except ModelParseError as error:
                 raise error.inside("$ext") from None
 
@@ -369,3 +369,7 @@ class Summary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_key_value_map_from_dict = KeyValueMap.from_dict
+_object_ref_from_dict = ObjectRef.from_dict

@@ -14,7 +14,8 @@ from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _SAFE_UUID_UNKNOWN = SafeUUID.unknown
-_set_attribute = object.__setattr__
+_set_uuid_int = UUID.__dict__["int"].__set__
+_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
 
 
 def _parse_uuid(value: Any) -> UUID:
@@ -24,8 +25,8 @@ def _parse_uuid(value: Any) -> UUID:
         return UUID(value)
     number = int(digits, 16)
     uuid = _new_object(UUID)
-    _set_attribute(uuid, "int", number)
-    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    _set_uuid_int(uuid, number)
+    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
     return uuid
 
 
@@ -149,7 +150,7 @@ class Sys:
             absent += 1
         else:
             try:
-                source_id = KeyValueMap.from_dict(_source_id)
+                source_id = _key_value_map_from_dict(_source_id)
             except ModelParseError as error:
                 raise error.inside("source_id") from None
 
@@ -160,7 +161,7 @@ class Sys:
             absent += 1
         else:
             try:
-                app_id = KeyValueMap.from_dict(_app_id)
+                app_id = _key_value_map_from_dict(_app_id)
             except ModelParseError as error:
                 raise error.inside("app_id") from None
 
@@ -230,3 +231,6 @@ class Sys:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_key_value_map_from_dict = KeyValueMap.from_dict

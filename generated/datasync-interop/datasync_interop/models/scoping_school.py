@@ -12,7 +12,8 @@ from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _SAFE_UUID_UNKNOWN = SafeUUID.unknown
-_set_attribute = object.__setattr__
+_set_uuid_int = UUID.__dict__["int"].__set__
+_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
 
 
 def _parse_uuid(value: Any) -> UUID:
@@ -22,8 +23,8 @@ def _parse_uuid(value: Any) -> UUID:
         return UUID(value)
     number = int(digits, 16)
     uuid = _new_object(UUID)
-    _set_attribute(uuid, "int", number)
-    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    _set_uuid_int(uuid, number)
+    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
     return uuid
 
 

@@ -18,7 +18,8 @@ from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _SAFE_UUID_UNKNOWN = SafeUUID.unknown
-_set_attribute = object.__setattr__
+_set_uuid_int = UUID.__dict__["int"].__set__
+_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
 
 
 def _parse_uuid(value: Any) -> UUID:
@@ -28,8 +29,8 @@ def _parse_uuid(value: Any) -> UUID:
         return UUID(value)
     number = int(digits, 16)
     uuid = _new_object(UUID)
-    _set_attribute(uuid, "int", number)
-    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    _set_uuid_int(uuid, number)
+    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
     return uuid
 
 
@@ -163,7 +164,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                account = Account.from_dict(_account)
+                account = _account_from_dict(_account)
             except ModelParseError as error:
                 raise error.inside("account") from None
 
@@ -174,7 +175,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                cloud = Cloud.from_dict(_cloud)
+                cloud = _cloud_from_dict(_cloud)
             except ModelParseError as error:
                 raise error.inside("cloud") from None
 
@@ -185,7 +186,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                integration = Integration.from_dict(_integration)
+                integration = _integration_from_dict(_integration)
             except ModelParseError as error:
                 raise error.inside("integration") from None
 
@@ -196,7 +197,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                license_ = License.from_dict(_license_)
+                license_ = _license_from_dict(_license_)
             except ModelParseError as error:
                 raise error.inside("license") from None
 
@@ -207,7 +208,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                status = TenantStatus.from_dict(_status)
+                status = _tenant_status_from_dict(_status)
             except ModelParseError as error:
                 raise error.inside("status") from None
 
@@ -218,7 +219,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                sis_status = TenantStatus.from_dict(_sis_status)
+                sis_status = _tenant_status_from_dict(_sis_status)
             except ModelParseError as error:
                 raise error.inside("sis_status") from None
 
@@ -229,7 +230,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                auth = TenantAuth.from_dict(_auth)
+                auth = _tenant_auth_from_dict(_auth)
             except ModelParseError as error:
                 raise error.inside("auth") from None
 
@@ -281,3 +282,11 @@ class TenantInfo:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_account_from_dict = Account.from_dict
+_cloud_from_dict = Cloud.from_dict
+_integration_from_dict = Integration.from_dict
+_license_from_dict = License.from_dict
+_tenant_auth_from_dict = TenantAuth.from_dict
+_tenant_status_from_dict = TenantStatus.from_dict
