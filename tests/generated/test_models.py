@@ -43,8 +43,10 @@ from datasync_grades.models import (
     ExchangeList,
     ExchangeQueryTypeKnown,
     ExchangeStateKnown,
+    KeyValueMap,
     Paging,
     Summary,
+    Sys,
 )
 from datasync_grades.types import UNSET, Unset
 from datasync_interop import models as interop_models
@@ -191,6 +193,13 @@ PARSE_ERRORS: list[tuple[Callable[[Any], object], Any, str, Any]] = [
         "query.conditions[0].scope_id.$sys.id",
         "x",
     ),
+    (
+        Exchange.from_dict,
+        {"query": {"conditions": [{"scope_id": {"$sys": {"source_id": "S1"}}}]}},
+        "query.conditions[0].scope_id.$sys.source_id",
+        "S1",
+    ),
+    (Exchange.from_dict, {"metadata": 7}, "metadata", 7),
     (Summary.from_dict, {"comments": ["fine", 3]}, "comments[1]", 3),
     (
         ExchangeData.from_dict,
@@ -352,6 +361,31 @@ def test_from_dict_reads_its_input_without_copying_it() -> None:
     with_null = _Watched({"id": EXCHANGE_ID, "error_count": None})
     assert Exchange.from_dict(with_null).additional_properties == {}
     assert with_null.iterations == 1
+
+
+def test_free_form_models_parse_in_place_as_their_from_dict_does() -> None:
+    """A free-form model inside another (Sys.source_id: KeyValueMap) is parsed in place (property_parsing.jinja):
+    what KeyValueMap.from_dict makes, a copy of the input, and its error with the path prefixed."""
+    source = {"id": CANONICAL_UUID, "source_id": {"sis": "S1"}}
+    parsed = Sys.from_dict(source)
+    assert type(parsed.source_id) is KeyValueMap
+    assert parsed.source_id == KeyValueMap.from_dict({"sis": "S1"})
+    parsed.source_id["other"] = "S2"
+    assert source["source_id"] == {"sis": "S1"}, "the input is not changed"
+    for bad in ("S1", 5, None, ["sis"]):
+        with pytest.raises(ModelParseError) as alone:
+            KeyValueMap.from_dict(bad)  # type: ignore[arg-type]
+        if bad is None:  # null in an optional property is UNSET
+            assert Sys.from_dict({"source_id": bad}).source_id is UNSET
+            continue
+        with pytest.raises(ModelParseError) as inside:
+            Sys.from_dict({"source_id": bad})
+        expected = alone.value.inside("source_id")
+        assert (inside.value.field, inside.value.value, inside.value.reason) == (
+            expected.field,
+            expected.value,
+            expected.reason,
+        )
 
 
 @pytest.mark.parametrize("api", APIS)

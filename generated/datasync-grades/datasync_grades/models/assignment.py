@@ -313,10 +313,11 @@ class Assignment:
             ext = UNSET
             absent += 1
         else:
-            try:
-                ext = _key_value_map_from_dict(_ext)
-            except ModelParseError as error:
-                raise error.inside("$ext") from None
+            if isinstance(_ext, dict) or isinstance(_ext, Mapping):
+                ext = _new_object(KeyValueMap)
+                ext.additional_properties = {**_ext}
+            else:
+                raise ModelParseError("$ext", _ext, "expected an object")
 
         _scores = src_dict.get("scores")
         scores: list[Score] | Unset
@@ -394,7 +395,6 @@ class Assignment:
         return key in self.additional_properties
 
 
-_key_value_map_from_dict = KeyValueMap.from_dict
 _object_ref_from_dict = ObjectRef.from_dict
 _score_from_dict = Score.from_dict
 _sys_from_dict = Sys.from_dict

@@ -200,10 +200,11 @@ class Exchange:
             metadata = UNSET
             absent += 1
         else:
-            try:
-                metadata = _metadata_type_0_from_dict(_metadata)
-            except ModelParseError as error:
-                raise error.inside("metadata") from None
+            if isinstance(_metadata, dict) or isinstance(_metadata, Mapping):
+                metadata = _new_object(MetadataType0)
+                metadata.additional_properties = {**_metadata}
+            else:
+                raise ModelParseError("metadata", _metadata, "expected an object")
 
         _state = src_dict.get("state")
         state: ExchangeStateKnown | str | Unset
@@ -342,4 +343,3 @@ class Exchange:
 
 
 _exchange_query_from_dict = ExchangeQuery.from_dict
-_metadata_type_0_from_dict = MetadataType0.from_dict

@@ -283,10 +283,11 @@ class Score:
             ext = UNSET
             absent += 1
         else:
-            try:
-                ext = _key_value_map_from_dict(_ext)
-            except ModelParseError as error:
-                raise error.inside("$ext") from None
+            if isinstance(_ext, dict) or isinstance(_ext, Mapping):
+                ext = _new_object(KeyValueMap)
+                ext.additional_properties = {**_ext}
+            else:
+                raise ModelParseError("$ext", _ext, "expected an object")
 
         if cls is Score:
             score_model = _new_object(cls)
@@ -344,5 +345,4 @@ class Score:
         return key in self.additional_properties
 
 
-_key_value_map_from_dict = KeyValueMap.from_dict
 _object_ref_from_dict = ObjectRef.from_dict

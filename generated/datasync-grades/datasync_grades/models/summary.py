@@ -310,10 +310,11 @@ class Summary:
             ext = UNSET
             absent += 1
         else:
-            try:
-                ext = _key_value_map_from_dict(_ext)
-            except ModelParseError as error:
-                raise error.inside("$ext") from None
+            if isinstance(_ext, dict) or isinstance(_ext, Mapping):
+                ext = _new_object(KeyValueMap)
+                ext.additional_properties = {**_ext}
+            else:
+                raise ModelParseError("$ext", _ext, "expected an object")
 
         if cls is Summary:
             summary = _new_object(cls)
@@ -371,5 +372,4 @@ class Summary:
         return key in self.additional_properties
 
 
-_key_value_map_from_dict = KeyValueMap.from_dict
 _object_ref_from_dict = ObjectRef.from_dict

@@ -149,10 +149,11 @@ class Sys:
             source_id = UNSET
             absent += 1
         else:
-            try:
-                source_id = _key_value_map_from_dict(_source_id)
-            except ModelParseError as error:
-                raise error.inside("source_id") from None
+            if isinstance(_source_id, dict) or isinstance(_source_id, Mapping):
+                source_id = _new_object(KeyValueMap)
+                source_id.additional_properties = {**_source_id}
+            else:
+                raise ModelParseError("source_id", _source_id, "expected an object")
 
         _app_id = src_dict.get("app_id")
         app_id: KeyValueMap | Unset
@@ -160,10 +161,11 @@ class Sys:
             app_id = UNSET
             absent += 1
         else:
-            try:
-                app_id = _key_value_map_from_dict(_app_id)
-            except ModelParseError as error:
-                raise error.inside("app_id") from None
+            if isinstance(_app_id, dict) or isinstance(_app_id, Mapping):
+                app_id = _new_object(KeyValueMap)
+                app_id.additional_properties = {**_app_id}
+            else:
+                raise ModelParseError("app_id", _app_id, "expected an object")
 
         _created_at = src_dict.get("created_at")
         created_at: datetime.datetime | Unset
@@ -231,6 +233,3 @@ class Sys:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
-
-
-_key_value_map_from_dict = KeyValueMap.from_dict
