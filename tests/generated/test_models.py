@@ -43,8 +43,10 @@ from datasync_grades.models import (
     ExchangeList,
     ExchangeQueryTypeKnown,
     ExchangeStateKnown,
+    KeyValueMap,
     Paging,
     Summary,
+    Sys,
 )
 from datasync_grades.types import UNSET, Unset
 from datasync_interop import models as interop_models
@@ -191,6 +193,13 @@ PARSE_ERRORS: list[tuple[Callable[[Any], object], Any, str, Any]] = [
         "query.conditions[0].scope_id.$sys.id",
         "x",
     ),
+    (
+        Exchange.from_dict,
+        {"query": {"conditions": [{"scope_id": {"$sys": {"source_id": "S1"}}}]}},
+        "query.conditions[0].scope_id.$sys.source_id",
+        "S1",
+    ),
+    (Exchange.from_dict, {"metadata": 7}, "metadata", 7),
     (Summary.from_dict, {"comments": ["fine", 3]}, "comments[1]", 3),
     (
         ExchangeData.from_dict,
@@ -354,6 +363,31 @@ def test_from_dict_reads_its_input_without_copying_it() -> None:
     assert with_null.iterations == 1
 
 
+def test_free_form_models_parse_in_place_as_their_from_dict_does() -> None:
+    """A free-form model inside another (Sys.source_id: KeyValueMap) is parsed in place (property_parsing.jinja):
+    what KeyValueMap.from_dict makes, a copy of the input, and its error with the path prefixed."""
+    source = {"id": CANONICAL_UUID, "source_id": {"sis": "S1"}}
+    parsed = Sys.from_dict(source)
+    assert type(parsed.source_id) is KeyValueMap
+    assert parsed.source_id == KeyValueMap.from_dict({"sis": "S1"})
+    parsed.source_id["other"] = "S2"
+    assert source["source_id"] == {"sis": "S1"}, "the input is not changed"
+    for bad in ("S1", 5, None, ["sis"]):
+        with pytest.raises(ModelParseError) as alone:
+            KeyValueMap.from_dict(bad)  # type: ignore[arg-type]
+        if bad is None:  # null in an optional property is UNSET
+            assert Sys.from_dict({"source_id": bad}).source_id is UNSET
+            continue
+        with pytest.raises(ModelParseError) as inside:
+            Sys.from_dict({"source_id": bad})
+        expected = alone.value.inside("source_id")
+        assert (inside.value.field, inside.value.value, inside.value.reason) == (
+            expected.field,
+            expected.value,
+            expected.reason,
+        )
+
+
 @pytest.mark.parametrize("api", APIS)
 def test_from_dict_makes_what_calling_the_class_makes(api: API) -> None:
     """from_dict stores the attributes of a new instance itself instead of calling the class (model.py.jinja): every
@@ -459,6 +493,59 @@ def test_uuids_parse_as_uuid_parses_them(value: Any) -> None:
         assert (caught.value.field, caught.value.value) == ("id", value)
     else:
         assert Exchange.from_dict({"id": value}).id == uuid.UUID(value)
+
+
+class _OwnStr(uuid.UUID):
+    def __str__(self) -> str:
+        return "its own text"
+
+
+UUIDS_TO_WRITE: list[uuid.UUID] = [
+    uuid.UUID(CANONICAL_UUID),
+    uuid.UUID(int=0),
+    uuid.UUID(int=5),
+    uuid.UUID(int=(1 << 128) - 1),
+    uuid.uuid4(),
+    _OwnStr(CANONICAL_UUID),
+]
+
+
+@pytest.mark.parametrize("value", UUIDS_TO_WRITE, ids=repr)
+def test_uuids_write_as_str_writes_them(value: uuid.UUID) -> None:
+    """to_dict writes a UUID with the models' _format_uuid (model.py.jinja): str(value), whose body it runs without
+    calling UUID.__str__ (a subclass's own __str__ is called)."""
+    format_uuid = importlib.import_module("datasync_grades.models.sys")._format_uuid
+    assert format_uuid(value) == str(value)
+    assert Exchange(id=value).to_dict() == {"id": str(value)}
+
+
+def _datetimes() -> list[datetime.datetime]:
+    utc, zero = datetime.UTC, datetime.timedelta(0)
+    zones = [None, utc, datetime.timezone(zero, "UTC"), datetime.timezone(-datetime.timedelta(hours=5))]
+    zones.append(datetime.timezone(datetime.timedelta(hours=5, minutes=30, seconds=7, microseconds=3)))
+    found = []
+    for year in (1, 99, 999, 1000, 2026, 9999):
+        for microsecond in (0, 1, 999_999):
+            for zone in zones:
+                found.append(datetime.datetime(year, 2, 3, 4, 5, 6, microsecond, tzinfo=zone))
+    found.append(datetime.datetime(2026, 11, 12, 13, 14, 15, tzinfo=utc, fold=1))
+    found.append(datetime.datetime.fromisoformat("2026-01-05T08:00:00Z"))
+    found.append(datetime.datetime.fromisoformat("2026-01-05T08:00:00-00:00"))
+    return found
+
+
+class _OwnIsoformat(datetime.datetime):
+    def isoformat(self, sep: str = "T", timespec: str = "auto") -> str:
+        return "its own text"
+
+
+@pytest.mark.parametrize("value", [*_datetimes(), _OwnIsoformat(2026, 1, 5, tzinfo=datetime.UTC)], ids=repr)
+def test_datetimes_write_as_isoformat_writes_them(value: datetime.datetime) -> None:
+    """to_dict writes a date-time with the models' _format_datetime (model.py.jinja): value.isoformat(), formatted
+    in Python for the common case (UTC or naive, no microseconds, four-digit year), by isoformat otherwise."""
+    format_datetime = importlib.import_module("datasync_grades.models.sys")._format_datetime
+    assert format_datetime(value) == value.isoformat()
+    assert Exchange(created_at=value).to_dict() == {"created_at": value.isoformat()}
 
 
 # -- the clients' repr ------------------------------------------------------------------------------------------

@@ -23,6 +23,31 @@ _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
 _new_object = object.__new__
+_UTC = datetime.UTC
+_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
+
+
+def _format_datetime(value: datetime.datetime) -> str:
+    """value.isoformat()."""
+    if (
+        type(value) is datetime.datetime
+        and not value.microsecond
+        and value.year >= 1000
+    ):
+        tzinfo = value.tzinfo
+        if tzinfo is _UTC:
+            offset = "+00:00"
+        elif tzinfo is None:
+            offset = ""
+        else:
+            return value.isoformat()
+        return (
+            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
+            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
+        )
+    return value.isoformat()
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -131,13 +156,13 @@ class Assignment:
         if due_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(due_at, Unset)
-            field_dict["due_at"] = due_at.isoformat()
+            field_dict["due_at"] = _format_datetime(due_at)
 
         available_at = self.available_at
         if available_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(available_at, Unset)
-            field_dict["available_at"] = available_at.isoformat()
+            field_dict["available_at"] = _format_datetime(available_at)
 
         ext = self.ext
         if ext is not UNSET:
@@ -185,7 +210,7 @@ class Assignment:
             absent += 1
         else:
             try:
-                sys = Sys.from_dict(_sys)
+                sys = _sys_from_dict(_sys)
             except ModelParseError as error:
                 raise error.inside("$sys") from None
 
@@ -196,7 +221,7 @@ class Assignment:
             absent += 1
         else:
             try:
-                section = ObjectRef.from_dict(_section)
+                section = _object_ref_from_dict(_section)
             except ModelParseError as error:
                 raise error.inside("$section") from None
 
@@ -207,7 +232,7 @@ class Assignment:
             absent += 1
         else:
             try:
-                category = ObjectRef.from_dict(_category)
+                category = _object_ref_from_dict(_category)
             except ModelParseError as error:
                 raise error.inside("$category") from None
 
@@ -218,7 +243,7 @@ class Assignment:
             absent += 1
         else:
             try:
-                term = ObjectRef.from_dict(_term)
+                term = _object_ref_from_dict(_term)
             except ModelParseError as error:
                 raise error.inside("$term") from None
 
@@ -288,10 +313,11 @@ class Assignment:
             ext = UNSET
             absent += 1
         else:
-            try:
-                ext = KeyValueMap.from_dict(_ext)
-            except ModelParseError as error:
-                raise error.inside("$ext") from None
+            if isinstance(_ext, dict) or isinstance(_ext, Mapping):
+                ext = _new_object(KeyValueMap)
+                ext.additional_properties = {**_ext}
+            else:
+                raise ModelParseError("$ext", _ext, "expected an object")
 
         _scores = src_dict.get("scores")
         scores: list[Score] | Unset
@@ -303,7 +329,7 @@ class Assignment:
             for scores_item_data in _scores:
                 scores_item: Score
                 try:
-                    scores_item = Score.from_dict(scores_item_data)
+                    scores_item = _score_from_dict(scores_item_data)
                 except ModelParseError as error:
                     raise error.inside("scores" + f"[{len(scores)}]") from None
 
@@ -367,3 +393,8 @@ class Assignment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_object_ref_from_dict = ObjectRef.from_dict
+_score_from_dict = Score.from_dict
+_sys_from_dict = Sys.from_dict

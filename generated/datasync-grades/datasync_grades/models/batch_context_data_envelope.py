@@ -56,7 +56,7 @@ class BatchContextDataEnvelope:
             raise ModelParseError.required("data", src_dict)
         else:
             try:
-                data = BatchContextData.from_dict(_data)
+                data = _batch_context_data_from_dict(_data)
             except ModelParseError as error_:
                 raise error_.inside("data") from None
 
@@ -69,7 +69,7 @@ class BatchContextDataEnvelope:
             absent += 1
         else:
             try:
-                error = ErrorInfo.from_dict(_error)
+                error = _error_info_from_dict(_error)
             except ModelParseError as error_:
                 raise error_.inside("error") from None
 
@@ -107,3 +107,7 @@ class BatchContextDataEnvelope:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_batch_context_data_from_dict = BatchContextData.from_dict
+_error_info_from_dict = ErrorInfo.from_dict

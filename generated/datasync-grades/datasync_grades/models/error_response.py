@@ -45,7 +45,7 @@ class ErrorResponse:
             raise ModelParseError.required("error", src_dict)
         else:
             try:
-                error = ErrorInfo.from_dict(_error)
+                error = _error_info_from_dict(_error)
             except ModelParseError as error_:
                 raise error_.inside("error") from None
 
@@ -81,3 +81,6 @@ class ErrorResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_error_info_from_dict = ErrorInfo.from_dict

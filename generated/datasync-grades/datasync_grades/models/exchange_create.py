@@ -59,7 +59,7 @@ class ExchangeCreate:
             absent += 1
         else:
             try:
-                query = ExchangeQuery.from_dict(_query)
+                query = _exchange_query_from_dict(_query)
             except ModelParseError as error:
                 raise error.inside("query") from None
 
@@ -71,10 +71,11 @@ class ExchangeCreate:
             metadata = UNSET
             absent += 1
         else:
-            try:
-                metadata = MetadataType0.from_dict(_metadata)
-            except ModelParseError as error:
-                raise error.inside("metadata") from None
+            if isinstance(_metadata, dict) or isinstance(_metadata, Mapping):
+                metadata = _new_object(MetadataType0)
+                metadata.additional_properties = {**_metadata}
+            else:
+                raise ModelParseError("metadata", _metadata, "expected an object")
 
         if cls is ExchangeCreate:
             exchange_create = _new_object(cls)
@@ -110,3 +111,6 @@ class ExchangeCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_exchange_query_from_dict = ExchangeQuery.from_dict

@@ -72,7 +72,7 @@ class ExchangeData:
             for assignments_item_data in _assignments:
                 assignments_item: Assignment
                 try:
-                    assignments_item = Assignment.from_dict(assignments_item_data)
+                    assignments_item = _assignment_from_dict(assignments_item_data)
                 except ModelParseError as error:
                     raise error.inside(
                         "assignments" + f"[{len(assignments)}]"
@@ -92,7 +92,7 @@ class ExchangeData:
             for summaries_item_data in _summaries:
                 summaries_item: Summary
                 try:
-                    summaries_item = Summary.from_dict(summaries_item_data)
+                    summaries_item = _summary_from_dict(summaries_item_data)
                 except ModelParseError as error:
                     raise error.inside("summaries" + f"[{len(summaries)}]") from None
 
@@ -146,3 +146,7 @@ class ExchangeData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_assignment_from_dict = Assignment.from_dict
+_summary_from_dict = Summary.from_dict

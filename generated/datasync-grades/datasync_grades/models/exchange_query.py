@@ -75,7 +75,7 @@ class ExchangeQuery:
             for conditions_item_data in _conditions:
                 conditions_item: ExchangeQueryCondition
                 try:
-                    conditions_item = ExchangeQueryCondition.from_dict(
+                    conditions_item = _exchange_query_condition_from_dict(
                         conditions_item_data
                     )
                 except ModelParseError as error:
@@ -119,3 +119,6 @@ class ExchangeQuery:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_exchange_query_condition_from_dict = ExchangeQueryCondition.from_dict

@@ -24,6 +24,31 @@ _SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
     member.value: member for member in SummaryTypeKnown
 }
 _new_object = object.__new__
+_UTC = datetime.UTC
+_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
+
+
+def _format_datetime(value: datetime.datetime) -> str:
+    """value.isoformat()."""
+    if (
+        type(value) is datetime.datetime
+        and not value.microsecond
+        and value.year >= 1000
+    ):
+        tzinfo = value.tzinfo
+        if tzinfo is _UTC:
+            offset = "+00:00"
+        elif tzinfo is None:
+            offset = ""
+        else:
+            return value.isoformat()
+        return (
+            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
+            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
+        )
+    return value.isoformat()
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "scope",
@@ -79,7 +104,7 @@ class ExchangeQueryCondition:
         if graded_after is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(graded_after, Unset)
-            field_dict["graded_after"] = graded_after.isoformat()
+            field_dict["graded_after"] = _format_datetime(graded_after)
 
         assignment_ids = self.assignment_ids
         if assignment_ids is not UNSET:
@@ -127,7 +152,7 @@ class ExchangeQueryCondition:
             absent += 1
         else:
             try:
-                scope_id = ObjectRef.from_dict(_scope_id)
+                scope_id = _object_ref_from_dict(_scope_id)
             except ModelParseError as error:
                 raise error.inside("scope_id") from None
 
@@ -215,3 +240,6 @@ class ExchangeQueryCondition:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_object_ref_from_dict = ObjectRef.from_dict

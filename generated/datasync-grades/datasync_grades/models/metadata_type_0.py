@@ -27,7 +27,7 @@ class MetadataType0:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
-        d = dict(src_dict)
+        d = {**src_dict}
         if cls is MetadataType0:
             metadata_type_0 = _new_object(cls)
         else:

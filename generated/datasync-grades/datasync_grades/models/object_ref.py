@@ -69,7 +69,7 @@ class ObjectRef:
             absent += 1
         else:
             try:
-                sys = Sys.from_dict(_sys)
+                sys = _sys_from_dict(_sys)
             except ModelParseError as error:
                 raise error.inside("$sys") from None
 
@@ -107,3 +107,6 @@ class ObjectRef:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_sys_from_dict = Sys.from_dict

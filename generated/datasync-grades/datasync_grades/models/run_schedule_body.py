@@ -25,7 +25,7 @@ class RunScheduleBody:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
-        d = dict(src_dict)
+        d = {**src_dict}
         if cls is RunScheduleBody:
             run_schedule_body = _new_object(cls)
         else:

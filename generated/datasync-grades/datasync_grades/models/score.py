@@ -21,6 +21,31 @@ _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
 _new_object = object.__new__
+_UTC = datetime.UTC
+_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
+
+
+def _format_datetime(value: datetime.datetime) -> str:
+    """value.isoformat()."""
+    if (
+        type(value) is datetime.datetime
+        and not value.microsecond
+        and value.year >= 1000
+    ):
+        tzinfo = value.tzinfo
+        if tzinfo is _UTC:
+            offset = "+00:00"
+        elif tzinfo is None:
+            offset = ""
+        else:
+            return value.isoformat()
+        return (
+            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
+            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
+        )
+    return value.isoformat()
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -118,7 +143,7 @@ class Score:
         if submitted_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(submitted_at, Unset)
-            field_dict["submitted_at"] = submitted_at.isoformat()
+            field_dict["submitted_at"] = _format_datetime(submitted_at)
 
         preview_url = self.preview_url
         if preview_url is not UNSET:
@@ -164,7 +189,7 @@ class Score:
             absent += 1
         else:
             try:
-                person = ObjectRef.from_dict(_person)
+                person = _object_ref_from_dict(_person)
             except ModelParseError as error:
                 raise error.inside("$person") from None
 
@@ -175,7 +200,7 @@ class Score:
             absent += 1
         else:
             try:
-                grader = ObjectRef.from_dict(_grader)
+                grader = _object_ref_from_dict(_grader)
             except ModelParseError as error:
                 raise error.inside("$grader") from None
 
@@ -258,10 +283,11 @@ class Score:
             ext = UNSET
             absent += 1
         else:
-            try:
-                ext = KeyValueMap.from_dict(_ext)
-            except ModelParseError as error:
-                raise error.inside("$ext") from None
+            if isinstance(_ext, dict) or isinstance(_ext, Mapping):
+                ext = _new_object(KeyValueMap)
+                ext.additional_properties = {**_ext}
+            else:
+                raise ModelParseError("$ext", _ext, "expected an object")
 
         if cls is Score:
             score_model = _new_object(cls)
@@ -317,3 +343,6 @@ class Score:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_object_ref_from_dict = ObjectRef.from_dict

@@ -29,6 +29,31 @@ _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
 _new_object = object.__new__
+_UTC = datetime.UTC
+_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
+
+
+def _format_datetime(value: datetime.datetime) -> str:
+    """value.isoformat()."""
+    if (
+        type(value) is datetime.datetime
+        and not value.microsecond
+        and value.year >= 1000
+    ):
+        tzinfo = value.tzinfo
+        if tzinfo is _UTC:
+            offset = "+00:00"
+        elif tzinfo is None:
+            offset = ""
+        else:
+            return value.isoformat()
+        return (
+            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
+            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
+        )
+    return value.isoformat()
+
+
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -137,7 +162,7 @@ class Summary:
         if last_activity is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(last_activity, Unset)
-            field_dict["last_activity"] = last_activity.isoformat()
+            field_dict["last_activity"] = _format_datetime(last_activity)
 
         comments = self.comments
         if comments is not UNSET:
@@ -183,7 +208,7 @@ class Summary:
             absent += 1
         else:
             try:
-                section = ObjectRef.from_dict(_section)
+                section = _object_ref_from_dict(_section)
             except ModelParseError as error:
                 raise error.inside("$section") from None
 
@@ -194,7 +219,7 @@ class Summary:
             absent += 1
         else:
             try:
-                person = ObjectRef.from_dict(_person)
+                person = _object_ref_from_dict(_person)
             except ModelParseError as error:
                 raise error.inside("$person") from None
 
@@ -205,7 +230,7 @@ class Summary:
             absent += 1
         else:
             try:
-                grader = ObjectRef.from_dict(_grader)
+                grader = _object_ref_from_dict(_grader)
             except ModelParseError as error:
                 raise error.inside("$grader") from None
 
@@ -285,10 +310,11 @@ class Summary:
             ext = UNSET
             absent += 1
         else:
-            try:
-                ext = KeyValueMap.from_dict(_ext)
-            except ModelParseError as error:
-                raise error.inside("$ext") from None
+            if isinstance(_ext, dict) or isinstance(_ext, Mapping):
+                ext = _new_object(KeyValueMap)
+                ext.additional_properties = {**_ext}
+            else:
+                raise ModelParseError("$ext", _ext, "expected an object")
 
         if cls is Summary:
             summary = _new_object(cls)
@@ -344,3 +370,6 @@ class Summary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_object_ref_from_dict = ObjectRef.from_dict

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
@@ -12,7 +12,8 @@ from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _SAFE_UUID_UNKNOWN = SafeUUID.unknown
-_set_attribute = object.__setattr__
+_set_uuid_int = UUID.__dict__["int"].__set__
+_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
 
 
 def _parse_uuid(value: Any) -> UUID:
@@ -22,9 +23,17 @@ def _parse_uuid(value: Any) -> UUID:
         return UUID(value)
     number = int(digits, 16)
     uuid = _new_object(UUID)
-    _set_attribute(uuid, "int", number)
-    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    _set_uuid_int(uuid, number)
+    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
     return uuid
+
+
+def _format_uuid(value: UUID) -> str:
+    """str(value)."""
+    if type(value) is UUID:
+        text = "%032x" % value.int
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return str(value)
 
 
 _PROPERTY_NAMES = frozenset(
@@ -47,7 +56,9 @@ class CloudEnv:
         field_dict: dict[str, Any] = {**self.additional_properties}
         id = self.id
         if id is not UNSET:
-            field_dict["id"] = str(id)
+            if TYPE_CHECKING:
+                assert not isinstance(id, Unset)
+            field_dict["id"] = _format_uuid(id)
 
         name = self.name
         if name is not UNSET:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, SafeUUID
 
 from attrs import define as _attrs_define
@@ -12,7 +12,8 @@ from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _SAFE_UUID_UNKNOWN = SafeUUID.unknown
-_set_attribute = object.__setattr__
+_set_uuid_int = UUID.__dict__["int"].__set__
+_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
 
 
 def _parse_uuid(value: Any) -> UUID:
@@ -22,9 +23,17 @@ def _parse_uuid(value: Any) -> UUID:
         return UUID(value)
     number = int(digits, 16)
     uuid = _new_object(UUID)
-    _set_attribute(uuid, "int", number)
-    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    _set_uuid_int(uuid, number)
+    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
     return uuid
+
+
+def _format_uuid(value: UUID) -> str:
+    """str(value)."""
+    if type(value) is UUID:
+        text = "%032x" % value.int
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return str(value)
 
 
 _PROPERTY_NAMES = frozenset(
@@ -65,15 +74,21 @@ class ScopingCourse:
         field_dict: dict[str, Any] = {**self.additional_properties}
         account_id = self.account_id
         if account_id is not UNSET:
-            field_dict["account_id"] = str(account_id)
+            if TYPE_CHECKING:
+                assert not isinstance(account_id, Unset)
+            field_dict["account_id"] = _format_uuid(account_id)
 
         tenant_id = self.tenant_id
         if tenant_id is not UNSET:
-            field_dict["tenant_id"] = str(tenant_id)
+            if TYPE_CHECKING:
+                assert not isinstance(tenant_id, Unset)
+            field_dict["tenant_id"] = _format_uuid(tenant_id)
 
         course_id = self.course_id
         if course_id is not UNSET:
-            field_dict["course_id"] = str(course_id)
+            if TYPE_CHECKING:
+                assert not isinstance(course_id, Unset)
+            field_dict["course_id"] = _format_uuid(course_id)
 
         course_ref_id = self.course_ref_id
         if course_ref_id is not UNSET:
@@ -81,7 +96,9 @@ class ScopingCourse:
 
         school_id = self.school_id
         if school_id is not UNSET:
-            field_dict["school_id"] = str(school_id)
+            if TYPE_CHECKING:
+                assert not isinstance(school_id, Unset)
+            field_dict["school_id"] = _format_uuid(school_id)
 
         school_ref_id = self.school_ref_id
         if school_ref_id is not UNSET:

@@ -55,7 +55,7 @@ class ScopingCourseList:
             for data_item_data in _data:
                 data_item: ScopingCourse
                 try:
-                    data_item = ScopingCourse.from_dict(data_item_data)
+                    data_item = _scoping_course_from_dict(data_item_data)
                 except ModelParseError as error:
                     raise error.inside("data" + f"[{len(data)}]") from None
 
@@ -70,7 +70,7 @@ class ScopingCourseList:
             absent += 1
         else:
             try:
-                paging = Paging.from_dict(_paging)
+                paging = _paging_from_dict(_paging)
             except ModelParseError as error:
                 raise error.inside("paging") from None
 
@@ -108,3 +108,7 @@ class ScopingCourseList:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_paging_from_dict = Paging.from_dict
+_scoping_course_from_dict = ScopingCourse.from_dict

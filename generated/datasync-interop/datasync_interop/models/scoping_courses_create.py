@@ -47,7 +47,7 @@ class ScopingCoursesCreate:
             for data_item_data in _data:
                 data_item: ScopingCourse
                 try:
-                    data_item = ScopingCourse.from_dict(data_item_data)
+                    data_item = _scoping_course_from_dict(data_item_data)
                 except ModelParseError as error:
                     raise error.inside("data" + f"[{len(data)}]") from None
 
@@ -87,3 +87,6 @@ class ScopingCoursesCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_scoping_course_from_dict = ScopingCourse.from_dict

@@ -54,7 +54,7 @@ class ScopingSchoolEnvelope:
             raise ModelParseError.required("data", src_dict)
         else:
             try:
-                data = ScopingSchool.from_dict(_data)
+                data = _scoping_school_from_dict(_data)
             except ModelParseError as error_:
                 raise error_.inside("data") from None
 
@@ -67,7 +67,7 @@ class ScopingSchoolEnvelope:
             absent += 1
         else:
             try:
-                error = ErrorInfo.from_dict(_error)
+                error = _error_info_from_dict(_error)
             except ModelParseError as error_:
                 raise error_.inside("error") from None
 
@@ -105,3 +105,7 @@ class ScopingSchoolEnvelope:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_error_info_from_dict = ErrorInfo.from_dict
+_scoping_school_from_dict = ScopingSchool.from_dict

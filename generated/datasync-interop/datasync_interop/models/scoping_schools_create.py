@@ -47,7 +47,7 @@ class ScopingSchoolsCreate:
             for data_item_data in _data:
                 data_item: ScopingSchool
                 try:
-                    data_item = ScopingSchool.from_dict(data_item_data)
+                    data_item = _scoping_school_from_dict(data_item_data)
                 except ModelParseError as error:
                     raise error.inside("data" + f"[{len(data)}]") from None
 
@@ -87,3 +87,6 @@ class ScopingSchoolsCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_scoping_school_from_dict = ScopingSchool.from_dict

@@ -18,7 +18,8 @@ from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _SAFE_UUID_UNKNOWN = SafeUUID.unknown
-_set_attribute = object.__setattr__
+_set_uuid_int = UUID.__dict__["int"].__set__
+_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
 
 
 def _parse_uuid(value: Any) -> UUID:
@@ -28,9 +29,17 @@ def _parse_uuid(value: Any) -> UUID:
         return UUID(value)
     number = int(digits, 16)
     uuid = _new_object(UUID)
-    _set_attribute(uuid, "int", number)
-    _set_attribute(uuid, "is_safe", _SAFE_UUID_UNKNOWN)
+    _set_uuid_int(uuid, number)
+    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
     return uuid
+
+
+def _format_uuid(value: UUID) -> str:
+    """str(value)."""
+    if type(value) is UUID:
+        text = "%032x" % value.int
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return str(value)
 
 
 _PROPERTY_NAMES = frozenset(
@@ -70,7 +79,9 @@ class TenantInfo:
         field_dict: dict[str, Any] = {**self.additional_properties}
         id = self.id
         if id is not UNSET:
-            field_dict["id"] = str(id)
+            if TYPE_CHECKING:
+                assert not isinstance(id, Unset)
+            field_dict["id"] = _format_uuid(id)
 
         name = self.name
         if name is not UNSET:
@@ -153,7 +164,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                account = Account.from_dict(_account)
+                account = _account_from_dict(_account)
             except ModelParseError as error:
                 raise error.inside("account") from None
 
@@ -164,7 +175,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                cloud = Cloud.from_dict(_cloud)
+                cloud = _cloud_from_dict(_cloud)
             except ModelParseError as error:
                 raise error.inside("cloud") from None
 
@@ -175,7 +186,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                integration = Integration.from_dict(_integration)
+                integration = _integration_from_dict(_integration)
             except ModelParseError as error:
                 raise error.inside("integration") from None
 
@@ -186,7 +197,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                license_ = License.from_dict(_license_)
+                license_ = _license_from_dict(_license_)
             except ModelParseError as error:
                 raise error.inside("license") from None
 
@@ -197,7 +208,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                status = TenantStatus.from_dict(_status)
+                status = _tenant_status_from_dict(_status)
             except ModelParseError as error:
                 raise error.inside("status") from None
 
@@ -208,7 +219,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                sis_status = TenantStatus.from_dict(_sis_status)
+                sis_status = _tenant_status_from_dict(_sis_status)
             except ModelParseError as error:
                 raise error.inside("sis_status") from None
 
@@ -219,7 +230,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                auth = TenantAuth.from_dict(_auth)
+                auth = _tenant_auth_from_dict(_auth)
             except ModelParseError as error:
                 raise error.inside("auth") from None
 
@@ -271,3 +282,11 @@ class TenantInfo:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_account_from_dict = Account.from_dict
+_cloud_from_dict = Cloud.from_dict
+_integration_from_dict = Integration.from_dict
+_license_from_dict = License.from_dict
+_tenant_auth_from_dict = TenantAuth.from_dict
+_tenant_status_from_dict = TenantStatus.from_dict
