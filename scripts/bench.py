@@ -3,7 +3,7 @@
     python scripts/bench.py [--seconds 3] [--rounds 3] [--workers 1] [--only models|mock|proxy|conformance ...]
 
 1. The generated models' cost: decoding a 10 000-item list response vs json.loads alone (target <= 2.5x), and
-   encoding a 5 MB exchange-data payload vs json.dumps alone (target <= 2x), as ratios of the best of 5 runs, the
+   encoding a 5 MB exchange-data payload vs json.dumps alone (target <= 2x), as ratios of the best of 15 runs, the
    two sides of a ratio taking turns so that both see the same machine, with the garbage collector paused.
 2. The mock (``datasync mock``, a separate process) beside Prism (the pinned ``@stoplight/prism-cli``, ``prism mock``
    on the same spec) and beside the ceiling (a trivial ASGI app on the mock's own server stack, answering each
@@ -342,12 +342,13 @@ DECODE_TARGET = 2.5
 ENCODE_TARGET = 2.0
 
 
-def _best(*funcs: Any, repeat: int = 5) -> list[float]:
+def _best(*funcs: Any, repeat: int = 15) -> list[float]:
     """The best time of each function over `repeat` rounds in which the functions take turns.
 
     Each run starts after a full collection and runs with the garbage collector paused, as timeit does: with it
     running, whether a collection of the whole heap falls into a run depends on the runs before, and json.loads
-    alone took from 60 to 210 ms here from one run to the next.
+    alone took from 60 to 210 ms here from one run to the next. Fifteen rounds, not five: with five, three runs of
+    the same code in a row gave encode ratios of 2.42x, 1.94x and 2.62x here; with fifteen, 2.02x, 1.88x, 2.02x.
     """
     best = [float("inf")] * len(funcs)
     for _ in range(repeat):
