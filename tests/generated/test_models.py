@@ -481,10 +481,10 @@ def _uuid_or_error(parse: Callable[[Any], uuid.UUID], value: Any) -> Any:
 
 @pytest.mark.parametrize("value", UUID_VALUES, ids=repr)
 def test_uuids_parse_as_uuid_parses_them(value: Any) -> None:
-    """The models' _parse_uuid (model.py.jinja) skips UUID.__init__ for the common forms: same UUID, same slots
+    """The models' parse_uuid (types.py.jinja) skips UUID.__init__ for the common forms: same UUID, same slots
     (a Python whose UUID has another slot fails here), same pickle, or the same kind of error; and from_dict gives
     that UUID or a ModelParseError naming the property."""
-    parse_uuid = importlib.import_module("datasync_grades.models.sys")._parse_uuid
+    parse_uuid = importlib.import_module("datasync_grades.types").parse_uuid
     expected = _uuid_or_error(uuid.UUID, value)
     assert _uuid_or_error(parse_uuid, value) == expected
     if isinstance(expected, type):
@@ -512,9 +512,9 @@ UUIDS_TO_WRITE: list[uuid.UUID] = [
 
 @pytest.mark.parametrize("value", UUIDS_TO_WRITE, ids=repr)
 def test_uuids_write_as_str_writes_them(value: uuid.UUID) -> None:
-    """to_dict writes a UUID with the models' _format_uuid (model.py.jinja): str(value), whose body it runs without
+    """to_dict writes a UUID with the models' format_uuid (types.py.jinja): str(value), whose body it runs without
     calling UUID.__str__ (a subclass's own __str__ is called)."""
-    format_uuid = importlib.import_module("datasync_grades.models.sys")._format_uuid
+    format_uuid = importlib.import_module("datasync_grades.types").format_uuid
     assert format_uuid(value) == str(value)
     assert Exchange(id=value).to_dict() == {"id": str(value)}
 
@@ -541,9 +541,9 @@ class _OwnIsoformat(datetime.datetime):
 
 @pytest.mark.parametrize("value", [*_datetimes(), _OwnIsoformat(2026, 1, 5, tzinfo=datetime.UTC)], ids=repr)
 def test_datetimes_write_as_isoformat_writes_them(value: datetime.datetime) -> None:
-    """to_dict writes a date-time with the models' _format_datetime (model.py.jinja): value.isoformat(), formatted
+    """to_dict writes a date-time with the models' format_datetime (types.py.jinja): value.isoformat(), formatted
     in Python for the common case (UTC or naive, no microseconds, four-digit year), by isoformat otherwise."""
-    format_datetime = importlib.import_module("datasync_grades.models.sys")._format_datetime
+    format_datetime = importlib.import_module("datasync_grades.types").format_datetime
     assert format_datetime(value) == value.isoformat()
     assert Exchange(created_at=value).to_dict() == {"created_at": value.isoformat()}
 

@@ -1,8 +1,10 @@
 """Contains some shared types for properties"""
 
+import datetime
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
+from uuid import UUID, SafeUUID
 
 from attrs import define
 
@@ -51,4 +53,65 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+_new_object = object.__new__
+_SAFE_UUID_UNKNOWN = SafeUUID.unknown
+_set_uuid_int = UUID.__dict__["int"].__set__
+_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
+
+
+def parse_uuid(value: Any) -> UUID:
+    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return UUID(value)
+    number = int(digits, 16)
+    uuid = _new_object(UUID)
+    _set_uuid_int(uuid, number)
+    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
+    return uuid
+
+
+def format_uuid(value: UUID) -> str:
+    """str(value)."""
+    if type(value) is UUID:
+        text = "%032x" % value.int
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return str(value)
+
+
+_UTC = datetime.UTC
+_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
+
+
+def format_datetime(value: datetime.datetime) -> str:
+    """value.isoformat()."""
+    if (
+        type(value) is datetime.datetime
+        and not value.microsecond
+        and value.year >= 1000
+    ):
+        tzinfo = value.tzinfo
+        if tzinfo is _UTC:
+            offset = "+00:00"
+        elif tzinfo is None:
+            offset = ""
+        else:
+            return value.isoformat()
+        return (
+            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
+            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
+        )
+    return value.isoformat()
+
+
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "format_datetime",
+    "format_uuid",
+    "parse_uuid",
+]

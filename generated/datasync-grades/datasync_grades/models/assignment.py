@@ -14,7 +14,7 @@ from ..models.object_ref import ObjectRef
 from ..models.score import Score
 from ..models.sync_status_known import SyncStatusKnown
 from ..models.sys import Sys
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, format_datetime
 
 _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
     member.value: member for member in DataErrorCodeKnown
@@ -23,31 +23,6 @@ _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
 _new_object = object.__new__
-_UTC = datetime.UTC
-_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
-
-
-def _format_datetime(value: datetime.datetime) -> str:
-    """value.isoformat()."""
-    if (
-        type(value) is datetime.datetime
-        and not value.microsecond
-        and value.year >= 1000
-    ):
-        tzinfo = value.tzinfo
-        if tzinfo is _UTC:
-            offset = "+00:00"
-        elif tzinfo is None:
-            offset = ""
-        else:
-            return value.isoformat()
-        return (
-            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
-            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
-        )
-    return value.isoformat()
-
-
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -156,13 +131,13 @@ class Assignment:
         if due_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(due_at, Unset)
-            field_dict["due_at"] = _format_datetime(due_at)
+            field_dict["due_at"] = format_datetime(due_at)
 
         available_at = self.available_at
         if available_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(available_at, Unset)
-            field_dict["available_at"] = _format_datetime(available_at)
+            field_dict["available_at"] = format_datetime(available_at)
 
         ext = self.ext
         if ext is not UNSET:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-from uuid import UUID, SafeUUID
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,62 +12,12 @@ from ..errors import ModelParseError
 from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state_known import ExchangeStateKnown
 from ..models.metadata_type_0 import MetadataType0
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, format_datetime, format_uuid, parse_uuid
 
 _EXCHANGE_STATE_KNOWN_VALUES: dict[str, ExchangeStateKnown] = {
     member.value: member for member in ExchangeStateKnown
 }
 _new_object = object.__new__
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
-_set_uuid_int = UUID.__dict__["int"].__set__
-_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
-
-
-def _parse_uuid(value: Any) -> UUID:
-    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
-    digits = value.replace("-", "")
-    if len(digits) != 32:
-        return UUID(value)
-    number = int(digits, 16)
-    uuid = _new_object(UUID)
-    _set_uuid_int(uuid, number)
-    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
-    return uuid
-
-
-def _format_uuid(value: UUID) -> str:
-    """str(value)."""
-    if type(value) is UUID:
-        text = "%032x" % value.int
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-    return str(value)
-
-
-_UTC = datetime.UTC
-_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
-
-
-def _format_datetime(value: datetime.datetime) -> str:
-    """value.isoformat()."""
-    if (
-        type(value) is datetime.datetime
-        and not value.microsecond
-        and value.year >= 1000
-    ):
-        tzinfo = value.tzinfo
-        if tzinfo is _UTC:
-            offset = "+00:00"
-        elif tzinfo is None:
-            offset = ""
-        else:
-            return value.isoformat()
-        return (
-            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
-            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
-        )
-    return value.isoformat()
-
-
 _PROPERTY_NAMES = frozenset(
     {
         "id",
@@ -115,7 +65,7 @@ class Exchange:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = _format_uuid(id)
+            field_dict["id"] = format_uuid(id)
 
         query = self.query
         if query is not UNSET:
@@ -155,13 +105,13 @@ class Exchange:
         if created_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(created_at, Unset)
-            field_dict["created_at"] = _format_datetime(created_at)
+            field_dict["created_at"] = format_datetime(created_at)
 
         updated_at = self.updated_at
         if updated_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(updated_at, Unset)
-            field_dict["updated_at"] = _format_datetime(updated_at)
+            field_dict["updated_at"] = format_datetime(updated_at)
 
         return field_dict
 
@@ -177,7 +127,7 @@ class Exchange:
             absent += 1
         else:
             try:
-                id = _parse_uuid(_id)
+                id = parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 

@@ -12,7 +12,7 @@ from ..models.condition_scope_by_known import ConditionScopeByKnown
 from ..models.condition_scope_known import ConditionScopeKnown
 from ..models.object_ref import ObjectRef
 from ..models.summary_type_known import SummaryTypeKnown
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, format_datetime
 
 _CONDITION_SCOPE_BY_KNOWN_VALUES: dict[str, ConditionScopeByKnown] = {
     member.value: member for member in ConditionScopeByKnown
@@ -24,31 +24,6 @@ _SUMMARY_TYPE_KNOWN_VALUES: dict[str, SummaryTypeKnown] = {
     member.value: member for member in SummaryTypeKnown
 }
 _new_object = object.__new__
-_UTC = datetime.UTC
-_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
-
-
-def _format_datetime(value: datetime.datetime) -> str:
-    """value.isoformat()."""
-    if (
-        type(value) is datetime.datetime
-        and not value.microsecond
-        and value.year >= 1000
-    ):
-        tzinfo = value.tzinfo
-        if tzinfo is _UTC:
-            offset = "+00:00"
-        elif tzinfo is None:
-            offset = ""
-        else:
-            return value.isoformat()
-        return (
-            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
-            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
-        )
-    return value.isoformat()
-
-
 _PROPERTY_NAMES = frozenset(
     {
         "scope",
@@ -104,7 +79,7 @@ class ExchangeQueryCondition:
         if graded_after is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(graded_after, Unset)
-            field_dict["graded_after"] = _format_datetime(graded_after)
+            field_dict["graded_after"] = format_datetime(graded_after)
 
         assignment_ids = self.assignment_ids
         if assignment_ids is not UNSET:

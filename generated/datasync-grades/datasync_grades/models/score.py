@@ -12,7 +12,7 @@ from ..models.data_error_code_known import DataErrorCodeKnown
 from ..models.key_value_map import KeyValueMap
 from ..models.object_ref import ObjectRef
 from ..models.sync_status_known import SyncStatusKnown
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, format_datetime
 
 _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
     member.value: member for member in DataErrorCodeKnown
@@ -21,31 +21,6 @@ _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
 _new_object = object.__new__
-_UTC = datetime.UTC
-_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
-
-
-def _format_datetime(value: datetime.datetime) -> str:
-    """value.isoformat()."""
-    if (
-        type(value) is datetime.datetime
-        and not value.microsecond
-        and value.year >= 1000
-    ):
-        tzinfo = value.tzinfo
-        if tzinfo is _UTC:
-            offset = "+00:00"
-        elif tzinfo is None:
-            offset = ""
-        else:
-            return value.isoformat()
-        return (
-            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
-            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
-        )
-    return value.isoformat()
-
-
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -143,7 +118,7 @@ class Score:
         if submitted_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(submitted_at, Unset)
-            field_dict["submitted_at"] = _format_datetime(submitted_at)
+            field_dict["submitted_at"] = format_datetime(submitted_at)
 
         preview_url = self.preview_url
         if preview_url is not UNSET:

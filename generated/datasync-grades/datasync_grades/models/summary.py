@@ -14,7 +14,7 @@ from ..models.object_ref import ObjectRef
 from ..models.score_type_known import ScoreTypeKnown
 from ..models.summary_type_known import SummaryTypeKnown
 from ..models.sync_status_known import SyncStatusKnown
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, format_datetime
 
 _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
     member.value: member for member in DataErrorCodeKnown
@@ -29,31 +29,6 @@ _SYNC_STATUS_KNOWN_VALUES: dict[str, SyncStatusKnown] = {
     member.value: member for member in SyncStatusKnown
 }
 _new_object = object.__new__
-_UTC = datetime.UTC
-_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
-
-
-def _format_datetime(value: datetime.datetime) -> str:
-    """value.isoformat()."""
-    if (
-        type(value) is datetime.datetime
-        and not value.microsecond
-        and value.year >= 1000
-    ):
-        tzinfo = value.tzinfo
-        if tzinfo is _UTC:
-            offset = "+00:00"
-        elif tzinfo is None:
-            offset = ""
-        else:
-            return value.isoformat()
-        return (
-            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
-            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
-        )
-    return value.isoformat()
-
-
 _PROPERTY_NAMES = frozenset(
     {
         "error_code",
@@ -162,7 +137,7 @@ class Summary:
         if last_activity is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(last_activity, Unset)
-            field_dict["last_activity"] = _format_datetime(last_activity)
+            field_dict["last_activity"] = format_datetime(last_activity)
 
         comments = self.comments
         if comments is not UNSET:

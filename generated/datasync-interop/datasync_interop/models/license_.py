@@ -8,34 +8,9 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, format_datetime
 
 _new_object = object.__new__
-_UTC = datetime.UTC
-_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
-
-
-def _format_datetime(value: datetime.datetime) -> str:
-    """value.isoformat()."""
-    if (
-        type(value) is datetime.datetime
-        and not value.microsecond
-        and value.year >= 1000
-    ):
-        tzinfo = value.tzinfo
-        if tzinfo is _UTC:
-            offset = "+00:00"
-        elif tzinfo is None:
-            offset = ""
-        else:
-            return value.isoformat()
-        return (
-            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
-            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
-        )
-    return value.isoformat()
-
-
 _PROPERTY_NAMES = frozenset(
     {
         "status",
@@ -64,13 +39,13 @@ class License:
         if valid_from is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(valid_from, Unset)
-            field_dict["valid_from"] = _format_datetime(valid_from)
+            field_dict["valid_from"] = format_datetime(valid_from)
 
         valid_to = self.valid_to
         if valid_to is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(valid_to, Unset)
-            field_dict["valid_to"] = _format_datetime(valid_to)
+            field_dict["valid_to"] = format_datetime(valid_to)
 
         return field_dict
 

@@ -2,40 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-from uuid import UUID, SafeUUID
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, format_uuid, parse_uuid
 
 _new_object = object.__new__
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
-_set_uuid_int = UUID.__dict__["int"].__set__
-_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
-
-
-def _parse_uuid(value: Any) -> UUID:
-    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
-    digits = value.replace("-", "")
-    if len(digits) != 32:
-        return UUID(value)
-    number = int(digits, 16)
-    uuid = _new_object(UUID)
-    _set_uuid_int(uuid, number)
-    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
-    return uuid
-
-
-def _format_uuid(value: UUID) -> str:
-    """str(value)."""
-    if type(value) is UUID:
-        text = "%032x" % value.int
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-    return str(value)
-
-
 _PROPERTY_NAMES = frozenset(
     {
         "account_id",
@@ -72,19 +47,19 @@ class ScopingSchool:
         if account_id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(account_id, Unset)
-            field_dict["account_id"] = _format_uuid(account_id)
+            field_dict["account_id"] = format_uuid(account_id)
 
         tenant_id = self.tenant_id
         if tenant_id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(tenant_id, Unset)
-            field_dict["tenant_id"] = _format_uuid(tenant_id)
+            field_dict["tenant_id"] = format_uuid(tenant_id)
 
         school_id = self.school_id
         if school_id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(school_id, Unset)
-            field_dict["school_id"] = _format_uuid(school_id)
+            field_dict["school_id"] = format_uuid(school_id)
 
         school_ref_id = self.school_ref_id
         if school_ref_id is not UNSET:
@@ -120,7 +95,7 @@ class ScopingSchool:
             absent += 1
         else:
             try:
-                account_id = _parse_uuid(_account_id)
+                account_id = parse_uuid(_account_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "account_id", _account_id, "expected a UUID string"
@@ -133,7 +108,7 @@ class ScopingSchool:
             absent += 1
         else:
             try:
-                tenant_id = _parse_uuid(_tenant_id)
+                tenant_id = parse_uuid(_tenant_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "tenant_id", _tenant_id, "expected a UUID string"
@@ -146,7 +121,7 @@ class ScopingSchool:
             absent += 1
         else:
             try:
-                school_id = _parse_uuid(_school_id)
+                school_id = parse_uuid(_school_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "school_id", _school_id, "expected a UUID string"

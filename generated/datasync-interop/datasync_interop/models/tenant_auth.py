@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, format_datetime
 
 _new_object = object.__new__
 
@@ -16,31 +16,6 @@ _new_object = object.__new__
 def _hidden(value: object) -> str:
     """How a secret property shows in a repr: ``'***'`` when it is set."""
     return repr(value) if value is UNSET or value is None else "'***'"
-
-
-_UTC = datetime.UTC
-_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
-
-
-def _format_datetime(value: datetime.datetime) -> str:
-    """value.isoformat()."""
-    if (
-        type(value) is datetime.datetime
-        and not value.microsecond
-        and value.year >= 1000
-    ):
-        tzinfo = value.tzinfo
-        if tzinfo is _UTC:
-            offset = "+00:00"
-        elif tzinfo is None:
-            offset = ""
-        else:
-            return value.isoformat()
-        return (
-            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
-            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
-        )
-    return value.isoformat()
 
 
 _PROPERTY_NAMES = frozenset(
@@ -83,7 +58,7 @@ class TenantAuth:
         if updated_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(updated_at, Unset)
-            field_dict["updated_at"] = _format_datetime(updated_at)
+            field_dict["updated_at"] = format_datetime(updated_at)
 
         return field_dict
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-from uuid import UUID, SafeUUID
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,34 +14,9 @@ from ..models.integration import Integration
 from ..models.license_ import License
 from ..models.tenant_auth import TenantAuth
 from ..models.tenant_status import TenantStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, format_uuid, parse_uuid
 
 _new_object = object.__new__
-_SAFE_UUID_UNKNOWN = SafeUUID.unknown
-_set_uuid_int = UUID.__dict__["int"].__set__
-_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
-
-
-def _parse_uuid(value: Any) -> UUID:
-    """UUID(value): the same UUID, or an exception of the same kind, for every JSON value but null."""
-    digits = value.replace("-", "")
-    if len(digits) != 32:
-        return UUID(value)
-    number = int(digits, 16)
-    uuid = _new_object(UUID)
-    _set_uuid_int(uuid, number)
-    _set_uuid_is_safe(uuid, _SAFE_UUID_UNKNOWN)
-    return uuid
-
-
-def _format_uuid(value: UUID) -> str:
-    """str(value)."""
-    if type(value) is UUID:
-        text = "%032x" % value.int
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-    return str(value)
-
-
 _PROPERTY_NAMES = frozenset(
     {
         "id",
@@ -81,7 +56,7 @@ class TenantInfo:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = _format_uuid(id)
+            field_dict["id"] = format_uuid(id)
 
         name = self.name
         if name is not UNSET:
@@ -143,7 +118,7 @@ class TenantInfo:
             absent += 1
         else:
             try:
-                id = _parse_uuid(_id)
+                id = parse_uuid(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 

@@ -8,34 +8,9 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, format_datetime
 
 _new_object = object.__new__
-_UTC = datetime.UTC
-_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
-
-
-def _format_datetime(value: datetime.datetime) -> str:
-    """value.isoformat()."""
-    if (
-        type(value) is datetime.datetime
-        and not value.microsecond
-        and value.year >= 1000
-    ):
-        tzinfo = value.tzinfo
-        if tzinfo is _UTC:
-            offset = "+00:00"
-        elif tzinfo is None:
-            offset = ""
-        else:
-            return value.isoformat()
-        return (
-            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
-            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
-        )
-    return value.isoformat()
-
-
 _PROPERTY_NAMES = frozenset(
     {
         "op_state",
@@ -68,7 +43,7 @@ class TenantStatus:
         if last_sync_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(last_sync_at, Unset)
-            field_dict["last_sync_at"] = _format_datetime(last_sync_at)
+            field_dict["last_sync_at"] = format_datetime(last_sync_at)
 
         return field_dict
 
