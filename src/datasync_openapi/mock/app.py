@@ -62,6 +62,12 @@ class MockRequest(Request):
         self.fields: dict[str, str] = {n.decode("latin-1"): v.decode("latin-1") for n, v in scope["headers"]}
 
 
+def _one_body(response: Response) -> bool:
+    """Whether ``response`` is a plain Starlette response: one body, no background task, sent as is (what the mock
+    sends directly, and what it may remember)."""
+    return type(response).__call__ is Response.__call__ and response.background is None
+
+
 _ROUTER: Router | None = None
 
 
@@ -122,8 +128,7 @@ class MockApp:
         except Exception:  # a mock bug: answer JSON, log the traceback, never send it to the client
             log.exception("unhandled error on %s %s", request.method, scope["path"])
             response = MockError(500, "Internal error in the mock", "see the mock's log").response()
-        if type(response).__call__ is Response.__call__ and response.background is None:
-            # what Response.__call__ sends, without its per-call set-up (every answer of the mock is one body)
+        if _one_body(response):  # what Response.__call__ sends, without its per-call set-up
             await send({"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers})
             await send({"type": "http.response.body", "body": response.body})
         else:
@@ -189,8 +194,7 @@ class MockApp:
         elif (
             key is not None
             and self.store.generation == generation
-            and type(response).__call__ is Response.__call__
-            and response.background is None
+            and _one_body(response)
             and len(response.body) <= ANSWER_CACHE_BODY
         ):
             if len(self._answers) >= ANSWER_CACHE:

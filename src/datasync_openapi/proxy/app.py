@@ -150,6 +150,7 @@ class ProxyApp:
         parts = urlsplit(self.upstream)
         self.origin_length = len(f"{parts.scheme}://{parts.netloc}")  # the request target follows in the URL
         self.upstream_host = parts.netloc.encode("latin-1")  # in any body that may link into the upstream
+        self.upstream_prefix = self.upstream.encode("latin-1")  # how a link into the upstream starts
         self.router = router()
         self.redactor = Redactor()
         entries = None
@@ -498,7 +499,7 @@ class ProxyApp:
 
     def _relinked_url(self, url: bytes, origin: str) -> bytes:
         """``url`` pointing at the proxy when it points into the upstream (its origin and path prefix)."""
-        upstream = self.upstream.encode("latin-1")
+        upstream = self.upstream_prefix
         if origin and url.startswith(upstream) and url[len(upstream) : len(upstream) + 1] in (b"", b"/", b"?"):
             return origin.encode("latin-1") + url[len(upstream) :]
         return url
