@@ -116,8 +116,14 @@ proxy: $(VENV)/.synced ## a validating proxy in front of UPSTREAM= on localhost:
 		$(if $(call truthy,$(UPDATE_BASELINE)),--update-baseline) $(if $(RECORD),--record $(RECORD)) \
 		$(if $(REPORTS),--reports $(REPORTS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(FAIL_ON),--fail-on $(FAIL_ON))
 
+# make bench ONLY="models mock" INSTRUCTIONS=1    only these sections (of models, mock, proxy, conformance); with
+#   INSTRUCTIONS=1 the models' ratios also in instructions counted by valgrind (the same on every run: for comparing
+#   changes to the generator templates, where the timed ratios move by 10% with the host)
+ONLY ?=
+INSTRUCTIONS ?=
 bench: $(VENV)/.synced ## measure the mock (requests/s, latency), the validating proxy's overhead and conformance throughput
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(foreach section,$(ONLY),--only $(section)) \
+		$(if $(call truthy,$(INSTRUCTIONS)),--instructions)
 
 dist: $(VENV)/.synced ## build wheels and sdists of the tooling package and both generated packages into dist/
 	rm -rf dist

@@ -1,10 +1,13 @@
 """Benchmarks (make bench): generated models, the mock beside Prism and its server stack's ceiling, conformance.
 
     python scripts/bench.py [--seconds 3] [--rounds 3] [--workers 1] [--only models|mock|proxy|conformance ...]
+                            [--instructions]
 
 1. The generated models' cost: decoding a 10 000-item list response vs json.loads alone (target <= 2.5x), and
    encoding a 5 MB exchange-data payload vs json.dumps alone (target <= 2x), as ratios of the best of 15 runs, the
    two sides of a ratio taking turns so that both see the same machine, with the garbage collector paused.
+   With --instructions, also the same ratios in instructions counted by valgrind (scripts/model_runs.py), which do
+   not move with the host as times do: for comparing changes to the generator templates.
 2. The mock (``datasync mock``, a separate process) beside Prism (the pinned ``@stoplight/prism-cli``, ``prism mock``
    on the same spec) and beside the ceiling (a trivial ASGI app on the mock's own server stack, answering each
    path with the bytes the mock answers there, so the two differ only by the mock's own work): the same
@@ -41,6 +44,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import model_runs  # scripts/, next to this file
 
 from datasync_openapi import conformance
 from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_TOKEN, create_app
@@ -371,50 +375,41 @@ def _best(*funcs: Any, repeat: int = 15) -> list[float]:
     return best
 
 
-def bench_models() -> None:
-    """Generated-model overhead: decode a 10 000-item list, encode a 5 MB exchange-data payload."""
-    from datasync_grades.models import ExchangeData, ExchangeList
-
+def _exchange_list_body(exchanges: int) -> bytes:
+    """A list response of `exchanges` exchanges as the mock answers them (each with its own id)."""
     from datasync_openapi.mock.seed import exchange
 
-    items = [exchange(f"e1000000-0000-4000-8000-{n:012d}", "completed", "course-app-101", "sis") for n in range(10_000)]
+    items = [
+        exchange(f"e1000000-0000-4000-8000-{n:012d}", "completed", "course-app-101", "sis") for n in range(exchanges)
+    ]
     for item in items:
         item.pop("_posted_by")
-    raw = json.dumps({"data": items, "paging": {"next": None}}).encode()
-    loads, decode = _best(lambda: json.loads(raw), lambda: ExchangeList.from_dict(json.loads(raw)))
+    return json.dumps({"data": items, "paging": {"next": None}}).encode()
+
+
+def bench_models(instructions: bool = False) -> None:
+    """Generated-model overhead: decode a 10 000-item list, encode a 5 MB exchange-data payload."""
+    from datasync_grades.workflows import chunk_exchange_data
+
+    raw = _exchange_list_body(10_000)
+    payload = model_runs.exchange_data_payload(5_000_000)
+    side = model_runs.sides(raw, payload)
+    loads, decode = _best(side["loads"], side["decode"])
     print(
         f"decode 10 000 exchanges ({len(raw) / 1e6:.1f} MB): json.loads {loads * 1000:.0f} ms, "
         f"json.loads + ExchangeList.from_dict {decode * 1000:.0f} ms = {decode / loads:.2f}x "
         f"(target <= {DECODE_TARGET}x)"
     )
-
-    ref = {"name": "Jane Doe", "$sys": {"id": "123e4567-e89b-12d3-a456-426614174000", "source_id": {"sis": "S1"}}}
-    score = {
-        "$person": ref,
-        "grade": "A",
-        "score": 93.5,
-        "excused": False,
-        "late": False,
-        "missing": False,
-        "submitted_at": "2026-01-05T08:00:00Z",
-        "sync_status": "pending",
-    }
-    assignment = {"name": "Essay 1", "points_possible": 100.0, "due_at": "2026-01-10T23:59:00Z", "scores": [score] * 25}
-    one = len(json.dumps(assignment))
-    assignments = [assignment] * (5_000_000 // one)
-    payload = {"assignments": assignments, "final": True}
-    model = ExchangeData.from_dict(payload)
-    dumps, encode = _best(lambda: json.dumps(payload), lambda: json.dumps(model.to_dict()))
+    dumps, encode = _best(side["dumps"], side["encode"])
     size = len(json.dumps(payload)) / 1e6
     print(
         f"encode a {size:.1f} MB exchange-data payload: json.dumps {dumps * 1000:.0f} ms, "
         f"ExchangeData.to_dict + json.dumps {encode * 1000:.0f} ms = {encode / dumps:.2f}x "
         f"(target <= {ENCODE_TARGET}x)"
     )
-    from datasync_grades.workflows import chunk_exchange_data
 
     def producer_path() -> None:  # what post_exchange_data sends: chunks under 1 MB, compact JSON
-        for chunk in chunk_exchange_data(assignments, [], 1_000_000):
+        for chunk in chunk_exchange_data(payload["assignments"], [], 1_000_000):
             json.dumps(chunk, separators=(",", ":"), ensure_ascii=False).encode()
 
     (chunked,) = _best(producer_path)
@@ -422,6 +417,45 @@ def bench_models() -> None:
         f"encode the same payload the producer flow's way (chunk_exchange_data into 1 MB bodies + compact "
         f"json.dumps, no models): {chunked * 1000:.0f} ms = {chunked / dumps:.2f}x"
     )
+    if instructions:
+        bench_model_instructions()
+
+
+def bench_model_instructions(exchanges: int = 1_000) -> None:
+    """The same four sides counted in instructions by valgrind (scripts/model_runs.py), at a tenth of the size."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        print("instructions: skipped, valgrind is not on PATH (the Debian package valgrind)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        body = Path(tmp) / "list.json"
+        body.write_bytes(_exchange_list_body(exchanges))
+        command = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", "--collect-atstart=no"]
+        runner = Path(__file__).with_name("model_runs.py")
+        command += ["--toggle-collect=sys_call_tracing*", sys.executable, str(runner)]
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        runs = {
+            side: subprocess.Popen(
+                [*command, str(body), side], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+            for side in model_runs.SIDES
+        }
+        counts = {side: _collected(side, run) for side, run in runs.items()}
+    print(
+        f"instructions of one warm run (valgrind callgrind; {exchanges:,} exchanges, a "
+        f"{exchanges * 500 / 1e6:.1f} MB payload; the same on every run, unlike the times): "
+        f"decode {counts['decode'] / counts['loads']:.3f}x json.loads "
+        f"({counts['loads'] // exchanges:,} and {(counts['decode'] - counts['loads']) // exchanges:,} per exchange "
+        f"for json.loads and from_dict), encode {counts['encode'] / counts['dumps']:.3f}x json.dumps"
+    )
+
+
+def _collected(side: str, run: subprocess.Popen[bytes]) -> int:
+    _, stderr = run.communicate()
+    found = re.search(rb"Collected : (\d+)", stderr)
+    if run.returncode or found is None or not int(found.group(1)):
+        raise SystemExit(f"valgrind run of {side} failed (exit {run.returncode}): {stderr.decode()[-2000:]}")
+    return int(found.group(1))
 
 
 def main() -> int:
@@ -432,10 +466,15 @@ def main() -> int:
     parser.add_argument(
         "--only", choices=["models", "mock", "proxy", "conformance"], action="append", help="run only these"
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the models' instructions under valgrind (about a minute more; needs valgrind on PATH)",
+    )
     args = parser.parse_args()
     parts = set(args.only or ["models", "mock", "proxy", "conformance"])
     sections: list[tuple[str, Callable[[], None]]] = [
-        ("models", bench_models),
+        ("models", lambda: bench_models(instructions=args.instructions)),
         ("mock", lambda: bench_mock(args.seconds, args.rounds, args.workers)),
         ("proxy", lambda: bench_proxy(args.seconds, args.rounds)),
         ("conformance", bench_conformance),
