@@ -24,7 +24,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from types import FrameType, ModuleType
+from types import FrameType, MappingProxyType, ModuleType
 from typing import Any
 
 import attrs
@@ -45,6 +45,7 @@ from datasync_grades.models import (
     ExchangeStateKnown,
     KeyValueMap,
     Paging,
+    Score,
     Summary,
     Sys,
 )
@@ -386,6 +387,49 @@ def test_free_form_models_parse_in_place_as_their_from_dict_does() -> None:
             expected.value,
             expected.reason,
         )
+
+
+class _Text(str):
+    pass
+
+
+class _Count(int):
+    pass
+
+
+class _Items(list[Any]):
+    pass
+
+
+def test_values_of_subclasses_of_the_json_types_parse_as_the_types_do() -> None:
+    """The type tests ask `type(value) is T` first, for what json.loads gives, and isinstance() after
+    (property_parsing.jinja's test()): a value of a subclass of the JSON type passes as before, and a bool is still
+    neither an integer nor a number."""
+    source = {
+        "course_app_id": _Text("c1"),
+        "error_count": _Count(3),
+        "metadata": MappingProxyType({"a": 1}),
+        "query": MappingProxyType({"type": _Text("assignment_scores"), "conditions": _Items([{"scope": "course"}])}),
+    }
+    exchange = Exchange.from_dict(source)
+    assert (exchange.course_app_id, exchange.error_count) == ("c1", 3)
+    assert exchange.metadata is not None
+    assert not isinstance(exchange.metadata, Unset)
+    assert exchange.metadata.additional_properties == {"a": 1}
+    assert not isinstance(exchange.query, Unset)
+    assert exchange.query.type_ is ExchangeQueryTypeKnown.ASSIGNMENT_SCORES
+    assert not isinstance(exchange.query.conditions, Unset)
+    assert len(exchange.query.conditions) == 1
+    summary = Summary.from_dict({"comments": _Items([_Text("fine")])})
+    assert summary.comments == ["fine"]
+    for wrong in (True, 3.0, "3"):
+        with pytest.raises(ModelParseError):
+            Exchange.from_dict({"error_count": wrong})
+    for number in (93.5, 93, _Count(93)):
+        assert Score.from_dict({"score": number}).score == number
+    with pytest.raises(ModelParseError):
+        Score.from_dict({"score": True})
+    assert Paging.from_dict(MappingProxyType({"next": None})).next_ is None
 
 
 @pytest.mark.parametrize("api", APIS)

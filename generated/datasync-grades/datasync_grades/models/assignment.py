@@ -155,7 +155,7 @@ class Assignment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _error_code = src_dict.get("error_code")
@@ -163,7 +163,7 @@ class Assignment:
         if _error_code is None:
             error_code = UNSET
             absent += 1
-        elif isinstance(_error_code, str):
+        elif type(_error_code) is str or isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
             raise ModelParseError("error_code", _error_code, "expected a string")
@@ -173,7 +173,7 @@ class Assignment:
         if _sync_status is None:
             sync_status = UNSET
             absent += 1
-        elif isinstance(_sync_status, str):
+        elif type(_sync_status) is str or isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
             raise ModelParseError("sync_status", _sync_status, "expected a string")
@@ -227,7 +227,7 @@ class Assignment:
         if _name is None:
             name = UNSET
             absent += 1
-        elif isinstance(_name, str):
+        elif type(_name) is str or isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -237,7 +237,7 @@ class Assignment:
         if _description is None:
             description = UNSET
             absent += 1
-        elif isinstance(_description, str):
+        elif type(_description) is str or isinstance(_description, str):
             description = _description
         else:
             raise ModelParseError("description", _description, "expected a string")
@@ -247,8 +247,9 @@ class Assignment:
         if _points_possible is None:
             points_possible = UNSET
             absent += 1
-        elif isinstance(_points_possible, (int, float)) and not isinstance(
-            _points_possible, bool
+        elif type(_points_possible) is float or (
+            isinstance(_points_possible, (int, float))
+            and not isinstance(_points_possible, bool)
         ):
             points_possible = _points_possible
         else:
@@ -288,7 +289,7 @@ class Assignment:
             ext = UNSET
             absent += 1
         else:
-            if isinstance(_ext, dict) or isinstance(_ext, Mapping):
+            if type(_ext) is dict or isinstance(_ext, Mapping):
                 ext = _new_object(KeyValueMap)
                 ext.additional_properties = {**_ext}
             else:
@@ -299,7 +300,7 @@ class Assignment:
         if _scores is None:
             scores = UNSET
             absent += 1
-        elif isinstance(_scores, list):
+        elif type(_scores) is list or isinstance(_scores, list):
             scores = []
             for scores_item_data in _scores:
                 scores_item: Score

@@ -36,7 +36,7 @@ class BatchContextData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _course_ids = src_dict.get("course_ids")
@@ -44,9 +44,11 @@ class BatchContextData:
         if _course_ids is None:
             course_ids = UNSET
             absent += 1
-        elif isinstance(_course_ids, list):
+        elif type(_course_ids) is list or isinstance(_course_ids, list):
             for course_ids_index, course_ids_item in enumerate(_course_ids):
-                if not (isinstance(course_ids_item, str)):
+                if not (
+                    type(course_ids_item) is str or isinstance(course_ids_item, str)
+                ):
                     raise ModelParseError(
                         "course_ids" + f"[{course_ids_index}]",
                         course_ids_item,

@@ -87,7 +87,7 @@ class BatchExchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _id = src_dict.get("id")
@@ -106,7 +106,7 @@ class BatchExchange:
         if _state is None:
             state = UNSET
             absent += 1
-        elif isinstance(_state, str):
+        elif type(_state) is str or isinstance(_state, str):
             state = _state
         else:
             raise ModelParseError("state", _state, "expected a string")
@@ -116,9 +116,11 @@ class BatchExchange:
         if _course_ids is None:
             course_ids = UNSET
             absent += 1
-        elif isinstance(_course_ids, list):
+        elif type(_course_ids) is list or isinstance(_course_ids, list):
             for course_ids_index, course_ids_item in enumerate(_course_ids):
-                if not (isinstance(course_ids_item, str)):
+                if not (
+                    type(course_ids_item) is str or isinstance(course_ids_item, str)
+                ):
                     raise ModelParseError(
                         "course_ids" + f"[{course_ids_index}]",
                         course_ids_item,
@@ -135,7 +137,7 @@ class BatchExchange:
         elif isinstance(_error_code, Unset):
             error_code = UNSET
             absent += 1
-        elif isinstance(_error_code, str):
+        elif type(_error_code) is str or isinstance(_error_code, str):
             error_code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(
                 _error_code, _error_code
             )

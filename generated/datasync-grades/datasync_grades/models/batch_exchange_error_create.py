@@ -43,7 +43,7 @@ class BatchExchangeErrorCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _code = src_dict.get("code")
@@ -51,7 +51,7 @@ class BatchExchangeErrorCreate:
         if _code is None:
             code = UNSET
             absent += 1
-        elif isinstance(_code, str):
+        elif type(_code) is str or isinstance(_code, str):
             code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
             raise ModelParseError("code", _code, "expected a string")

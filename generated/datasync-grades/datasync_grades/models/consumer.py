@@ -72,7 +72,7 @@ class Consumer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _id = src_dict.get("id")
@@ -80,7 +80,7 @@ class Consumer:
         if _id is None:
             id = UNSET
             absent += 1
-        elif isinstance(_id, str):
+        elif type(_id) is str or isinstance(_id, str):
             id = _id
         else:
             raise ModelParseError("id", _id, "expected a string")
@@ -90,7 +90,7 @@ class Consumer:
         if _connector_type is None:
             connector_type = UNSET
             absent += 1
-        elif isinstance(_connector_type, str):
+        elif type(_connector_type) is str or isinstance(_connector_type, str):
             connector_type = _connector_type
         else:
             raise ModelParseError(
@@ -102,7 +102,9 @@ class Consumer:
         if _supported_exchange_query_type is None:
             supported_exchange_query_type = UNSET
             absent += 1
-        elif isinstance(_supported_exchange_query_type, str):
+        elif type(_supported_exchange_query_type) is str or isinstance(
+            _supported_exchange_query_type, str
+        ):
             supported_exchange_query_type = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(
                 _supported_exchange_query_type, _supported_exchange_query_type
             )
@@ -118,7 +120,7 @@ class Consumer:
         if _summary_score_type is None:
             summary_score_type = UNSET
             absent += 1
-        elif isinstance(_summary_score_type, str):
+        elif type(_summary_score_type) is str or isinstance(_summary_score_type, str):
             summary_score_type = _SUMMARY_TYPE_KNOWN_VALUES.get(
                 _summary_score_type, _summary_score_type
             )

@@ -65,7 +65,7 @@ class ErrorInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _status = src_dict.get("status")
@@ -73,7 +73,9 @@ class ErrorInfo:
         if _status is None:
             status = UNSET
             absent += 1
-        elif isinstance(_status, int) and not isinstance(_status, bool):
+        elif type(_status) is int or (
+            isinstance(_status, int) and not isinstance(_status, bool)
+        ):
             status = _status
         else:
             raise ModelParseError("status", _status, "expected an integer")
@@ -83,7 +85,7 @@ class ErrorInfo:
         if _code is None:
             code = UNSET
             absent += 1
-        elif isinstance(_code, str):
+        elif type(_code) is str or isinstance(_code, str):
             code = _code
         else:
             raise ModelParseError("code", _code, "expected a string")
@@ -93,7 +95,7 @@ class ErrorInfo:
         if _message is None:
             message = UNSET
             absent += 1
-        elif isinstance(_message, str):
+        elif type(_message) is str or isinstance(_message, str):
             message = _message
         else:
             raise ModelParseError("message", _message, "expected a string")
@@ -105,7 +107,7 @@ class ErrorInfo:
         elif isinstance(_ext_message, Unset):
             ext_message = UNSET
             absent += 1
-        elif isinstance(_ext_message, str):
+        elif type(_ext_message) is str or isinstance(_ext_message, str):
             ext_message = _ext_message
         else:
             raise ModelParseError("ext_message", _ext_message, "expected a string")
@@ -117,7 +119,7 @@ class ErrorInfo:
         elif isinstance(_details, Unset):
             details = UNSET
             absent += 1
-        elif isinstance(_details, str):
+        elif type(_details) is str or isinstance(_details, str):
             details = _details
         else:
             raise ModelParseError("details", _details, "expected a string")

@@ -117,7 +117,7 @@ class Exchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _id = src_dict.get("id")
@@ -150,7 +150,7 @@ class Exchange:
             metadata = UNSET
             absent += 1
         else:
-            if isinstance(_metadata, dict) or isinstance(_metadata, Mapping):
+            if type(_metadata) is dict or isinstance(_metadata, Mapping):
                 metadata = _new_object(MetadataType0)
                 metadata.additional_properties = {**_metadata}
             else:
@@ -161,7 +161,7 @@ class Exchange:
         if _state is None:
             state = UNSET
             absent += 1
-        elif isinstance(_state, str):
+        elif type(_state) is str or isinstance(_state, str):
             state = _EXCHANGE_STATE_KNOWN_VALUES.get(_state, _state)
         else:
             raise ModelParseError("state", _state, "expected a string")
@@ -171,8 +171,9 @@ class Exchange:
         if _max_data_content_length is None:
             max_data_content_length = UNSET
             absent += 1
-        elif isinstance(_max_data_content_length, int) and not isinstance(
-            _max_data_content_length, bool
+        elif type(_max_data_content_length) is int or (
+            isinstance(_max_data_content_length, int)
+            and not isinstance(_max_data_content_length, bool)
         ):
             max_data_content_length = _max_data_content_length
         else:
@@ -187,7 +188,9 @@ class Exchange:
         if _error_count is None:
             error_count = UNSET
             absent += 1
-        elif isinstance(_error_count, int) and not isinstance(_error_count, bool):
+        elif type(_error_count) is int or (
+            isinstance(_error_count, int) and not isinstance(_error_count, bool)
+        ):
             error_count = _error_count
         else:
             raise ModelParseError("error_count", _error_count, "expected an integer")
@@ -197,7 +200,7 @@ class Exchange:
         if _course_app_id is None:
             course_app_id = UNSET
             absent += 1
-        elif isinstance(_course_app_id, str):
+        elif type(_course_app_id) is str or isinstance(_course_app_id, str):
             course_app_id = _course_app_id
         else:
             raise ModelParseError("course_app_id", _course_app_id, "expected a string")
@@ -207,7 +210,7 @@ class Exchange:
         if _batch_exchange_id is None:
             batch_exchange_id = UNSET
             absent += 1
-        elif isinstance(_batch_exchange_id, str):
+        elif type(_batch_exchange_id) is str or isinstance(_batch_exchange_id, str):
             batch_exchange_id = _batch_exchange_id
         else:
             raise ModelParseError(

@@ -49,7 +49,7 @@ class ExchangeCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _query = src_dict.get("query")
@@ -71,7 +71,7 @@ class ExchangeCreate:
             metadata = UNSET
             absent += 1
         else:
-            if isinstance(_metadata, dict) or isinstance(_metadata, Mapping):
+            if type(_metadata) is dict or isinstance(_metadata, Mapping):
                 metadata = _new_object(MetadataType0)
                 metadata.additional_properties = {**_metadata}
             else:

@@ -59,7 +59,7 @@ class ExchangeData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _assignments = src_dict.get("assignments")
@@ -67,7 +67,7 @@ class ExchangeData:
         if _assignments is None:
             assignments = UNSET
             absent += 1
-        elif isinstance(_assignments, list):
+        elif type(_assignments) is list or isinstance(_assignments, list):
             assignments = []
             for assignments_item_data in _assignments:
                 assignments_item: Assignment
@@ -87,7 +87,7 @@ class ExchangeData:
         if _summaries is None:
             summaries = UNSET
             absent += 1
-        elif isinstance(_summaries, list):
+        elif type(_summaries) is list or isinstance(_summaries, list):
             summaries = []
             for summaries_item_data in _summaries:
                 summaries_item: Summary
@@ -105,7 +105,7 @@ class ExchangeData:
         if _final is None:
             final = UNSET
             absent += 1
-        elif isinstance(_final, bool):
+        elif type(_final) is bool:
             final = _final
         else:
             raise ModelParseError("final", _final, "expected a boolean")

@@ -82,7 +82,7 @@ class ExchangeError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _id = src_dict.get("id")
@@ -127,7 +127,7 @@ class ExchangeError:
         if _code is None:
             code = UNSET
             absent += 1
-        elif isinstance(_code, str):
+        elif type(_code) is str or isinstance(_code, str):
             code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
             raise ModelParseError("code", _code, "expected a string")
@@ -137,7 +137,7 @@ class ExchangeError:
         if _message is None:
             message = UNSET
             absent += 1
-        elif isinstance(_message, str):
+        elif type(_message) is str or isinstance(_message, str):
             message = _message
         else:
             raise ModelParseError("message", _message, "expected a string")
@@ -147,7 +147,7 @@ class ExchangeError:
         if _details is None:
             details = UNSET
             absent += 1
-        elif isinstance(_details, str):
+        elif type(_details) is str or isinstance(_details, str):
             details = _details
         else:
             raise ModelParseError("details", _details, "expected a string")

@@ -49,7 +49,7 @@ class ExchangeErrorCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _code = src_dict.get("code")
@@ -57,7 +57,7 @@ class ExchangeErrorCreate:
         if _code is None:
             code = UNSET
             absent += 1
-        elif isinstance(_code, str):
+        elif type(_code) is str or isinstance(_code, str):
             code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
             raise ModelParseError("code", _code, "expected a string")
@@ -67,7 +67,7 @@ class ExchangeErrorCreate:
         if _details is None:
             details = UNSET
             absent += 1
-        elif isinstance(_details, str):
+        elif type(_details) is str or isinstance(_details, str):
             details = _details
         else:
             raise ModelParseError("details", _details, "expected a string")

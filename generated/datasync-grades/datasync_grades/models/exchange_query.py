@@ -52,7 +52,7 @@ class ExchangeQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _type_ = src_dict.get("type")
@@ -60,7 +60,7 @@ class ExchangeQuery:
         if _type_ is None:
             type_ = UNSET
             absent += 1
-        elif isinstance(_type_, str):
+        elif type(_type_) is str or isinstance(_type_, str):
             type_ = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(_type_, _type_)
         else:
             raise ModelParseError("type", _type_, "expected a string")
@@ -70,7 +70,7 @@ class ExchangeQuery:
         if _conditions is None:
             conditions = UNSET
             absent += 1
-        elif isinstance(_conditions, list):
+        elif type(_conditions) is list or isinstance(_conditions, list):
             conditions = []
             for conditions_item_data in _conditions:
                 conditions_item: ExchangeQueryCondition

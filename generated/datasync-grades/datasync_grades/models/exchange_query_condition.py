@@ -97,7 +97,7 @@ class ExchangeQueryCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _scope = src_dict.get("scope")
@@ -105,7 +105,7 @@ class ExchangeQueryCondition:
         if _scope is None:
             scope = UNSET
             absent += 1
-        elif isinstance(_scope, str):
+        elif type(_scope) is str or isinstance(_scope, str):
             scope = _CONDITION_SCOPE_KNOWN_VALUES.get(_scope, _scope)
         else:
             raise ModelParseError("scope", _scope, "expected a string")
@@ -115,7 +115,7 @@ class ExchangeQueryCondition:
         if _scope_by is None:
             scope_by = UNSET
             absent += 1
-        elif isinstance(_scope_by, str):
+        elif type(_scope_by) is str or isinstance(_scope_by, str):
             scope_by = _CONDITION_SCOPE_BY_KNOWN_VALUES.get(_scope_by, _scope_by)
         else:
             raise ModelParseError("scope_by", _scope_by, "expected a string")
@@ -149,9 +149,12 @@ class ExchangeQueryCondition:
         if _assignment_ids is None:
             assignment_ids = UNSET
             absent += 1
-        elif isinstance(_assignment_ids, list):
+        elif type(_assignment_ids) is list or isinstance(_assignment_ids, list):
             for assignment_ids_index, assignment_ids_item in enumerate(_assignment_ids):
-                if not (isinstance(assignment_ids_item, str)):
+                if not (
+                    type(assignment_ids_item) is str
+                    or isinstance(assignment_ids_item, str)
+                ):
                     raise ModelParseError(
                         "assignment_ids" + f"[{assignment_ids_index}]",
                         assignment_ids_item,
@@ -168,7 +171,7 @@ class ExchangeQueryCondition:
         if _summary_type is None:
             summary_type = UNSET
             absent += 1
-        elif isinstance(_summary_type, str):
+        elif type(_summary_type) is str or isinstance(_summary_type, str):
             summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
         else:
             raise ModelParseError("summary_type", _summary_type, "expected a string")

@@ -35,7 +35,7 @@ class ResolvedId:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _consumer_source_id = src_dict.get("consumerSourceId")
@@ -43,7 +43,7 @@ class ResolvedId:
         if _consumer_source_id is None:
             consumer_source_id = UNSET
             absent += 1
-        elif isinstance(_consumer_source_id, str):
+        elif type(_consumer_source_id) is str or isinstance(_consumer_source_id, str):
             consumer_source_id = _consumer_source_id
         else:
             raise ModelParseError(

@@ -96,7 +96,7 @@ class Schedule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _id = src_dict.get("id")
@@ -115,7 +115,7 @@ class Schedule:
         if _type_ is None:
             type_ = UNSET
             absent += 1
-        elif isinstance(_type_, str):
+        elif type(_type_) is str or isinstance(_type_, str):
             type_ = _SCHEDULE_TYPE_KNOWN_VALUES.get(_type_, _type_)
         else:
             raise ModelParseError("type", _type_, "expected a string")
@@ -138,7 +138,7 @@ class Schedule:
         if _enabled is None:
             enabled = UNSET
             absent += 1
-        elif isinstance(_enabled, bool):
+        elif type(_enabled) is bool:
             enabled = _enabled
         else:
             raise ModelParseError("enabled", _enabled, "expected a boolean")
@@ -148,7 +148,9 @@ class Schedule:
         if _hour is None:
             hour = UNSET
             absent += 1
-        elif isinstance(_hour, int) and not isinstance(_hour, bool):
+        elif type(_hour) is int or (
+            isinstance(_hour, int) and not isinstance(_hour, bool)
+        ):
             hour = _hour
         else:
             raise ModelParseError("hour", _hour, "expected an integer")
@@ -158,7 +160,7 @@ class Schedule:
         if _days is None:
             days = UNSET
             absent += 1
-        elif isinstance(_days, str):
+        elif type(_days) is str or isinstance(_days, str):
             days = _days
         else:
             raise ModelParseError("days", _days, "expected a string")

@@ -36,7 +36,7 @@ class ScheduleUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _enabled = src_dict.get("enabled")
@@ -44,7 +44,7 @@ class ScheduleUpdate:
         if _enabled is None:
             enabled = UNSET
             absent += 1
-        elif isinstance(_enabled, bool):
+        elif type(_enabled) is bool:
             enabled = _enabled
         else:
             raise ModelParseError("enabled", _enabled, "expected a boolean")

@@ -134,7 +134,7 @@ class Score:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _error_code = src_dict.get("error_code")
@@ -142,7 +142,7 @@ class Score:
         if _error_code is None:
             error_code = UNSET
             absent += 1
-        elif isinstance(_error_code, str):
+        elif type(_error_code) is str or isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
             raise ModelParseError("error_code", _error_code, "expected a string")
@@ -152,7 +152,7 @@ class Score:
         if _sync_status is None:
             sync_status = UNSET
             absent += 1
-        elif isinstance(_sync_status, str):
+        elif type(_sync_status) is str or isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
             raise ModelParseError("sync_status", _sync_status, "expected a string")
@@ -184,7 +184,9 @@ class Score:
         if _score is None:
             score = UNSET
             absent += 1
-        elif isinstance(_score, (int, float)) and not isinstance(_score, bool):
+        elif type(_score) is float or (
+            isinstance(_score, (int, float)) and not isinstance(_score, bool)
+        ):
             score = _score
         else:
             raise ModelParseError("score", _score, "expected a number")
@@ -194,7 +196,7 @@ class Score:
         if _grade is None:
             grade = UNSET
             absent += 1
-        elif isinstance(_grade, str):
+        elif type(_grade) is str or isinstance(_grade, str):
             grade = _grade
         else:
             raise ModelParseError("grade", _grade, "expected a string")
@@ -204,7 +206,7 @@ class Score:
         if _late is None:
             late = UNSET
             absent += 1
-        elif isinstance(_late, bool):
+        elif type(_late) is bool:
             late = _late
         else:
             raise ModelParseError("late", _late, "expected a boolean")
@@ -214,7 +216,7 @@ class Score:
         if _missing is None:
             missing = UNSET
             absent += 1
-        elif isinstance(_missing, bool):
+        elif type(_missing) is bool:
             missing = _missing
         else:
             raise ModelParseError("missing", _missing, "expected a boolean")
@@ -224,7 +226,7 @@ class Score:
         if _excused is None:
             excused = UNSET
             absent += 1
-        elif isinstance(_excused, bool):
+        elif type(_excused) is bool:
             excused = _excused
         else:
             raise ModelParseError("excused", _excused, "expected a boolean")
@@ -247,7 +249,7 @@ class Score:
         if _preview_url is None:
             preview_url = UNSET
             absent += 1
-        elif isinstance(_preview_url, str):
+        elif type(_preview_url) is str or isinstance(_preview_url, str):
             preview_url = _preview_url
         else:
             raise ModelParseError("preview_url", _preview_url, "expected a string")
@@ -258,7 +260,7 @@ class Score:
             ext = UNSET
             absent += 1
         else:
-            if isinstance(_ext, dict) or isinstance(_ext, Mapping):
+            if type(_ext) is dict or isinstance(_ext, Mapping):
                 ext = _new_object(KeyValueMap)
                 ext.additional_properties = {**_ext}
             else:

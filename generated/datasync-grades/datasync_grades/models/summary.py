@@ -153,7 +153,7 @@ class Summary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _error_code = src_dict.get("error_code")
@@ -161,7 +161,7 @@ class Summary:
         if _error_code is None:
             error_code = UNSET
             absent += 1
-        elif isinstance(_error_code, str):
+        elif type(_error_code) is str or isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
             raise ModelParseError("error_code", _error_code, "expected a string")
@@ -171,7 +171,7 @@ class Summary:
         if _sync_status is None:
             sync_status = UNSET
             absent += 1
-        elif isinstance(_sync_status, str):
+        elif type(_sync_status) is str or isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
             raise ModelParseError("sync_status", _sync_status, "expected a string")
@@ -214,7 +214,7 @@ class Summary:
         if _summary_type is None:
             summary_type = UNSET
             absent += 1
-        elif isinstance(_summary_type, str):
+        elif type(_summary_type) is str or isinstance(_summary_type, str):
             summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
         else:
             raise ModelParseError("summary_type", _summary_type, "expected a string")
@@ -224,7 +224,7 @@ class Summary:
         if _score_type is None:
             score_type = UNSET
             absent += 1
-        elif isinstance(_score_type, str):
+        elif type(_score_type) is str or isinstance(_score_type, str):
             score_type = _SCORE_TYPE_KNOWN_VALUES.get(_score_type, _score_type)
         else:
             raise ModelParseError("score_type", _score_type, "expected a string")
@@ -234,7 +234,9 @@ class Summary:
         if _score is None:
             score = UNSET
             absent += 1
-        elif isinstance(_score, (int, float)) and not isinstance(_score, bool):
+        elif type(_score) is float or (
+            isinstance(_score, (int, float)) and not isinstance(_score, bool)
+        ):
             score = _score
         else:
             raise ModelParseError("score", _score, "expected a number")
@@ -244,7 +246,7 @@ class Summary:
         if _grade is None:
             grade = UNSET
             absent += 1
-        elif isinstance(_grade, str):
+        elif type(_grade) is str or isinstance(_grade, str):
             grade = _grade
         else:
             raise ModelParseError("grade", _grade, "expected a string")
@@ -267,9 +269,9 @@ class Summary:
         if _comments is None:
             comments = UNSET
             absent += 1
-        elif isinstance(_comments, list):
+        elif type(_comments) is list or isinstance(_comments, list):
             for comments_index, comments_item in enumerate(_comments):
-                if not (isinstance(comments_item, str)):
+                if not (type(comments_item) is str or isinstance(comments_item, str)):
                     raise ModelParseError(
                         "comments" + f"[{comments_index}]",
                         comments_item,
@@ -285,7 +287,7 @@ class Summary:
             ext = UNSET
             absent += 1
         else:
-            if isinstance(_ext, dict) or isinstance(_ext, Mapping):
+            if type(_ext) is dict or isinstance(_ext, Mapping):
                 ext = _new_object(KeyValueMap)
                 ext.additional_properties = {**_ext}
             else:

@@ -79,7 +79,7 @@ class Sys:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _id = src_dict.get("id")
@@ -99,7 +99,7 @@ class Sys:
             source_id = UNSET
             absent += 1
         else:
-            if isinstance(_source_id, dict) or isinstance(_source_id, Mapping):
+            if type(_source_id) is dict or isinstance(_source_id, Mapping):
                 source_id = _new_object(KeyValueMap)
                 source_id.additional_properties = {**_source_id}
             else:
@@ -111,7 +111,7 @@ class Sys:
             app_id = UNSET
             absent += 1
         else:
-            if isinstance(_app_id, dict) or isinstance(_app_id, Mapping):
+            if type(_app_id) is dict or isinstance(_app_id, Mapping):
                 app_id = _new_object(KeyValueMap)
                 app_id.additional_properties = {**_app_id}
             else:

@@ -61,7 +61,7 @@ class Account:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _id = src_dict.get("id")
@@ -80,7 +80,7 @@ class Account:
         if _name is None:
             name = UNSET
             absent += 1
-        elif isinstance(_name, str):
+        elif type(_name) is str or isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -90,7 +90,7 @@ class Account:
         if _public_id is None:
             public_id = UNSET
             absent += 1
-        elif isinstance(_public_id, str):
+        elif type(_public_id) is str or isinstance(_public_id, str):
             public_id = _public_id
         else:
             raise ModelParseError("public_id", _public_id, "expected a string")
@@ -100,7 +100,7 @@ class Account:
         if _timezone is None:
             timezone = UNSET
             absent += 1
-        elif isinstance(_timezone, str):
+        elif type(_timezone) is str or isinstance(_timezone, str):
             timezone = _timezone
         else:
             raise ModelParseError("timezone", _timezone, "expected a string")
@@ -110,7 +110,7 @@ class Account:
         if _userdata is None:
             userdata = UNSET
             absent += 1
-        elif isinstance(_userdata, str):
+        elif type(_userdata) is str or isinstance(_userdata, str):
             userdata = _userdata
         else:
             raise ModelParseError("userdata", _userdata, "expected a string")

@@ -58,7 +58,7 @@ class Cloud:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _id = src_dict.get("id")
@@ -77,7 +77,7 @@ class Cloud:
         if _name is None:
             name = UNSET
             absent += 1
-        elif isinstance(_name, str):
+        elif type(_name) is str or isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -87,7 +87,9 @@ class Cloud:
         if _generation is None:
             generation = UNSET
             absent += 1
-        elif isinstance(_generation, int) and not isinstance(_generation, bool):
+        elif type(_generation) is int or (
+            isinstance(_generation, int) and not isinstance(_generation, bool)
+        ):
             generation = _generation
         else:
             raise ModelParseError("generation", _generation, "expected an integer")

@@ -49,7 +49,7 @@ class Integration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _id = src_dict.get("id")
@@ -68,7 +68,7 @@ class Integration:
         if _name is None:
             name = UNSET
             absent += 1
-        elif isinstance(_name, str):
+        elif type(_name) is str or isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -78,7 +78,7 @@ class Integration:
         if _version is None:
             version = UNSET
             absent += 1
-        elif isinstance(_version, str):
+        elif type(_version) is str or isinstance(_version, str):
             version = _version
         else:
             raise ModelParseError("version", _version, "expected a string")

@@ -51,7 +51,7 @@ class License:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _status = src_dict.get("status")
@@ -59,7 +59,7 @@ class License:
         if _status is None:
             status = UNSET
             absent += 1
-        elif isinstance(_status, str):
+        elif type(_status) is str or isinstance(_status, str):
             status = _status
         else:
             raise ModelParseError("status", _status, "expected a string")

@@ -35,7 +35,7 @@ class Paging:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _next_ = src_dict.get("next", UNSET)
@@ -45,7 +45,7 @@ class Paging:
         elif isinstance(_next_, Unset):
             next_ = UNSET
             absent += 1
-        elif isinstance(_next_, str):
+        elif type(_next_) is str or isinstance(_next_, str):
             next_ = _next_
         else:
             raise ModelParseError("next", _next_, "expected a string")

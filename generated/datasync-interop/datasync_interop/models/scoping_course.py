@@ -99,7 +99,7 @@ class ScopingCourse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _account_id = src_dict.get("account_id")
@@ -146,7 +146,7 @@ class ScopingCourse:
         if _course_ref_id is None:
             course_ref_id = UNSET
             absent += 1
-        elif isinstance(_course_ref_id, str):
+        elif type(_course_ref_id) is str or isinstance(_course_ref_id, str):
             course_ref_id = _course_ref_id
         else:
             raise ModelParseError("course_ref_id", _course_ref_id, "expected a string")
@@ -169,7 +169,7 @@ class ScopingCourse:
         if _school_ref_id is None:
             school_ref_id = UNSET
             absent += 1
-        elif isinstance(_school_ref_id, str):
+        elif type(_school_ref_id) is str or isinstance(_school_ref_id, str):
             school_ref_id = _school_ref_id
         else:
             raise ModelParseError("school_ref_id", _school_ref_id, "expected a string")
@@ -179,7 +179,7 @@ class ScopingCourse:
         if _name is None:
             name = UNSET
             absent += 1
-        elif isinstance(_name, str):
+        elif type(_name) is str or isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -189,7 +189,7 @@ class ScopingCourse:
         if _local_id is None:
             local_id = UNSET
             absent += 1
-        elif isinstance(_local_id, str):
+        elif type(_local_id) is str or isinstance(_local_id, str):
             local_id = _local_id
         else:
             raise ModelParseError("local_id", _local_id, "expected a string")
@@ -199,7 +199,7 @@ class ScopingCourse:
         if _keywords is None:
             keywords = UNSET
             absent += 1
-        elif isinstance(_keywords, str):
+        elif type(_keywords) is str or isinstance(_keywords, str):
             keywords = _keywords
         else:
             raise ModelParseError("keywords", _keywords, "expected a string")
@@ -209,7 +209,7 @@ class ScopingCourse:
         if _selected is None:
             selected = UNSET
             absent += 1
-        elif isinstance(_selected, bool):
+        elif type(_selected) is bool:
             selected = _selected
         else:
             raise ModelParseError("selected", _selected, "expected a boolean")

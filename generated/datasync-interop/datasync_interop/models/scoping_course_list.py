@@ -43,14 +43,14 @@ class ScopingCourseList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _data = src_dict.get("data")
         data: list[ScopingCourse]
         if _data is None:
             raise ModelParseError.required("data", src_dict)
-        elif isinstance(_data, list):
+        elif type(_data) is list or isinstance(_data, list):
             data = []
             for data_item_data in _data:
                 data_item: ScopingCourse

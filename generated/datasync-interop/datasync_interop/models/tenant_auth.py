@@ -64,7 +64,7 @@ class TenantAuth:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _type_ = src_dict.get("type")
@@ -72,7 +72,7 @@ class TenantAuth:
         if _type_ is None:
             type_ = UNSET
             absent += 1
-        elif isinstance(_type_, str):
+        elif type(_type_) is str or isinstance(_type_, str):
             type_ = _type_
         else:
             raise ModelParseError("type", _type_, "expected a string")
@@ -82,7 +82,7 @@ class TenantAuth:
         if _client_id is None:
             client_id = UNSET
             absent += 1
-        elif isinstance(_client_id, str):
+        elif type(_client_id) is str or isinstance(_client_id, str):
             client_id = _client_id
         else:
             raise ModelParseError("client_id", _client_id, "expected a string")
@@ -92,7 +92,7 @@ class TenantAuth:
         if _client_secret is None:
             client_secret = UNSET
             absent += 1
-        elif isinstance(_client_secret, str):
+        elif type(_client_secret) is str or isinstance(_client_secret, str):
             client_secret = _client_secret
         else:
             raise ModelParseError("client_secret", _client_secret, "expected a string")

@@ -49,7 +49,7 @@ class TenantStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise ModelParseError("", src_dict, "expected an object")
         absent = 0
         _op_state = src_dict.get("op_state")
@@ -57,7 +57,7 @@ class TenantStatus:
         if _op_state is None:
             op_state = UNSET
             absent += 1
-        elif isinstance(_op_state, str):
+        elif type(_op_state) is str or isinstance(_op_state, str):
             op_state = _op_state
         else:
             raise ModelParseError("op_state", _op_state, "expected a string")
@@ -67,7 +67,7 @@ class TenantStatus:
         if _setup_state is None:
             setup_state = UNSET
             absent += 1
-        elif isinstance(_setup_state, str):
+        elif type(_setup_state) is str or isinstance(_setup_state, str):
             setup_state = _setup_state
         else:
             raise ModelParseError("setup_state", _setup_state, "expected a string")
