@@ -117,7 +117,7 @@ proxy: $(VENV)/.synced ## a validating proxy in front of UPSTREAM= on localhost:
 		$(if $(REPORTS),--reports $(REPORTS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(FAIL_ON),--fail-on $(FAIL_ON))
 
 # make bench ONLY="models mock" INSTRUCTIONS=1    only these sections (of models, mock, proxy, conformance); with
-#   INSTRUCTIONS=1 the models' ratios also in instructions counted by valgrind (within 0.1% from run to run: for
+#   INSTRUCTIONS=1 the models' ratios also in instructions counted by valgrind (they repeat within 0.1%: for
 #   comparing changes to the generator templates, where the timed ratios move by 10% with the host)
 ONLY ?=
 INSTRUCTIONS ?=

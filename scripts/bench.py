@@ -6,8 +6,9 @@
 1. The generated models' cost: decoding a 10 000-item list response vs json.loads alone (target <= 2.5x), and
    encoding a 5 MB exchange-data payload vs json.dumps alone (target <= 2x), as ratios of the best of 15 runs, the
    two sides of a ratio taking turns so that both see the same machine, with the garbage collector paused.
-   With --instructions, also the same ratios in instructions counted by valgrind (scripts/model_runs.py), which do
-   not move with the host as times do: for comparing changes to the generator templates.
+   With --instructions, also the same ratios in instructions counted by valgrind (scripts/model_runs.py), which repeat
+   within 0.1% where the times move by 10% (another environment, e.g. other variables or paths, moved the encode
+   count by up to 1.7%): for comparing changes to the generator templates, side by side in one environment.
 2. The mock (``datasync mock``, a separate process) beside Prism (the pinned ``@stoplight/prism-cli``, ``prism mock``
    on the same spec) and beside the ceiling (a trivial ASGI app on the mock's own server stack, answering each
    path with the bytes the mock answers there, so the two differ only by the mock's own work): the same
@@ -403,7 +404,7 @@ def bench_models(instructions: bool = False) -> None:
     from datasync_grades.workflows import chunk_exchange_data
 
     raw = _exchange_list_body(10_000)
-    payload = model_runs.exchange_data_payload(5_000_000)
+    payload = model_runs.exchange_data_payload(10_000 * model_runs.PAYLOAD_BYTES_PER_EXCHANGE)
     side = model_runs.sides(raw, payload)
     loads, decode = _timed(side["loads"], side["decode"])
     ratio, spread = _ratio(loads, decode)
@@ -454,9 +455,10 @@ def bench_model_instructions(exchanges: int = 1_000) -> None:
             for side in model_runs.SIDES
         }
         counts = {side: _collected(side, run) for side, run in runs.items()}
+    size = exchanges * model_runs.PAYLOAD_BYTES_PER_EXCHANGE / 1e6
     print(
-        f"instructions of one warm run (valgrind callgrind; {exchanges:,} exchanges, a "
-        f"{exchanges * 500 / 1e6:.1f} MB payload; they move by 0.1% from run to run, the times by 10%): "
+        f"instructions of one warm run (valgrind callgrind; {exchanges:,} exchanges, a {size:.1f} MB payload; "
+        f"they repeat within 0.1%, the times move by 10%): "
         f"decode {counts['decode'] / counts['loads']:.3f}x json.loads "
         f"({counts['loads'] // exchanges:,} and {(counts['decode'] - counts['loads']) // exchanges:,} per exchange "
         f"for json.loads and from_dict), encode {counts['encode'] / counts['dumps']:.3f}x json.dumps"
@@ -482,7 +484,7 @@ def main() -> int:
     parser.add_argument(
         "--instructions",
         action="store_true",
-        help="also count the models' instructions under valgrind (about a minute more; needs valgrind on PATH)",
+        help="also count the models' instructions under valgrind (about 90 s more; needs valgrind on PATH)",
     )
     args = parser.parse_args()
     parts = set(args.only or ["models", "mock", "proxy", "conformance"])
