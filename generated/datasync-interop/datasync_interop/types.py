@@ -74,23 +74,23 @@ def parse_uuid(value: Any) -> UUID:
 def format_uuid(value: UUID) -> str:
     """str(value)."""
     if type(value) is UUID:
-        text = "%032x" % value.int
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        octets = value.int.to_bytes(16, "big")
+        return f"{octets[:4].hex()}-{octets[4:10].hex('-', 2)}-{octets[10:].hex()}"
     return str(value)
 
 
 _UTC = datetime.UTC
+_datetime = datetime.datetime
 _TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
 
 
 def format_datetime(value: datetime.datetime) -> str:
     """value.isoformat()."""
-    if (
-        type(value) is datetime.datetime
-        and not value.microsecond
-        and value.year >= 1000
-    ):
+    if type(value) is _datetime and not value.microsecond:
+        year = value.year
         tzinfo = value.tzinfo
+        if year < 1000:
+            return value.isoformat()
         if tzinfo is _UTC:
             offset = "+00:00"
         elif tzinfo is None:
@@ -98,7 +98,7 @@ def format_datetime(value: datetime.datetime) -> str:
         else:
             return value.isoformat()
         return (
-            f"{value.year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
+            f"{year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
             f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
         )
     return value.isoformat()
