@@ -39,7 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -130,6 +130,31 @@ async def _raw_load(url: str, seconds: float, concurrency: int) -> tuple[list[fl
 
 
 @dataclass
+class Targets:
+    """The targets (issue 11) judged in one run: each result line says whether it met its target, and the run ends
+    with how many did and which did not, so that a missed target cannot hide among the numbers."""
+
+    judged: int = 0
+    missed: list[str] = field(default_factory=list)
+    noisy: list[str] = field(default_factory=list)  # sections during which the host took over STEAL_WARNING
+
+    def judge(self, what: str, value: str, met: bool, target: str) -> str:
+        """'met: target ...' or 'NOT met: target ...' for the line that shows ``value``; a miss is remembered."""
+        self.judged += 1
+        if not met:
+            self.missed.append(f"{what} {value} (target {target})")
+        return f"{'met' if met else 'NOT met'}: target {target}"
+
+    def summary(self) -> str:
+        line = f"targets judged in this run: {self.judged - len(self.missed)} of {self.judged} met"
+        if self.missed:
+            line += "; NOT met: " + ", ".join(self.missed)
+        if self.noisy:
+            line += f"; the host took over {STEAL_WARNING:.0%} of the CPU during: " + ", ".join(self.noisy)
+        return line
+
+
+@dataclass
 class Load:
     rps: float
     p50_ms: float
@@ -178,7 +203,7 @@ def load(url: str, seconds: float, connections: int) -> Load:
     return Load(len(latencies) / seconds, quantiles[49] * 1000, quantiles[98] * 1000, errors)
 
 
-def bench_mock(seconds: float, rounds: int, workers: int) -> None:
+def bench_mock(seconds: float, rounds: int, workers: int, targets: Targets) -> None:
     """The mock beside Prism and beside the stack's ceiling: same endpoints, load generator and connections."""
     prism = ROOT / "node_modules" / ".bin" / "prism"
     scratch = tempfile.TemporaryDirectory(prefix="bench-")
@@ -199,24 +224,32 @@ def bench_mock(seconds: float, rounds: int, workers: int) -> None:
     print(_describe(subject, rounds, seconds, sharing="client and servers"))
     with ExitStack() as stack:
         stack.enter_context(scratch)
-        targets = {
+        servers = {
             name: _start(stack, name, command, api + "/exchanges") + api for name, (command, api) in commands.items()
         }
-        cells = _alternating_rounds(targets, (8, 50), seconds, rounds)
+        cells = _alternating_rounds(servers, (8, 50), seconds, rounds)
     summary = []
     for endpoint, connections, medians in cells:
         mock, prism_load, ceiling = medians["mock"], medians["prism"], medians["ceiling"]
-        summary.append(
+        cell = f"{endpoint} {connections} conns"
+        prism_ratio, ceiling_share = mock.rps / prism_load.rps, mock.rps / ceiling.rps
+        line = (
             f"  {endpoint:<10} {connections:>3} conns: "
-            f"mock/Prism {mock.rps / prism_load.rps:5.1f}x (target >= 5x), "
-            f"mock/ceiling {mock.rps / ceiling.rps:5.0%} (target >= 50%), mock p99 {mock.p99_ms:.1f} ms"
-            + (" (target < 20 ms)" if connections == 50 else "")
+            f"mock/Prism {prism_ratio:5.1f}x "
+            f"({targets.judge(cell + ' mock/Prism', f'{prism_ratio:.1f}x', prism_ratio >= 5, '>= 5x')}), "
+            f"mock/ceiling {ceiling_share:5.0%} "
+            f"({targets.judge(cell + ' mock/ceiling', f'{ceiling_share:.0%}', ceiling_share >= 0.5, '>= 50%')}), "
+            f"mock p99 {mock.p99_ms:.1f} ms"
         )
+        if connections == 50:
+            p99 = f"{mock.p99_ms:.1f} ms"
+            line += f" ({targets.judge(cell + ' mock p99', p99, mock.p99_ms < 20, '< 20 ms')})"
+        summary.append(line)
     print("ratios (medians of the rounds above):")
     print("\n".join(summary))
 
 
-def bench_proxy(seconds: float, rounds: int) -> None:
+def bench_proxy(seconds: float, rounds: int, targets: Targets) -> None:
     """The mock directly and through the validating proxy: the p50 the proxy adds, at 8 connections."""
     reports = ROOT / "reports" / "bench-proxy"
     subject = (
@@ -244,7 +277,10 @@ def bench_proxy(seconds: float, rounds: int) -> None:
     for endpoint, connections, medians in cells:
         direct, proxied = medians["direct"], medians["proxied"]
         added = proxied.p50_ms - direct.p50_ms
-        verdict = f" ({'met' if added < 2 else 'NOT met'}: target < 2 ms)" if connections == 8 else ""
+        verdict = ""
+        if connections == 8:
+            what = f"{endpoint} {connections} conns proxy p50 added"
+            verdict = f" ({targets.judge(what, f'{added:.2f} ms', added < 2, '< 2 ms')})"
         summary.append(
             f"  {endpoint:<10} {connections:>3} conns: p50 added {added:5.2f} ms{verdict}, "
             f"throughput through the proxy {proxied.rps / direct.rps:4.0%} of direct"
@@ -399,7 +435,7 @@ def _exchange_list_body(exchanges: int) -> bytes:
     return json.dumps({"data": items, "paging": {"next": None}}).encode()
 
 
-def bench_models(instructions: bool = False) -> None:
+def bench_models(targets: Targets, instructions: bool = False) -> None:
     """Generated-model overhead: decode a 10 000-item list, encode a 5 MB exchange-data payload."""
     from datasync_grades.workflows import chunk_exchange_data
 
@@ -411,7 +447,7 @@ def bench_models(instructions: bool = False) -> None:
     print(
         f"decode 10 000 exchanges ({len(raw) / 1e6:.1f} MB): json.loads {min(loads) * 1000:.0f} ms, "
         f"json.loads + ExchangeList.from_dict {min(decode) * 1000:.0f} ms = {ratio:.2f}x "
-        f"(target <= {DECODE_TARGET}x; {spread})"
+        f"({targets.judge('decode', f'{ratio:.2f}x', ratio <= DECODE_TARGET, f'<= {DECODE_TARGET}x')}; {spread})"
     )
     dumps, encode = _timed(side["dumps"], side["encode"])
     ratio, spread = _ratio(dumps, encode)
@@ -419,7 +455,7 @@ def bench_models(instructions: bool = False) -> None:
     print(
         f"encode a {size:.1f} MB exchange-data payload: json.dumps {min(dumps) * 1000:.0f} ms, "
         f"ExchangeData.to_dict + json.dumps {min(encode) * 1000:.0f} ms = {ratio:.2f}x "
-        f"(target <= {ENCODE_TARGET}x; {spread})"
+        f"({targets.judge('encode', f'{ratio:.2f}x', ratio <= ENCODE_TARGET, f'<= {ENCODE_TARGET}x')}; {spread})"
     )
 
     def producer_path() -> None:  # what post_exchange_data sends: chunks under 1 MB, compact JSON
@@ -488,17 +524,22 @@ def main() -> int:
     )
     args = parser.parse_args()
     parts = set(args.only or ["models", "mock", "proxy", "conformance"])
+    targets = Targets()
     sections: list[tuple[str, Callable[[], None]]] = [
-        ("models", lambda: bench_models(instructions=args.instructions)),
-        ("mock", lambda: bench_mock(args.seconds, args.rounds, args.workers)),
-        ("proxy", lambda: bench_proxy(args.seconds, args.rounds)),
+        ("models", lambda: bench_models(targets, instructions=args.instructions)),
+        ("mock", lambda: bench_mock(args.seconds, args.rounds, args.workers, targets)),
+        ("proxy", lambda: bench_proxy(args.seconds, args.rounds, targets)),
         ("conformance", bench_conformance),
     ]
     for name, section in sections:
         if name in parts:
             before = _cpu_ticks()
             section()
-            print(_steal_line(name, before, _cpu_ticks()))
+            line, noisy = _steal_line(name, before, _cpu_ticks())
+            print(line)
+            if noisy:
+                targets.noisy.append(name)
+    print(targets.summary())
     return 0
 
 
@@ -517,16 +558,17 @@ def _cpu_ticks() -> tuple[int, int] | None:
     return ticks[7], sum(ticks)
 
 
-def _steal_line(section: str, before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
+def _steal_line(section: str, before: tuple[int, int] | None, after: tuple[int, int] | None) -> tuple[str, bool]:
+    """The line that says how much CPU the host took during a section, and whether that was over STEAL_WARNING."""
     if before is None or after is None or after[1] <= before[1]:
-        return f"host steal during {section}: unknown (no /proc/stat)"
+        return f"host steal during {section}: unknown (no /proc/stat)", False
     share = (after[0] - before[0]) / (after[1] - before[1])
     verdict = (
         f"over {STEAL_WARNING:.0%}: the host took CPU from this machine, these numbers are not comparable"
         if share > STEAL_WARNING
         else "ok"
     )
-    return f"host steal during {section}: {share:.1%} of CPU time ({verdict})"
+    return f"host steal during {section}: {share:.1%} of CPU time ({verdict})", share > STEAL_WARNING
 
 
 if __name__ == "__main__":
