@@ -89,18 +89,11 @@ def format_datetime(value: datetime.datetime) -> str:
     if type(value) is _datetime and not value.microsecond:
         year = value.year
         tzinfo = value.tzinfo
-        if year < 1000:
-            return value.isoformat()
-        if tzinfo is _UTC:
-            offset = "+00:00"
-        elif tzinfo is None:
-            offset = ""
-        else:
-            return value.isoformat()
-        return (
-            f"{year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
-            f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{offset}"
-        )
+        if year >= 1000 and (tzinfo is _UTC or tzinfo is None):
+            return (
+                f"{year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}T{_TWO_DIGITS[value.hour]}:"
+                f"{_TWO_DIGITS[value.minute]}:{_TWO_DIGITS[value.second]}{'' if tzinfo is None else '+00:00'}"
+            )
     return value.isoformat()
 
 
