@@ -201,9 +201,9 @@ def test_a_404_below_a_base_url_ending_in_the_api_path_says_what_was_tried(
     status, _, err = _cli(capsys, "--api", "grades", "--base-url", url, "--token", TOKEN)
     assert status == 2
     assert err.strip().splitlines() == [
-        f"datasync: error: GET {url}/exchanges answered 404, though BASE_URL={url} already ends in /v2/grades: "
-        "tried the documented read /exchanges below it, so the server does not serve the Grades Exchange API at "
-        "that URL (check the host, and any prefix before /v2/grades)"
+        f"datasync: error: GET {url}/exchanges (a documented read below BASE_URL) answered 404, though "
+        f"BASE_URL={url} already ends in /v2/grades: the server does not serve the Grades Exchange API at that URL "
+        "(check the host, and any prefix before /v2/grades)"
     ]
 
 

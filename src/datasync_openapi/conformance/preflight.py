@@ -182,9 +182,9 @@ def _judge(api: API, base_url: str, request: str, response: httpx.Response, vari
         path = urlsplit(base_url).path.rstrip("/")
         if path.endswith(expected):
             raise PreflightError(
-                f"{request} answered 404, though BASE_URL={base_url} already ends in {expected}: tried the "
-                f"documented read {PROBES[api]} below it, so the server does not serve the {API_NAMES[api]} at "
-                f"that URL (check the host, and any prefix before {expected})"
+                f"{request} (a documented read below BASE_URL) answered 404, though BASE_URL={base_url} already "
+                f"ends in {expected}: the server does not serve the {API_NAMES[api]} at that URL (check the host, "
+                f"and any prefix before {expected})"
             )
         other = next((a for a, p in BASE_PATHS.items() if a != api and path.endswith(p)), None)
         if other is not None:
