@@ -8,6 +8,7 @@ artifacts (``artifacts``), run the conformance suite.
     datasync conformance --api grades --base-url https://host/v2/grades --token TOKEN
     datasync conformance --api grades --base-url URL --client-id ID --client-secret S --token-url URL
     datasync conformance --api interop --base-url URL --token T --basic KEY:SECRET [--writes]
+    datasync report merge reports/conformance-grades.shard-*.json --reports reports
 
     datasync exchanges list [--state created] [--max 100]
     datasync exchanges get EXCHANGE_ID
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from datasync_openapi.conformance import command as conformance_command
+from datasync_openapi.conformance import report_command
 from datasync_openapi.conformance.options import ConformanceError
 from datasync_openapi.proxy import command as proxy_command
 
@@ -356,6 +358,7 @@ def parser() -> argparse.ArgumentParser:
     mock.set_defaults(func=_mock)
 
     conformance_command.add_parser(sub)
+    report_command.add_parser(sub)
     proxy_command.add_parser(sub, _HelpFormatter, _port)
 
     exchanges = _add_api_parser(

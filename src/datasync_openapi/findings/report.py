@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from .model import CLASS_DESCRIPTIONS, Finding, Result
+from .model import CLASS_DESCRIPTIONS, Finding, Result, result_from_dict
 
 
 def first_line(text: str) -> str:
@@ -253,4 +253,41 @@ def write_html(results: Sequence[Result], path: Path, title: str = "Conformance 
     path.write_text(render_html(results, title), encoding="utf-8")
 
 
-__all__ = ["render_html", "summary", "write_html", "write_json", "write_junit", "write_markdown"]
+# -- reading a JSON report back (``datasync report merge``) ------------------------------------------------------
+MAX_JSON_REPORT = 64 * 1024 * 1024
+
+
+class ReportError(ValueError):
+    """A file that is not a readable JSON report of one API's run."""
+
+
+def read_json(path: Path) -> Result:
+    """The result a JSON report (``write_json``) holds; ``ReportError`` (one line) when it cannot be read."""
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_JSON_REPORT + 1)
+        if len(raw) > MAX_JSON_REPORT:
+            raise ReportError(f"{path} is larger than a report can be")
+        data = json.loads(raw)
+    except OSError as exc:
+        raise ReportError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ReportError(f"{path} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ReportError(f"{path} is not a conformance JSON report")
+    try:
+        return result_from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ReportError(f"{path} is not a conformance JSON report ({type(exc).__name__}: {exc})") from None
+
+
+__all__ = [
+    "ReportError",
+    "read_json",
+    "render_html",
+    "summary",
+    "write_html",
+    "write_json",
+    "write_junit",
+    "write_markdown",
+]
