@@ -9,13 +9,16 @@ bytes (sent chunked unless the headers carry a ``Content-Length``). The answer's
 arrives, delimited by ``Content-Length``, chunked framing or the end of the connection; its content coding is
 left alone. No redirect is followed, no cookie kept, nothing logged.
 
+Bounds: the answer's head has the limits the mock puts on a request head (``datasync_openapi.server``: header
+fields, their bytes in total, the raw bytes of a head still incomplete); past one, ``ResponseHeadTooLarge``.
+
 A connection goes back to the pool only when its answer was read to the end and allows keep-alive; an idle
 connection is dropped after ``keepalive_expiry`` seconds. An idle connection the upstream had closed, found
 broken before any byte of the answer came, is replaced by a new one once for a request whose method is
 idempotent and whose body is bytes. Failures are ``UpstreamError``\\ s: ``ConnectError`` (refused, unknown
 host, TLS handshake), ``ConnectTimeout``, ``ReadTimeout``, ``WriteTimeout``, ``PoolTimeout`` (all
 ``UpstreamTimeout``), ``ReadError``/``WriteError`` (the connection broke), ``RemoteProtocolError`` (no answer,
-a malformed one, or one cut short).
+a malformed one, one cut short, or ``ResponseHeadTooLarge``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 import httptools
+
+from datasync_openapi.server import MAX_HEAD_RAW_BYTES, MAX_HEADER_BYTES, MAX_HEADER_FIELDS
 
 Headers = list[tuple[bytes, bytes]]
 Body = bytes | AsyncIterator[bytes]
@@ -77,6 +82,10 @@ class RemoteProtocolError(UpstreamError):
     pass
 
 
+class ResponseHeadTooLarge(RemoteProtocolError):
+    """The answer's head passed one of the limits the mock puts on a request head (``datasync_openapi.server``)."""
+
+
 class InvalidTarget(ValueError):
     """The request target or a header cannot be written into an HTTP/1.1 request."""
 
@@ -107,6 +116,9 @@ class _Parser:
 
     def __init__(self) -> None:
         self.headers: Headers = []
+        self.fields = 0  # header fields and their bytes so far, of every head (informational ones too)
+        self.field_bytes = 0
+        self.too_large = ""  # why the head passed a limit (the parser is stopped by an exception)
         self.body: list[bytes] = []
         self.headers_done = False
         self.complete = False
@@ -115,7 +127,26 @@ class _Parser:
         self.parser = httptools.HttpResponseParser(self)
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        self.fields += 1
+        self.field_bytes += len(name) + len(value)
+        if self.fields > MAX_HEADER_FIELDS:
+            self.too_large = f"more than {MAX_HEADER_FIELDS} header fields"
+        elif self.field_bytes > MAX_HEADER_BYTES:
+            self.too_large = f"header fields larger than {MAX_HEADER_BYTES} bytes in total"
+        if self.too_large:
+            raise ResponseHeadTooLarge(self.too_large)  # stops llhttp; feed_data raises HttpParserCallbackError
         self.headers.append((name, value))
+
+    def feed(self, data: bytes) -> None:
+        """``feed_data``, its errors as ``RemoteProtocolError`` (``ResponseHeadTooLarge`` past a limit)."""
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            raise RemoteProtocolError("the upstream switched protocols") from None
+        except httptools.HttpParserError as exc:
+            if self.too_large:
+                raise ResponseHeadTooLarge(f"the answer's head has {self.too_large}") from None
+            raise RemoteProtocolError(f"malformed answer: {exc}") from None
 
     def on_headers_complete(self) -> None:
         status = self.parser.get_status_code()
@@ -169,10 +200,10 @@ class UpstreamResponse:
                     raise RemoteProtocolError("peer closed connection without sending complete message body")
                 break  # delimited by the end of the connection
             try:
-                parser.parser.feed_data(data)
-            except httptools.HttpParserError as exc:
+                parser.feed(data)
+            except RemoteProtocolError:
                 self._discard()
-                raise RemoteProtocolError(f"malformed answer: {exc}") from None
+                raise
             if parser.body:
                 chunk = b"".join(parser.body)
                 parser.body.clear()
@@ -376,7 +407,8 @@ class UpstreamPool:
 
     async def _exchange(self, connection: _Connection, method: str, head: bytes, body: Body) -> UpstreamResponse:
         """Write the request, read up to the end of the answer's headers. ``_Stale`` (the connection released)
-        if the connection turned out closed before anything was received."""
+        if the connection turned out closed before anything was received. The head is held within the mock's
+        request-head limits: past them, ``ResponseHeadTooLarge``."""
         writer = connection.writer
         try:
             if isinstance(body, bytes):
@@ -396,7 +428,7 @@ class UpstreamPool:
             raise
 
         parser = _Parser()
-        received = False
+        received = 0  # bytes of the answer so far, while its head is incomplete
         try:
             while not parser.headers_done:
                 try:
@@ -409,13 +441,12 @@ class UpstreamPool:
                     if connection.reused and not received:
                         raise _Stale
                     raise RemoteProtocolError("server disconnected without sending a complete answer")
-                received = True
-                try:
-                    parser.parser.feed_data(data)
-                except httptools.HttpParserError as exc:
-                    raise RemoteProtocolError(f"malformed answer: {exc}") from None
-                except httptools.HttpParserUpgrade:
-                    raise RemoteProtocolError("the upstream switched protocols") from None
+                received += len(data)
+                parser.feed(data)
+                # httptools holds a header field until it is complete: the raw bytes of a head still incomplete
+                # are bounded too, so one endless field (or status line) cannot grow that buffer
+                if not parser.headers_done and received > MAX_HEAD_RAW_BYTES:
+                    raise ResponseHeadTooLarge(f"the answer's head is larger than {MAX_HEAD_RAW_BYTES} bytes")
         except BaseException:  # errors, and cancellation: the connection is closed and its slot freed
             self._drop(connection)
             raise
