@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from datasync_openapi.proxy import ProxyApp, ProxyConfig
-from datasync_openapi.proxy.upstream import ResponseHeadTooLarge, UpstreamPool
+from datasync_openapi.proxy.upstream import ReadTimeout, ResponseHeadTooLarge, UpstreamPool
 from datasync_openapi.server import MAX_HEAD_RAW_BYTES, MAX_HEADER_BYTES, MAX_HEADER_FIELDS, running
 
 OPERATION = "/v2/grades/exchanges/count"  # a documented JSON answer: the proxy holds it to check it
@@ -188,8 +188,8 @@ def test_the_pool_stops_reading_an_endless_head_at_the_raw_limit() -> None:
         pool = UpstreamPool(url, timeout=3)
         original = pool._read
 
-        async def counted(connection: Any, *args: Any) -> bytes:
-            data = await original(connection, *args)
+        async def counted(connection: Any, deadline: float) -> bytes:
+            data = await original(connection, deadline)
             read.append(len(data))
             return data
 
@@ -201,3 +201,76 @@ def test_the_pool_stops_reading_an_endless_head_at_the_raw_limit() -> None:
     with Hostile(endless(b"HTTP/1.1 200 OK\r\nX-Endless: ", b"v" * 16384)) as upstream:
         asyncio.run(scenario(upstream.url))
     assert MAX_HEAD_RAW_BYTES < sum(read) <= MAX_HEAD_RAW_BYTES + 64 * 1024
+
+
+# -- 2. the timeout bounds the whole exchange ----------------------------------------------------------------
+def drip(answer: bytes, interval: float, head_at_once: bool = False) -> Handler:
+    def handler(sock: socket.socket, server: Hostile) -> None:
+        if server.read_request(sock) is None:
+            return
+        data = answer
+        if head_at_once:
+            end = answer.index(b"\r\n\r\n") + 4
+            sock.sendall(answer[:end])
+            data = answer[end:]
+        for index in range(len(data)):
+            if server.stop.wait(interval):
+                return
+            sock.sendall(data[index : index + 1])
+        server.stop.wait(10)
+
+    return handler
+
+
+DRIP_INTERVAL = 0.02
+DRIP_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: %b\r\nContent-Length: 2\r\n\r\n{}" % (
+    b"s" * 200
+)
+DRIP_BODY = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n" + b" " * 198 + b"{}"
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [drip(DRIP_HEAD, DRIP_INTERVAL), drip(DRIP_BODY, DRIP_INTERVAL, head_at_once=True)],
+    ids=["dripped-head", "dripped-body-of-a-checked-answer"],
+)
+def test_a_dripping_upstream_is_a_504_at_the_deadline(handler: Handler) -> None:
+    timeout = 0.5  # the drip would take over four seconds
+    with Hostile(handler) as upstream, proxy(upstream.url, timeout) as base:
+        started = time.monotonic()
+        try:
+            response: httpx.Response | None = httpx.get(base + OPERATION, timeout=3)
+        except httpx.TimeoutException:
+            response = None
+        elapsed = time.monotonic() - started
+    assert response is not None, "no answer in 3 s"
+    assert response.status_code == 504
+    error = error_of(response)
+    assert (error["status"], error["code"]) == (504, "upstream_timeout")
+    assert timeout <= elapsed < timeout + 1.5
+
+
+def test_a_dripped_body_ends_at_the_deadline_in_the_pool() -> None:
+    """The body of a streamed answer counts against the same deadline: the head came at once, yet the read of
+    the body fails when the exchange's time is up, not when one read waited that long."""
+
+    async def scenario(url: str) -> tuple[float, int]:
+        pool = UpstreamPool(url, timeout=0.5)
+        started = asyncio.get_running_loop().time()
+        response = await pool.request("GET", "/", [])
+        chunks: list[bytes] = []
+
+        async def read() -> None:
+            async for chunk in response.aiter_body():
+                chunks.append(chunk)
+
+        with pytest.raises(ReadTimeout):
+            await read()
+        await response.aclose()
+        await pool.aclose()
+        return asyncio.get_running_loop().time() - started, sum(map(len, chunks))
+
+    with Hostile(drip(DRIP_BODY, DRIP_INTERVAL, head_at_once=True)) as upstream:
+        elapsed, received = asyncio.run(scenario(upstream.url))
+    assert 0.5 <= elapsed < 1.5
+    assert 0 < received < 200

@@ -9,8 +9,10 @@ bytes (sent chunked unless the headers carry a ``Content-Length``). The answer's
 arrives, delimited by ``Content-Length``, chunked framing or the end of the connection; its content coding is
 left alone. No redirect is followed, no cookie kept, nothing logged.
 
-Bounds: the answer's head has the limits the mock puts on a request head (``datasync_openapi.server``: header
-fields, their bytes in total, the raw bytes of a head still incomplete); past one, ``ResponseHeadTooLarge``.
+Bounds: ``timeout`` is one deadline for the whole exchange (a free connection, connecting, sending, the head
+and the body of the answer), not for each read. The answer's head has the limits the mock puts on a request
+head (``datasync_openapi.server``: header fields, their bytes in total, the raw bytes of a head still
+incomplete); past one, ``ResponseHeadTooLarge``.
 
 A connection goes back to the pool only when its answer was read to the end and allows keep-alive; an idle
 connection is dropped after ``keepalive_expiry`` seconds. An idle connection the upstream had closed, found
@@ -171,9 +173,16 @@ class UpstreamResponse:
     """One answer: ``status`` and ``headers`` (names as sent) at once, the body through ``aiter_body()``."""
 
     def __init__(
-        self, pool: UpstreamPool, connection: _Connection, parser: _Parser, status: int, head_only: bool
+        self,
+        pool: UpstreamPool,
+        connection: _Connection,
+        parser: _Parser,
+        status: int,
+        head_only: bool,
+        deadline: float,
     ) -> None:
         self.status = status
+        self.deadline = deadline  # the exchange's end (event loop time): the body must be read by then
         self.headers: Headers = parser.headers
         self._pool = pool
         self._connection: _Connection | None = connection
@@ -193,7 +202,7 @@ class UpstreamResponse:
         while not parser.complete:
             connection = self._connection
             assert connection is not None
-            data = await self._pool._read(connection)
+            data = await self._pool._read(connection, self.deadline)
             if not data:
                 if self._framed:
                     self._discard()
@@ -279,9 +288,9 @@ class UpstreamPool:
         self.connections_opened = 0  # for tests and curiosity
 
     # -- connections ---------------------------------------------------------------------------------------
-    async def _connect(self) -> _Connection:
+    async def _connect(self, deadline: float) -> _Connection:
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(deadline):
                 reader, writer = await asyncio.open_connection(
                     self.hostname,
                     self.port,
@@ -323,13 +332,13 @@ class UpstreamPool:
             connection.held = False
             self._slots.release()
 
-    async def _read(self, connection: _Connection) -> bytes:
+    async def _read(self, connection: _Connection, deadline: float) -> bytes:
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(deadline):
                 return await connection.reader.read(READ_SIZE)
         except TimeoutError:
             self._drop(connection)
-            raise ReadTimeout(f"no data from the upstream within {self.timeout:g} s") from None
+            raise ReadTimeout(f"no complete answer from the upstream within {self.timeout:g} s") from None
         except OSError as exc:
             self._drop(connection)
             raise ReadError(str(exc) or type(exc).__name__) from None
@@ -342,40 +351,45 @@ class UpstreamPool:
 
     # -- one request ---------------------------------------------------------------------------------------
     async def request(self, method: str, target: str, headers: Headers, body: Body = b"") -> UpstreamResponse:
-        """Send the request and read the answer's status and headers; the body follows through the response."""
+        """Send the request and read the answer's status and headers; the body follows through the response.
+
+        ``timeout`` bounds the whole exchange, one deadline for every step: waiting for a free connection,
+        connecting, sending, the answer's head and its body (``aiter_body``), a resent request included. An
+        upstream that drips its answer fails at the deadline, as one that sends nothing does."""
+        deadline = asyncio.get_running_loop().time() + self.timeout
         head = self._head(method, target, headers, body)
-        await self._acquire()
+        await self._acquire(deadline)
         try:
             connection = self._take()
             retry = connection is not None and method in IDEMPOTENT and isinstance(body, bytes)
             if connection is None:
-                connection = await self._connect()
+                connection = await self._connect(deadline)
         except BaseException:
             self._slots.release()
             raise
         try:
-            return await self._exchange(connection, method, head, body)
+            return await self._exchange(connection, method, head, body, deadline)
         except _Stale:
             if not retry:
                 raise RemoteProtocolError("server disconnected without sending a response") from None
         # the idle connection had been closed by the upstream and nothing was received: once more, on a new one
-        await self._acquire()
+        await self._acquire(deadline)
         try:
-            connection = await self._connect()
+            connection = await self._connect(deadline)
         except BaseException:
             self._slots.release()
             raise
         try:
-            return await self._exchange(connection, method, head, body)
+            return await self._exchange(connection, method, head, body, deadline)
         except _Stale:
             raise RemoteProtocolError("server disconnected without sending a response") from None
 
-    async def _acquire(self) -> None:
+    async def _acquire(self, deadline: float) -> None:
         if not self._slots.locked():
             await self._slots.acquire()  # a free slot: taken at once, no timer needed
             return
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(deadline):
                 await self._slots.acquire()
         except TimeoutError:
             raise PoolTimeout(f"no free upstream connection within {self.timeout:g} s") from None
@@ -405,7 +419,9 @@ class UpstreamPool:
             raise InvalidTarget("a header name or value holds a line break")
         return head
 
-    async def _exchange(self, connection: _Connection, method: str, head: bytes, body: Body) -> UpstreamResponse:
+    async def _exchange(
+        self, connection: _Connection, method: str, head: bytes, body: Body, deadline: float
+    ) -> UpstreamResponse:
         """Write the request, read up to the end of the answer's headers. ``_Stale`` (the connection released)
         if the connection turned out closed before anything was received. The head is held within the mock's
         request-head limits: past them, ``ResponseHeadTooLarge``."""
@@ -416,9 +432,9 @@ class UpstreamPool:
                 if len(body) >= READ_SIZE:
                     writer.write(body)
                 if writer.transport.get_write_buffer_size() > READ_SIZE:
-                    await self._drain(connection)
+                    await self._drain(connection, deadline)
             else:
-                await self._send_stream(connection, head, body, chunked=not _has_length(head))
+                await self._send_stream(connection, head, body, not _has_length(head), deadline)
         except (ReadError, WriteError) as exc:
             if connection.reused and isinstance(body, bytes):
                 raise _Stale from exc
@@ -432,7 +448,7 @@ class UpstreamPool:
         try:
             while not parser.headers_done:
                 try:
-                    data = await self._read(connection)
+                    data = await self._read(connection, deadline)
                 except ReadError:
                     if connection.reused and not received:
                         raise _Stale from None
@@ -451,21 +467,21 @@ class UpstreamPool:
             self._drop(connection)
             raise
         status = parser.parser.get_status_code()
-        return UpstreamResponse(self, connection, parser, status, head_only=method == "HEAD")
+        return UpstreamResponse(self, connection, parser, status, method == "HEAD", deadline)
 
-    async def _drain(self, connection: _Connection) -> None:
+    async def _drain(self, connection: _Connection, deadline: float) -> None:
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(deadline):
                 await connection.writer.drain()
         except TimeoutError:
             self._drop(connection)
-            raise WriteTimeout(f"the upstream took no data for {self.timeout:g} s") from None
+            raise WriteTimeout(f"the upstream did not take the request within {self.timeout:g} s") from None
         except OSError as exc:
             self._drop(connection)
             raise WriteError(str(exc) or type(exc).__name__) from None
 
     async def _send_stream(
-        self, connection: _Connection, head: bytes, body: AsyncIterator[bytes], chunked: bool
+        self, connection: _Connection, head: bytes, body: AsyncIterator[bytes], chunked: bool, deadline: float
     ) -> None:
         writer = connection.writer
         writer.write(head)
@@ -476,10 +492,10 @@ class UpstreamPool:
                 writer.write(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
             else:
                 writer.write(chunk)
-            await self._drain(connection)
+            await self._drain(connection, deadline)
         if chunked:
             writer.write(b"0\r\n\r\n")
-        await self._drain(connection)
+        await self._drain(connection, deadline)
 
 
 def _has_length(head: bytes) -> bool:
