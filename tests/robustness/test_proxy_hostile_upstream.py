@@ -274,3 +274,80 @@ def test_a_dripped_body_ends_at_the_deadline_in_the_pool() -> None:
         elapsed, received = asyncio.run(scenario(upstream.url))
     assert 0.5 <= elapsed < 1.5
     assert 0 < received < 200
+
+
+# -- 3. an idle pooled connection with unread bytes or a close is dead -------------------------------------------
+def idle_answer(after: bytes, close: bool) -> Handler:
+    """Answers each request (keep-alive) with its number; a connection idle for a moment gets ``after``
+    (an unsolicited answer) and, with ``close``, its end."""
+
+    def handler(sock: socket.socket, server: Hostile) -> None:
+        sock.settimeout(0.05)
+        while not server.stop.is_set():
+            request = server.read_request(sock)
+            if request is None:
+                break
+            body = b"answer %d" % len(server.requests)
+            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%b" % (len(body), body))
+        if after:
+            sock.sendall(after)
+        if not close:
+            server.stop.wait(10)
+
+    return handler
+
+
+REQUEST_TIMEOUT = b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    ("after", "close"),
+    [(REQUEST_TIMEOUT, True), (REQUEST_TIMEOUT, False), (b"", True)],
+    ids=["408-then-close", "408-left-open", "close"],
+)
+def test_an_idle_connection_the_upstream_spoke_on_or_closed_is_not_reused(after: bytes, close: bool) -> None:
+    with (
+        Hostile(idle_answer(after, close)) as upstream,
+        proxy(upstream.url, 3.0) as base,
+        httpx.Client(base_url=base, timeout=5) as client,
+    ):
+        first = client.get("/first")
+        time.sleep(0.3)  # the upstream's idle connection gets its 408 (and its end)
+        second = client.get("/second")
+        time.sleep(0.3)
+        third = client.get("/third")
+    answers = [(r.status_code, r.content) for r in (first, second, third)]
+    assert answers == [(200, b"answer 1"), (200, b"answer 2"), (200, b"answer 3")]
+    assert [request.split(b" ")[1] for request in upstream.requests] == [b"/first", b"/second", b"/third"]
+    assert upstream.connections == 3  # each idle connection was found dead and replaced
+
+
+def closes_the_reused_connection_unanswered(sock: socket.socket, server: Hostile) -> None:
+    """The first connection answers one request, then reads the next and closes without a byte (the race of an
+    idle close with a request already on its way); later connections answer every request."""
+    first = server.connections == 1
+    while server.read_request(sock) is not None:
+        if first and len(server.requests) > 1:
+            return
+        body = b"answer %d" % len(server.requests)
+        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%b" % (len(body), body))
+
+
+@pytest.mark.parametrize(("method", "resent"), [("GET", True), ("DELETE", True), ("POST", False)])
+def test_a_reused_connection_closed_unanswered_resends_only_an_idempotent_request(method: str, resent: bool) -> None:
+    with (
+        Hostile(closes_the_reused_connection_unanswered) as upstream,
+        proxy(upstream.url, 3.0) as base,
+        httpx.Client(base_url=base, timeout=5) as client,
+    ):
+        assert client.get("/first").content == b"answer 1"
+        second = client.request(method, "/second")
+    sent = [request.split(b" ")[0] for request in upstream.requests]
+    if resent:
+        assert (second.status_code, second.content) == (200, b"answer 3")
+        assert sent == [b"GET", method.encode(), method.encode()]  # once more, on a new connection
+        assert upstream.connections == 2
+    else:
+        assert second.status_code == 502
+        assert error_of(second)["code"] == "upstream_error"
+        assert sent == [b"GET", b"POST"]  # a POST is never sent twice

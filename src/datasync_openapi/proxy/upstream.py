@@ -15,10 +15,11 @@ head (``datasync_openapi.server``: header fields, their bytes in total, the raw 
 incomplete); past one, ``ResponseHeadTooLarge``.
 
 A connection goes back to the pool only when its answer was read to the end and allows keep-alive; an idle
-connection is dropped after ``keepalive_expiry`` seconds. An idle connection the upstream had closed, found
-broken before any byte of the answer came, is replaced by a new one once for a request whose method is
-idempotent and whose body is bytes. Failures are ``UpstreamError``\\ s: ``ConnectError`` (refused, unknown
-host, TLS handshake), ``ConnectTimeout``, ``ReadTimeout``, ``WriteTimeout``, ``PoolTimeout`` (all
+connection is dropped after ``keepalive_expiry`` seconds, and when anything came on it while it was idle
+(unsolicited bytes such as a ``408``, its end, an error): those are no answer to the next request. A reused
+connection found broken before any byte of the answer came is replaced by a new one once for a request whose
+method is idempotent and whose body is bytes. Failures are ``UpstreamError``\\ s: ``ConnectError`` (refused,
+unknown host, TLS handshake), ``ConnectTimeout``, ``ReadTimeout``, ``WriteTimeout``, ``PoolTimeout`` (all
 ``UpstreamTimeout``), ``ReadError``/``WriteError`` (the connection broke), ``RemoteProtocolError`` (no answer,
 a malformed one, one cut short, or ``ResponseHeadTooLarge``).
 """
@@ -103,8 +104,14 @@ class _Connection:
         self.held = True  # taken by a request (holds one of the pool's slots)
 
     def usable(self, expiry: float) -> bool:
+        """Still fit to carry a request: not expired, and nothing came while it was idle (no unsolicited bytes,
+        such as a ``408``, no end of the connection, no error). Anything that came is no answer to a request
+        sent later: the connection is dead."""
+        reader = self.reader
         return (
-            not self.reader.at_eof()
+            not reader.at_eof()
+            and not reader._buffer  # type: ignore[attr-defined]
+            and reader.exception() is None
             and not self.writer.transport.is_closing()
             and time.monotonic() - self.idle_since < expiry
         )
