@@ -250,6 +250,24 @@ def test_a_dripping_upstream_is_a_504_at_the_deadline(handler: Handler) -> None:
     assert timeout <= elapsed < timeout + 1.5
 
 
+def test_a_dripping_environment_proxy_is_a_504_at_the_deadline_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through ``HTTP_PROXY`` the upstream is reached with httpx's transport: the same one deadline holds."""
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    timeout = 0.5
+    with Hostile(drip(DRIP_BODY, DRIP_INTERVAL, head_at_once=True)) as hostile_proxy:
+        monkeypatch.setenv("HTTP_PROXY", hostile_proxy.url)
+        monkeypatch.setenv("http_proxy", hostile_proxy.url)
+        with proxy("http://upstream.invalid", timeout) as base:
+            started = time.monotonic()
+            response = httpx.get(base + OPERATION, timeout=3, trust_env=False)  # to the proxy directly
+            elapsed = time.monotonic() - started
+    assert hostile_proxy.requests, "the request did not go through the environment proxy"
+    assert response.status_code == 504
+    assert error_of(response)["code"] == "upstream_timeout"
+    assert timeout <= elapsed < timeout + 1.5
+
+
 def test_a_dripped_body_ends_at_the_deadline_in_the_pool() -> None:
     """The body of a streamed answer counts against the same deadline: the head came at once, yet the read of
     the body fails when the exchange's time is up, not when one read waited that long."""
