@@ -39,6 +39,7 @@ class Hostile:
         self.stop = threading.Event()
         self.connections = 0
         self.requests: list[bytes] = []  # the request heads read, in order
+        self.idle_ends = 0  # connections the server spoke on or ended while they were idle
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(0.1)
         self.port = self.listener.getsockname()[1]
@@ -309,10 +310,22 @@ def idle_answer(after: bytes, close: bool) -> Handler:
             sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%b" % (len(body), body))
         if after:
             sock.sendall(after)
+        if close:
+            sock.shutdown(socket.SHUT_WR)
+        server.idle_ends += 1
         if not close:
             server.stop.wait(10)
 
     return handler
+
+
+def idle(server: Hostile, ends: int) -> None:
+    """Until ``ends`` idle connections were spoken on or ended (at most two seconds), then a moment for the
+    proxy's event loop to have read it."""
+    deadline = time.monotonic() + 2
+    while server.idle_ends < ends and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)
 
 
 REQUEST_TIMEOUT = b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
@@ -330,9 +343,9 @@ def test_an_idle_connection_the_upstream_spoke_on_or_closed_is_not_reused(after:
         httpx.Client(base_url=base, timeout=5) as client,
     ):
         first = client.get("/first")
-        time.sleep(0.3)  # the upstream's idle connection gets its 408 (and its end)
+        idle(upstream, 1)  # the upstream's idle connection got its 408 (and its end)
         second = client.get("/second")
-        time.sleep(0.3)
+        idle(upstream, 2)
         third = client.get("/third")
     answers = [(r.status_code, r.content) for r in (first, second, third)]
     assert answers == [(200, b"answer 1"), (200, b"answer 2"), (200, b"answer 3")]
