@@ -16,7 +16,7 @@ from datasync_openapi.findings import ALL_CLASSES, FOREIGN_DEFAULT_FAIL_ON, Base
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.specs import API, APIS, operations
 
-from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_RATE, DEFAULT_SEED, PHASES, ConformanceError
+from .options import CHECK_NAMES, DEFAULT_MAX_EXAMPLES, DEFAULT_RATE, DEFAULT_SEED, PHASES, ConformanceError
 
 if TYPE_CHECKING:
     from .engine import Budget
@@ -78,6 +78,12 @@ def add_parser(sub: Any) -> None:
         metavar="OPERATION_ID,...",
         help="only these operations, by operationId, e.g. listExchanges,getExchange (INCLUDE=; default: all)",
     )
+    conf.add_argument(
+        "--exclude-checks",
+        metavar="CHECK,...",
+        help="schemathesis checks not to run, e.g. ignored_auth (EXCLUDE_CHECKS=; default: none; the lifecycle "
+        "probes are use_after_free and ensure_resource_availability)",
+    )
     conf.add_argument("--reports", type=Path, default=Path("reports"), help="directory for the reports (REPORTS=)")
     conf.set_defaults(func=main)
 
@@ -129,7 +135,15 @@ def main(args: argparse.Namespace) -> int:
         unknown_ops = sorted(set(only) - known)
         if unknown_ops:
             raise ConformanceError(f"INCLUDE: unknown operationId {', '.join(unknown_ops)}")
-    budget = Budget(phases=phases, max_examples=args.max_examples, seed=args.seed, max_time=args.max_time)
+    excluded = tuple(c.strip() for c in (args.exclude_checks or "").split(",") if c.strip())
+    unknown_checks = sorted(set(excluded) - set(CHECK_NAMES))
+    if unknown_checks:
+        raise ConformanceError(
+            f"EXCLUDE_CHECKS: unknown check {', '.join(unknown_checks)} (known: {', '.join(CHECK_NAMES)})"
+        )
+    budget = Budget(
+        phases=phases, max_examples=args.max_examples, seed=args.seed, max_time=args.max_time, exclude_checks=excluded
+    )
     foreign = bool(args.base_url)
     try:
         fail_on = parse_classes(args.fail_on) if args.fail_on else (FOREIGN_DEFAULT_FAIL_ON if foreign else ALL_CLASSES)

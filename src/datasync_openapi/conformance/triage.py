@@ -20,6 +20,8 @@ from datasync_openapi.findings.hints import contract_errors
 from datasync_openapi.findings.model import normalise_pointer, pointer
 from datasync_openapi.specs import API, Operation, operations
 
+from .lifecycle import Observation
+
 _CONSEQUENCES_OF_5XX = {"status_code_conformance", "content_type_conformance", "response_schema_conformance"}
 
 
@@ -105,6 +107,22 @@ class Triage:
                 title=title,
                 location=title.lower(),
                 message=redact(message, self.secrets),
+            )
+        )
+
+    def lifecycle(self, observation: Observation) -> None:
+        """A lifecycle probe's finding (``conformance.lifecycle``), keyed like the stateful check's."""
+        self._add(
+            Finding(
+                api=self.api,
+                operation=observation.operation,
+                check=observation.check,
+                cls=classify(observation.check),
+                title=observation.title,
+                location=f"status {observation.status}",
+                message=redact(observation.message, self.secrets),
+                reproduce=redact(observation.reproduce, self.secrets),
+                status=observation.status,
             )
         )
 
