@@ -294,6 +294,11 @@ def run(
     result.stateful_cases = triage.stateful_cases
     if app is None:
         result.notes.append(manners.note())
+    if triage.refused_forbidden:
+        result.notes.append(
+            f"{triage.refused_forbidden} refusals of cases whose values the spec's own types forbid (schemathesis "
+            "fed one resource's value into another's parameter) are correct answers, not findings"
+        )
     if triage.rate_limited:
         result.notes.append(f"{triage.rate_limited} answers were still 429 after waiting (not counted as findings)")
     if before:
