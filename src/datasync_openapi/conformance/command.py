@@ -22,7 +22,7 @@ from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.findings.merge import EMBEDDED
 from datasync_openapi.specs import API, APIS, operations
 
-from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_RATE, DEFAULT_SEED, PHASES, ConformanceError
+from .options import CHECK_NAMES, DEFAULT_MAX_EXAMPLES, DEFAULT_RATE, DEFAULT_SEED, PHASES, ConformanceError
 
 if TYPE_CHECKING:
     from .engine import Budget
@@ -91,6 +91,12 @@ def add_parser(sub: Any) -> None:
         metavar="I/N",
         help="only the I-th of N shares of the operations (a stable split), e.g. 1/3, for CI jobs sharing a "
         "tenant; reports are named conformance-<api>.shard-I-of-N.json etc. (SHARD=; default: all)",
+    )
+    conf.add_argument(
+        "--exclude-checks",
+        metavar="CHECK,...",
+        help="schemathesis checks not to run, e.g. ignored_auth (EXCLUDE_CHECKS=; default: none; the lifecycle "
+        "probes are use_after_free and ensure_resource_availability)",
     )
     conf.add_argument("--reports", type=Path, default=Path("reports"), help="directory for the reports (REPORTS=)")
     conf.set_defaults(func=main)
@@ -331,6 +337,12 @@ def main(args: argparse.Namespace) -> int:
     if foreign and len(apis) != 1:
         raise ConformanceError("BASE_URL needs API=grades or API=interop (one API per base URL)")
     apis, only, shard = select(args, apis, writes)
+    excluded = tuple(c.strip() for c in (args.exclude_checks or "").split(",") if c.strip())
+    unknown_checks = sorted(set(excluded) - set(CHECK_NAMES))
+    if unknown_checks:
+        raise ConformanceError(
+            f"EXCLUDE_CHECKS: unknown check {', '.join(unknown_checks)} (known: {', '.join(CHECK_NAMES)})"
+        )
     try:
         fail_on = parse_classes(args.fail_on) if args.fail_on else (FOREIGN_DEFAULT_FAIL_ON if foreign else ALL_CLASSES)
     except ValueError as exc:
@@ -341,7 +353,9 @@ def main(args: argparse.Namespace) -> int:
     # not when the `datasync` parser is built nor to refuse an option.
     from .engine import Budget
 
-    budget = Budget(phases=phases, max_examples=args.max_examples, seed=args.seed, max_time=args.max_time)
+    budget = Budget(
+        phases=phases, max_examples=args.max_examples, seed=args.seed, max_time=args.max_time, exclude_checks=excluded
+    )
     if foreign:
         results = _run_foreign(args, apis, budget, fail_on, only, rate)
     else:

@@ -49,7 +49,7 @@ CHECK_CLASSES: dict[str, FindingClass] = {
     "allow_header_conformance": FindingClass.RESPONSE_CONTRACT,
     "negative_data_rejection": FindingClass.ACCEPTS_INVALID,
     "missing_required_header": FindingClass.ACCEPTS_INVALID,
-    "unsupported_method": FindingClass.ACCEPTS_INVALID,
+    "unsupported_method": FindingClass.RESPONSE_CONTRACT,  # the answer to an undeclared method (405, Allow)
     "positive_data_acceptance": FindingClass.REJECTS_VALID,
     "use_after_free": FindingClass.LIFECYCLE,
     "ensure_resource_availability": FindingClass.LIFECYCLE,
@@ -77,14 +77,18 @@ def parse_classes(text: str) -> frozenset[FindingClass]:
 
 
 _INDEX = re.compile(r"/\d+(?=/|$)")
+# Names schemathesis makes up for generated data (``x-schemathesis-additional``, ``x-schemathesis-unknown-property``,
+# ...): a server that echoes them shows them in a pointer, but they are the suite's own, not the spec's.
+_GENERATED = re.compile(r"/x-schemathesis-[^/]*(?=/|$)")
 
 
 def normalise_pointer(pointer: str) -> str:
-    """A JSON pointer with array indices replaced by ``*``: ``/data/3/error_count`` -> ``/data/*/error_count``.
+    """A JSON pointer in the spec's terms: array indices and schemathesis' generated names replaced by ``*``
+    (``/data/3/error_count`` -> ``/data/*/error_count``).
 
     Which item of a list broke depends on the data, not on the defect, so keys never contain indices.
     """
-    return _INDEX.sub("/*", pointer)
+    return _GENERATED.sub("/*", _INDEX.sub("/*", pointer))
 
 
 def pointer(parts: Any) -> str:
