@@ -8,6 +8,7 @@ layer refuses ambiguous credentials.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import resource
 import select
@@ -17,12 +18,15 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from datasync_openapi.mock import create_app
+import datasync_openapi.server
+from datasync_openapi import cli
+from datasync_openapi.mock import DEMO_TOKEN, MockApp, MockConfig, create_app
 from datasync_openapi.server import free_port, running
 
 HEALTH = b"GET /_mock/health HTTP/1.1\r\nHost: mock\r\n\r\n"
@@ -181,3 +185,93 @@ def test_many_idle_connections_under_a_small_open_file_limit_leave_the_mock_serv
         _, err = process.communicate(timeout=10)
     assert "connection limit lowered from 1000 to 64" in err
     assert "Traceback" not in err
+
+
+# -- 13: a state file that cannot take a write ----------------------------------------------------------------
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    """A seeded state file this process cannot write: mode 0444, or immutable (``chattr +i``) for root."""
+    state = tmp_path / "state.sqlite"
+    create_app(MockConfig(state_file=state)).close()
+    if os.geteuid() != 0:
+        state.chmod(0o444)
+        yield state
+        state.chmod(0o644)
+        return
+    if subprocess.run(["chattr", "+i", str(state)], capture_output=True, check=False).returncode != 0:
+        pytest.skip("running as root without chattr +i: no way to make a read-only file here")
+    try:
+        yield state
+    finally:
+        subprocess.run(["chattr", "-i", str(state)], check=True)
+
+
+def test_a_read_only_state_file_is_refused_at_start_in_one_line(
+    read_only: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the mock started serving a state it cannot write")
+
+    monkeypatch.setattr(datasync_openapi.server, "serve", refuse)
+    assert cli.main(["mock", "--port", str(free_port()), "--state", str(read_only)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"datasync: cannot use the state file {read_only}: attempt to write a readonly database\n"
+
+
+def _limit_pages(app: MockApp, pages: int | None) -> None:
+    """SQLite's own cap on the file's size: past it a write fails as on a full disk ('database or disk is
+    full', SQLITE_FULL), whatever the machine's free space."""
+    db = app.store._db
+    assert db is not None
+    with app.store._lock:
+        if pages is None:
+            pages = int(db.execute("PRAGMA page_count").fetchone()[0])
+        db.execute(f"PRAGMA max_page_count = {pages}")
+
+
+def test_a_full_state_file_answers_507_logs_one_line_and_loses_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = tmp_path / "state.sqlite"
+    app = create_app(MockConfig(state_file=state))
+    bearer = {"Authorization": f"Bearer {DEMO_TOKEN}"}
+    acknowledged = []
+    refused = None
+    with running(app) as url, httpx.Client(base_url=url, headers=bearer, timeout=5) as client:
+        before = client.get("/v2/grades/exchanges/count").json()
+        for n in range(3):
+            answer = client.post("/v2/grades/exchanges", json={"metadata": {"n": n}})
+            assert answer.status_code == 200
+            acknowledged.append(answer.json()["data"]["id"])
+        _limit_pages(app, None)
+        caplog.set_level(logging.ERROR, "datasync_openapi.mock")
+        for n in range(200):  # bounded: a page holds a few of these
+            answer = client.post("/v2/grades/exchanges", json={"metadata": {"n": n, "pad": "x" * 2000}})
+            if answer.status_code != 200:
+                refused = answer
+                break
+            acknowledged.append(answer.json()["data"]["id"])
+        assert refused is not None, "the capped file took every write"
+        assert refused.status_code == 507
+        assert refused.headers["content-type"] == "application/json"
+        assert refused.json()["error"]["code"] == "insufficient_storage"
+        records = [r for r in caplog.records if r.name == "datasync_openapi.mock"]
+        assert len(records) == 1
+        assert records[0].exc_info is None
+        assert "database or disk is full" in records[0].getMessage()
+        # nothing lost, nothing half kept: what was acknowledged is served, the refused write is not
+        assert client.get("/v2/grades/exchanges/count").json() == before + len(acknowledged)
+        for key in acknowledged:
+            assert client.get(f"/v2/grades/exchanges/{key}").status_code == 200
+        _limit_pages(app, 1 << 30)  # space again: writes work again
+        again = client.post("/v2/grades/exchanges", json={"metadata": {"n": "again"}})
+        assert again.status_code == 200
+        acknowledged.append(again.json()["data"]["id"])
+    app.close()
+    reopened = create_app(MockConfig(state_file=state))  # the file holds exactly what was acknowledged
+    try:
+        ids = {obj["id"] for obj in reopened.store.all("exchanges")}
+        assert set(acknowledged) <= ids
+        assert len(ids) == before + len(acknowledged)
+    finally:
+        reopened.close()

@@ -32,7 +32,7 @@ from .handlers import Context, Runtime, handler_for
 from .http import MockError, json_response
 from .routing import Route, Router
 from .seed import seed
-from .store import Store
+from .store import StorageError, Store
 
 log = logging.getLogger("datasync_openapi.mock")
 MAX_BODY = 16 * 1024 * 1024  # bytes of a request body (API, /oauth/token, /_mock); README "Limits"
@@ -125,6 +125,9 @@ class MockApp:
             response = await self.handle(request)
         except MockError as exc:
             response = exc.response()
+        except StorageError as exc:  # nothing of the request was kept: say so, once, without a traceback
+            log.error("%s %r: the state file refused a write (nothing kept): %s", request.method, scope["path"], exc)
+            response = _storage_refused(exc).response()
         except Exception:  # a mock bug: answer JSON, log the traceback, never send it to the client
             log.exception("unhandled error on %s %s", request.method, scope["path"])
             response = MockError(500, "Internal error in the mock", "see the mock's log").response()
@@ -310,6 +313,12 @@ class MockApp:
         if path == "/tokens/expire" and method == "POST":
             return json_response({"expired": self.auth.expire_tokens()})
         raise MockError(404, "Not found", f"no mock control {method} /_mock{path}")
+
+
+def _storage_refused(exc: StorageError) -> MockError:
+    if exc.full:
+        return MockError(507, "Insufficient storage", "the mock's state file is full: nothing of this request was kept")
+    return MockError(503, "Service unavailable", "the mock's state file is read-only: nothing of this request was kept")
 
 
 def _too_large() -> MockError:
