@@ -38,6 +38,7 @@ from datasync_openapi.conformance import command as conformance_command
 from datasync_openapi.conformance import report_command
 from datasync_openapi.conformance.options import ConformanceError
 from datasync_openapi.proxy import command as proxy_command
+from datasync_openapi.server_options import add_connection_options
 
 DEFAULT_URL = "https://api.us2.kimonocloud.com"
 API_ENVIRONMENT = f"""environment:
@@ -101,15 +102,16 @@ def _mock(args: argparse.Namespace) -> int:
         f"  worker processes     {args.workers}" + (f"\n  {recorded.summary()}" if recorded is not None else ""),
         flush=True,
     )
+    bounds = {"header_timeout": args.header_timeout, "max_connections": args.max_connections}
     if args.workers == 1:
-        serve(app, args.host, args.port, log_level=args.log_level)
+        serve(app, args.host, args.port, log_level=args.log_level, **bounds)
         return 0
     from datasync_openapi.mock import worker
 
     app.close()  # seeded; each worker opens the file itself
     os.environ[worker.ENV] = worker.settings(state, auth.static_token or "", args.seed_from)
     try:
-        serve(f"{worker.__name__}:app", args.host, args.port, log_level=args.log_level, workers=args.workers)
+        serve(f"{worker.__name__}:app", args.host, args.port, log_level=args.log_level, workers=args.workers, **bounds)
     finally:
         if scratch is not None:
             scratch.cleanup()
@@ -355,6 +357,7 @@ def parser() -> argparse.ArgumentParser:
         choices=["critical", "error", "warning", "info", "debug"],
         help="uvicorn's log level",
     )
+    add_connection_options(mock)
     mock.set_defaults(func=_mock)
 
     conformance_command.add_parser(sub)
