@@ -55,7 +55,7 @@ from datasync_openapi.specs import APIS
 from .checks import UNPARSED, Collector, Observed, check, loads_json
 from .har import TOKEN_PATH, Entry, HarRecorder, Message, Mode, now
 from .options import DEFAULT_TIMEOUT, MAX_BODY
-from .redact import REDACTED, Redactor
+from .redact import REDACTED, PrintableFilter, Redactor
 from .upstream import (
     Body,
     ConnectError,
@@ -68,6 +68,7 @@ from .upstream import (
 )
 
 log = logging.getLogger("datasync_openapi.proxy")
+log.addFilter(PrintableFilter())  # every line: what a peer sent, with its control characters escaped
 
 HOP_BY_HOP = frozenset(
     {
