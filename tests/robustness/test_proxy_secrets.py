@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +23,16 @@ from starlette.types import Receive, Scope, Send
 from datasync_openapi.mock import DEMO_TOKEN, MockConfig, create_app
 from datasync_openapi.mock import har as seed
 from datasync_openapi.proxy import ProxyApp, ProxyConfig
-from datasync_openapi.proxy.redact import REDACTED, Redactor, printable, secret_name, spec_secret_names
+from datasync_openapi.proxy.redact import (
+    REDACTED,
+    SECRET_WORDS,
+    TEMPLATE_SECRET_NAMES,
+    Redactor,
+    body_hint,
+    printable,
+    secret_name,
+    spec_secret_names,
+)
 from datasync_openapi.server import running
 
 TENANT = "be0a6d64-54b1-4a5c-9d62-6f9e8b7a1c01"
@@ -190,6 +200,20 @@ def test_the_name_rules_and_the_spec_rules() -> None:
         assert secret_name(name), name
     for name in ("author", "keywords", "client_id", "token_type", "grant_type", "page", "content-type", "monkey"):
         assert not secret_name(name), name
+
+
+def test_the_templates_hide_the_same_names_and_the_body_hint_misses_no_secret_name() -> None:
+    template = (Path(__file__).resolve().parents[2] / "generator-templates" / "model.py.jinja").read_text("utf-8")
+    listed = re.search(r"\{% set SECRET_NAMES = \[([^\]]*)\] %\}", template)
+    assert listed is not None
+    assert tuple(re.findall(r'"([^"]+)"', listed.group(1))) == TEMPLATE_SECRET_NAMES
+    # the cheap test that decides whether a body is parsed to learn its credentials: never misses a secret name
+    words = sorted(SECRET_WORDS | spec_secret_names())
+    names = [f"{a}{sep}{b}" for a in ("", "x", "X", "client", "1") for sep in ("", "_", "-", ".") for b in words]
+    names += [f"x{w.capitalize()}" for w in words] + [f"X{w.upper()}" for w in words] + [f"{w}1" for w in words]
+    secret = [name for name in names if secret_name(name)]
+    assert len(secret) > len(names) // 2
+    assert [name for name in secret if not body_hint(json.dumps({name: 1}).encode())] == []
 
 
 def test_a_credential_is_remembered_however_many_follow_and_a_full_memory_redacts_more() -> None:

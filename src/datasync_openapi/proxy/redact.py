@@ -68,7 +68,6 @@ _SECRET_PART = re.compile(r"secret|passw|token|authoriz|credential|signature|coo
 _NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _WORD = re.compile(r"[^\W_]+")  # a run of letters and digits: what a remembered credential is found by
 _LONG_TOKEN = re.compile(r"[A-Za-z0-9._~+/-]{" + str(LONG_TOKEN) + r",}=*")
-_BODY_HINT = re.compile(rb"(?i)auth|key|sig|token|secret|passw|pwd|credential|cookie|session|assertion|jwt")
 # C0 and C1 controls, DEL, and the Unicode line separators and bidirectional overrides a terminal obeys
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -97,6 +96,32 @@ def spec_secret_names() -> frozenset[str]:
     for api in APIS:
         walk(load_spec(api))
     return frozenset(names)
+
+
+_HINT_PARTS = (
+    *(b"secret", b"passw", b"passph", b"token", b"auth", b"credential", b"cookie", b"session", b"assertion"),
+    *(b"jwt", b"signature", b"apikey", b"api_key"),
+)
+_HINT_WORDS = re.compile(rb"key|sig|pwd|KEY|SIG|PWD|Key|Sig|Pwd")
+
+
+@functools.cache
+def _hint_parts() -> tuple[bytes, ...]:
+    """``_HINT_PARTS`` and the spec's secret names that contain none of them."""
+    spec = [name.lower().encode() for name in sorted(spec_secret_names())]
+    return _HINT_PARTS + tuple(name for name in spec if not any(part in name for part in _HINT_PARTS))
+
+
+def body_hint(body: bytes) -> bool:
+    """Whether ``body`` may hold a field that ``secret_name`` calls secret (true more often, never less)."""
+    lowered = body.lower()
+    if any(part in lowered for part in _hint_parts()):
+        return True
+    for match in _HINT_WORDS.finditer(body):  # a word of its own: after a non-letter, or capitalised (camelCase)
+        start = match.start()
+        if body[start] < 0x61 or start == 0 or not 0x61 <= body[start - 1] <= 0x7A:
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=4096)
@@ -214,7 +239,7 @@ class Redactor:
 
     def learn_body(self, body: bytes, media: str) -> None:
         """Remember the secret fields of a JSON or form body (parsed only when a secret-like name occurs)."""
-        if body and _BODY_HINT.search(body):
+        if body and body_hint(body):
             self.body(body, media)
 
     # -- redacting -----------------------------------------------------------------------------------------
