@@ -161,6 +161,8 @@ def test_no_kind_of_credential_reaches_the_har_the_reports_the_log_or_the_seeded
     }
     token_json = json.loads(entries[4]["request"]["postData"]["text"])
     assert token_json == {"grant_type": "client_credentials", "client_id": REDACTED, "client_secret": REDACTED}
+    issued = json.loads(entries[4]["response"]["content"]["text"])
+    assert issued == {"access_token": REDACTED, "token_type": "bearer", "expires_in": 3600}
     assert json.loads(entries[-1]["response"]["content"]["text"])["name"] == f"first client said {REDACTED}"
     # and the mock seeded from it holds the tenant, its secret redacted
     recorded = seed.load(recording)

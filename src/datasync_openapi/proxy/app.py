@@ -566,7 +566,7 @@ class ProxyApp:
             self.redactor.learn_body(exchange.request_body, _content_type(exchange.forward))
         if body is not None:  # the credentials in the answer (a token, a tenant's client_secret)
             if exchange.token:
-                self.redactor.body(body, _content_type(response.headers), token=True)
+                self.redactor.body(body, _content_type(response.headers), token=True, answer=True)
             else:
                 self.redactor.learn_body(body, _content_type(response.headers))
         if findings:

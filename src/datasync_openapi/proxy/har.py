@@ -221,7 +221,8 @@ class HarRecorder:
         content: dict[str, Any] = {"size": e.response.size, "mimeType": response_media}
         if e.response.body is not None:
             content["size"] = len(e.response.body)
-            content.update(_content(redactor.body(e.response.body, response_media, token=token), response_media))
+            answer = redactor.body(e.response.body, response_media, token=token, answer=True)
+            content.update(_content(answer, response_media))
         elif e.response.omitted:
             content["comment"] = e.response.omitted
         try:

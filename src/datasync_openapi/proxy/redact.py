@@ -327,23 +327,26 @@ class Redactor:
             self.learn(value)
         return out
 
-    def body(self, body: bytes, media: str, token: bool = False) -> bytes:
+    def body(self, body: bytes, media: str, token: bool = False, answer: bool = False) -> bytes:
         """A body as it may be written: JSON and form bodies with their secret fields redacted (and
-        remembered); a token endpoint's body that is neither is ``[redacted]`` whole; others unchanged."""
+        remembered), others unchanged. The token endpoint's (``token``): its request keeps only ``grant_type``
+        and ``scope``; its ``answer`` keeps what is not secret by name (``token_type``, ``expires_in``); either,
+        when neither JSON nor a form, is ``[redacted]`` whole."""
         kind = media.split(";", 1)[0].strip().lower()
+        everything = token and not answer  # every field but the public ones
         if kind == "application/x-www-form-urlencoded" or (token and not kind.endswith("json") and b"=" in body):
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
                 return REDACTED.encode() if token else body
-            pairs = self.form(text, token)
+            pairs = self.form(text, everything)
             return "&".join(f"{quote_plus(n)}={quote_plus(v, safe='[]')}" for n, v in pairs).encode()
-        if kind.endswith("json") or kind.endswith("+json") or token:
+        if kind.endswith("json") or token:
             try:
                 data = json.loads(body)
             except (ValueError, RecursionError):
                 return REDACTED.encode() if token else body
-            out = self.json_data(data, token)
+            out = self.json_data(data, everything)
             if out == data:
                 return body
             return json.dumps(out, ensure_ascii=False).encode()
