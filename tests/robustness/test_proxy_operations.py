@@ -170,7 +170,7 @@ def test_a_full_disk_stops_the_recording_once_and_the_proxy_keeps_forwarding_and
         stopped = [r.getMessage() for r in caplog.records if "recording to" in r.getMessage()]
         assert stopped == [
             f"recording to {har} stopped: No space left on device; the proxy keeps forwarding, "
-            "the file keeps the 1 entries before"
+            "the file keeps its complete entries (1 of this session)"
         ]
         entries = json.loads(har.read_text(encoding="utf-8"))["log"]["entries"]  # cut back to a complete file
         assert [urlsplit(e["request"]["url"]).path for e in entries] == ["/v2/grades/exchanges"]
@@ -186,6 +186,27 @@ def test_a_full_disk_stops_the_recording_once_and_the_proxy_keeps_forwarding_and
         assert len(stopped) == 1
         assert "No space left on device" in stopped[0]
         assert (reports / "again" / "proxy.md").is_file()
+
+
+def test_reports_that_cannot_be_written_are_one_log_line_and_the_summary_still_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="datasync_openapi.proxy")
+
+    def full(results: Any, directory: Path) -> list[Path]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ProxyApp, "write_reports", staticmethod(full))
+    finished: list[Any] = []
+    with (
+        running(create_app()) as upstream,
+        proxied(upstream, reports=tmp_path / "reports", on_finish=finished.append) as base,
+    ):
+        assert httpx.get(f"{base}/v2/grades/exchanges", headers=AUTH).status_code == 200
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        f"cannot write the reports into {tmp_path / 'reports'}: No space left on device"
+    ]
+    assert len(finished) == 1  # the summary (and the verdict) still come
 
 
 def test_append_record_adds_to_a_recording_the_proxy_completed(tmp_path: Path) -> None:

@@ -120,12 +120,13 @@ class HarRecorder:
     def __init__(self, path: Path, redactor: Redactor, mode: Mode = "overwrite") -> None:
         self.path = path
         self.redactor = redactor
-        self.entries = 0
+        self.entries = 0  # recorded by this recorder
+        self._any = False  # the file holds an entry (a comma goes before the next)
         self.failed = ""  # why recording stopped early ("" while it records)
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         if mode == "append":
-            self.entries = int(appendable(path))  # (the count only matters as "any")
+            self._any = appendable(path)
             self._fd: int | None = os.open(path, os.O_WRONLY)
             self._offset = path.stat().st_size - len(TAIL)
             self._good = self._offset
@@ -169,7 +170,8 @@ class HarRecorder:
             with contextlib.suppress(OSError):
                 os.close(fd)
         log.error(
-            "recording to %s stopped: %s; the proxy keeps forwarding, the file keeps the %d entries before%s",
+            "recording to %s stopped: %s; the proxy keeps forwarding, the file keeps its complete entries "
+            "(%d of this session)%s",
             printable(str(self.path)),
             printable(self.failed),
             self.entries,
@@ -181,8 +183,9 @@ class HarRecorder:
             return
         text = json.dumps(self.redactor.scrub_all(self.entry(entry)), ensure_ascii=False)
         with self._lock:
-            if self._append(((",\n" if self.entries else "") + text).encode("utf-8")):
+            if self._append(((",\n" if self._any else "") + text).encode("utf-8")):
                 self.entries += 1
+                self._any = True
 
     def close(self) -> None:
         with self._lock:
