@@ -39,7 +39,6 @@ MIN_SECRET = 4  # shorter values are redacted in place but not scrubbed from fre
 MAX_REMEMBERED_CHARS = 16 * 1024 * 1024  # characters of credentials remembered; past it, scrub redacts more
 LONG_TOKEN = 16  # past the cap: token-like runs this long or longer are redacted wherever they stand
 TEMPLATE_SECRET_NAMES = ("client_secret", "password", "secret", "api_secret", "access_token", "refresh_token")
-TOKEN_FIELDS = ("access_token", "refresh_token", "id_token")
 PUBLIC_FORM_FIELDS = frozenset({"grant_type", "scope"})  # the token request's fields that are not secret
 PUBLIC_NAMES = frozenset({"token_type", "grant_type", "scope", "expires_in", "client_id", "keywords"})
 SECRET_WORDS = frozenset(
@@ -352,11 +351,6 @@ class Redactor:
             return json.dumps(out, ensure_ascii=False).encode()
         return body
 
-    @staticmethod
-    def header_value(name: str, value: str) -> str:
-        """A header's value with no remembering (``header`` also remembers)."""
-        return REDACTED if secret_name(name) else value
-
 
 class PrintableFilter(logging.Filter):
     """A logger's filter: each record's message made ``printable`` (the arguments a peer controls included)."""
@@ -371,7 +365,6 @@ class PrintableFilter(logging.Filter):
 __all__ = [
     "REDACTED",
     "TEMPLATE_SECRET_NAMES",
-    "TOKEN_FIELDS",
     "PrintableFilter",
     "Redactor",
     "printable",
