@@ -284,7 +284,7 @@ def test_the_exit_status_is_the_verdict_and_what_it_prints_is_printable(tmp_path
         )
     assert status == 1, (out, err)
     assert "FAIL: 2 exchanges checked" in out
-    assert "application/x\\x9b2jjson" in out  # the upstream's C1 control, escaped
+    assert "application/xjson" in out  # the upstream's C1 escape sequence (CSI 2j), removed for the terminal
     assert "\\x1b[2J\\x0d\\x0adatasync proxy: forged" in err
     for control in CONTROLS:
         assert control not in out, repr(control)

@@ -113,15 +113,14 @@ def _fail(message: str) -> int:
 
 
 def _summary(directory: Path, recording: Path | None, outcome: list[bool]) -> Any:
-    """What the proxy prints when it stops (each line ``printable``: findings quote what the upstream sent);
-    appends to ``outcome`` whether the run passed."""
+    """What the proxy prints when it stops (``report.summary`` neutralises what the upstream sent for the
+    terminal); appends to ``outcome`` whether the run passed."""
     from .app import REPORT_NAME
-    from .redact import printable
 
     def finish(results: list[Result]) -> None:
         for result in results:
             if result.cases:
-                print("\n".join(printable(line) for line in report.summary(result).split("\n")))
+                print(report.summary(result))
         findings = sum(len(r.findings) for r in results)
         new = sum(1 for r in results for f in r.findings if r.is_new(f))
         cases = sum(r.cases for r in results)

@@ -34,6 +34,8 @@ import threading
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode
 
+from datasync_openapi.findings.neutral import printable
+
 REDACTED = "[redacted]"
 MIN_SECRET = 4  # shorter values are redacted in place but not scrubbed from free text (they would match everywhere)
 MAX_REMEMBERED_CHARS = 16 * 1024 * 1024  # characters of credentials remembered; past it, scrub redacts more
@@ -67,8 +69,6 @@ _SECRET_PART = re.compile(r"secret|passw|token|authoriz|credential|signature|coo
 _NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _WORD = re.compile(r"[^\W_]+")  # a run of letters and digits: what a remembered credential is found by
 _LONG_TOKEN = re.compile(r"[A-Za-z0-9._~+/-]{" + str(LONG_TOKEN) + r",}=*")
-# C0 and C1 controls, DEL, and the Unicode line separators and bidirectional overrides a terminal obeys
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 # -- what is a secret ------------------------------------------------------------------------------------------
@@ -132,20 +132,6 @@ def secret_name(name: str) -> bool:
     if name in spec_secret_names() or lowered in spec_secret_names() or _SECRET_PART.search(name):
         return True
     return any(word.lower() in SECRET_WORDS for word in _NAME_WORDS.findall(name))
-
-
-def printable(text: str) -> str:
-    """``text`` for a log line or the terminal: control characters, escape sequences, line breaks and
-    bidirectional overrides shown as ``\\xNN``/``\\uNNNN`` escapes, so a peer cannot forge a line or drive the
-    terminal."""
-    if text.isprintable():
-        return text
-    return _UNPRINTABLE.sub(_escape, text)
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def redacted(data: Any) -> Any:
