@@ -7,8 +7,10 @@ run), 1 findings or operations not exercised, 2 the run could not run (preflight
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +18,15 @@ from datasync_openapi.findings import ALL_CLASSES, FOREIGN_DEFAULT_FAIL_ON, Base
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.specs import API, APIS, operations
 
-from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_RATE, DEFAULT_SEED, PHASES, ConformanceError
+from .options import (
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_RATE,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_SEED,
+    PHASES,
+    ConformanceError,
+)
 
 if TYPE_CHECKING:
     from .engine import Budget
@@ -51,7 +61,24 @@ def add_parser(sub: Any) -> None:
         "--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, help="generated cases per operation (MAX_EXAMPLES=)"
     )
     conf.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed: same seed, same cases (SEED=)")
-    conf.add_argument("--max-time", type=float, help="stop each API's run after this many seconds (MAX_TIME=)")
+    conf.add_argument(
+        "--max-time",
+        metavar="SECONDS",
+        help="a hard bound on each API's run, preflight and requests in flight included (MAX_TIME=)",
+    )
+    conf.add_argument(
+        "--max-response-size",
+        metavar="BYTES",
+        default=str(DEFAULT_MAX_RESPONSE_SIZE),
+        help="the largest response body read; a larger one is a transport finding; suffixes KiB, MiB, GiB "
+        "(MAX_RESPONSE_SIZE=)",
+    )
+    conf.add_argument(
+        "--request-timeout",
+        metavar="SECONDS",
+        default=f"{DEFAULT_REQUEST_TIMEOUT:g}",
+        help="a deadline for each whole exchange: connect, headers and body (REQUEST_TIMEOUT=)",
+    )
     conf.add_argument(
         "--rate",
         type=float,
@@ -129,7 +156,16 @@ def main(args: argparse.Namespace) -> int:
         unknown_ops = sorted(set(only) - known)
         if unknown_ops:
             raise ConformanceError(f"INCLUDE: unknown operationId {', '.join(unknown_ops)}")
-    budget = Budget(phases=phases, max_examples=args.max_examples, seed=args.seed, max_time=args.max_time)
+    args.max_time = _seconds("MAX_TIME", args.max_time)
+    args.max_response_size = _size(args.max_response_size)
+    request_timeout = _seconds("REQUEST_TIMEOUT", args.request_timeout) or DEFAULT_REQUEST_TIMEOUT
+    budget = Budget(
+        phases=phases,
+        max_examples=args.max_examples,
+        seed=args.seed,
+        max_time=args.max_time,
+        request_timeout=request_timeout,
+    )
     foreign = bool(args.base_url)
     try:
         fail_on = parse_classes(args.fail_on) if args.fail_on else (FOREIGN_DEFAULT_FAIL_ON if foreign else ALL_CLASSES)
@@ -160,20 +196,61 @@ def main(args: argparse.Namespace) -> int:
     return _report(args.reports, results)
 
 
+def _seconds(variable: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ConformanceError(f"{variable} takes a positive finite number of seconds; got {text!r}")
+    return value
+
+
+_UNITS = {"": 1, "b": 1, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}
+
+
+def _size(text: str) -> int:
+    number = text.strip().lower().rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = text.strip().lower()[len(number) :]
+    try:
+        value = float(number) * _UNITS[unit.strip()]
+    except (ValueError, KeyError):
+        value = math.nan
+    if not math.isfinite(value) or value < 1:
+        raise ConformanceError(
+            f"MAX_RESPONSE_SIZE takes a positive number of bytes (or with KiB, MiB, GiB); got {text!r}"
+        )
+    return int(value)
+
+
 def _run_foreign(
     args: argparse.Namespace, apis: list[API], budget: Budget, fail_on: frozenset[Any], only: list[str] | None
 ) -> list[Result]:
-    from .engine import run, write_plan
+    from .engine import preflight_result, run, write_plan
     from .manners import Manners
-    from .preflight import run_preflight
+    from .preflight import PreflightBound, run_preflight
 
     if len(apis) != 1:
         raise ConformanceError("BASE_URL needs API=grades or API=interop (one API per base URL)")
     api = apis[0]
     base_url = args.base_url.rstrip("/")
     credentials = _credentials(args)
-    preflight = run_preflight(api, base_url, credentials)
     rate = args.rate if args.rate is not None else DEFAULT_RATE
+    # One set of manners for the whole run, preflight included: the gate, the bounds and MAX_TIME's clock.
+    manners = Manners(
+        rate=rate if rate > 0 else None,
+        writes=args.writes,
+        max_response_size=args.max_response_size,
+        request_timeout=budget.request_timeout,
+        deadline=time.monotonic() + args.max_time if args.max_time else None,
+    )
+    try:
+        preflight = run_preflight(api, base_url, credentials, manners=manners)
+    except PreflightBound as exc:
+        print(f"conformance: {api} at {base_url}: preflight did not pass: {exc.detail}", flush=True)
+        return [preflight_result(api, base_url, exc, manners=manners, fail_on=fail_on)]
     print(
         f"conformance: {api} at {base_url} ({'writes allowed' if args.writes else 'read-only'}, "
         f"at most {rate:g} requests/s); preflight passed in {preflight.seconds:.1f} s, "
@@ -189,7 +266,7 @@ def _run_foreign(
         bearer=preflight.bearer,
         budget=budget,
         writes=args.writes,
-        manners=Manners(rate=rate if rate > 0 else None),
+        manners=manners,
         ids=preflight.ids,
         only=only,
         fail_on=fail_on,
@@ -229,7 +306,11 @@ def _run_embedded(
                     writes=True,
                     reset=app.reset,
                     only=only,
-                    manners=Manners(rate=args.rate or None),
+                    manners=Manners(
+                        rate=args.rate or None,
+                        max_response_size=args.max_response_size,
+                        request_timeout=budget.request_timeout,
+                    ),
                     fail_on=fail_on,
                     allow_not_exercised=args.allow_not_exercised,
                     embedded=True,

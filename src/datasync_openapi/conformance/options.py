@@ -9,6 +9,8 @@ PHASES = ("examples", "coverage", "fuzzing", "stateful")
 DEFAULT_SEED = 20261122
 DEFAULT_MAX_EXAMPLES = 10
 DEFAULT_RATE = 5.0  # requests/s against a target that is not the embedded mock
+DEFAULT_MAX_RESPONSE_SIZE = 16 * 1024 * 1024  # bytes of one (decoded) response body
+DEFAULT_REQUEST_TIMEOUT = 10.0  # seconds for one whole exchange: connect, headers and body
 
 
 class ConformanceError(RuntimeError):
@@ -17,4 +19,12 @@ class ConformanceError(RuntimeError):
     The message is one line that names what to fix; the CLI prints it and exits 2."""
 
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_RATE", "DEFAULT_SEED", "PHASES", "ConformanceError"]
+__all__ = [
+    "DEFAULT_MAX_EXAMPLES",
+    "DEFAULT_MAX_RESPONSE_SIZE",
+    "DEFAULT_RATE",
+    "DEFAULT_REQUEST_TIMEOUT",
+    "DEFAULT_SEED",
+    "PHASES",
+    "ConformanceError",
+]
