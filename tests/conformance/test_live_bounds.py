@@ -313,3 +313,14 @@ def test_sizes_take_units(exchange: dict[str, Any]) -> None:
         with manners.session() as session, pytest.raises(BoundExceeded, match="limit 1 KiB"):
             session.get(server.url + BASE + "/exchanges")
         assert requests.get(server.url + BASE + "/exchanges", timeout=5).status_code == 200
+
+
+def test_a_head_answer_declares_a_length_it_does_not_send() -> None:
+    from hostile_server import head
+
+    with HostileServer(lambda m, p: [head(length=200_000_000)] if m == "HEAD" else huge(2048, declared=True)) as server:
+        manners = Manners(max_response_size=1024)
+        with manners.session() as session:
+            assert session.head(server.url + BASE + "/exchanges").status_code == 200  # no body: nothing too large
+            with pytest.raises(BoundExceeded, match="declared 2048 bytes"):
+                session.get(server.url + BASE + "/exchanges")

@@ -424,7 +424,7 @@ def preflight_result(
         "writes": "yes" if manners.writes else "no (read-only)",
     }
     triage = Triage(api)
-    triage.include(op.key for op in operations(api))
+    triage.include(op.key for op in operations(api) if manners.writes or op.method == "get")
     triage.transport_error(error.operation, _network_title(error.detail), error.detail)
     result.findings = list(triage.findings.values())
     result.operations = triage.coverage

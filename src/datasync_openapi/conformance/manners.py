@@ -398,7 +398,7 @@ class _MannersAdapter(HTTPAdapter):
         try:
             try:
                 response = super().send(request, *args, **kwargs)
-                _read_capped(response, manners.max_response_size)
+                _read_capped(response, manners.max_response_size, head=request.method == "HEAD")
             except BoundExceeded:
                 raise
             except requests.exceptions.RequestException:
@@ -415,10 +415,11 @@ class _MannersAdapter(HTTPAdapter):
             _CURRENT.exchange = None
 
 
-def _read_capped(response: requests.Response, limit: int) -> None:
+def _read_capped(response: requests.Response, limit: int, *, head: bool = False) -> None:
     """Read the body into ``response`` (as ``response.content``), at most ``limit`` decoded bytes."""
     declared = response.headers.get("Content-Length", "")
-    if declared.strip().isdigit() and int(declared) > limit:
+    bodiless = head or response.status_code in (204, 304)  # Content-Length describes a body not sent
+    if not bodiless and declared.strip().isdigit() and int(declared) > limit:
         response.close()
         raise BoundExceeded(SIZE_BOUND, f"the answer declared {declared.strip()} bytes (limit {size_text(limit)})")
     chunks: list[bytes] = []

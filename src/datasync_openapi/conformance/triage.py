@@ -10,6 +10,7 @@ backpressure, never findings.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class Triage:
     # truncated copy): read from the full body when it arrived (``remember_body``), so triage never parses
     # the truncated copy.
     _full_body_errors: dict[str, list[ContractError]] = field(default_factory=dict)
+    _errors_by_body: dict[tuple[str, int, str], list[ContractError]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._ops = {op.key: op for op in operations(self.api)}
@@ -69,9 +71,14 @@ class Triage:
         op = self._ops.get(str(case.operation.label))
         if op is None:
             return
-        errors = contract_errors(op, int(response.status_code), _json(response))
-        # one per location: a large list repeating one drift must not hold a copy of it per item
-        self._full_body_errors[str(case.id)] = list({error.location: error for error in errors}.values())
+        status = int(response.status_code)
+        digest = (op.key, status, hashlib.sha256(response.content).hexdigest())
+        errors = self._errors_by_body.get(digest)
+        if errors is None:  # the same large answer again (a list page, case after case): checked once
+            found = contract_errors(op, status, _json(response))
+            # one per location: a large list repeating one drift must not hold a copy of it per item
+            errors = self._errors_by_body[digest] = list({error.location: error for error in found}.values())
+        self._full_body_errors[str(case.id)] = errors
 
     def _contract_errors(self, op: Operation, status: int, case: Any, response: Any) -> list[ContractError]:
         """The contract errors of the body the check saw: the full body's when the recorded copy is truncated."""
