@@ -324,3 +324,16 @@ def test_a_head_answer_declares_a_length_it_does_not_send() -> None:
             assert session.head(server.url + BASE + "/exchanges").status_code == 200  # no body: nothing too large
             with pytest.raises(BoundExceeded, match="declared 2048 bytes"):
                 session.get(server.url + BASE + "/exchanges")
+
+
+def test_the_rate_limit_does_not_wait_past_max_time() -> None:
+    with HostileServer(lambda m, p: answer({"data": []})) as server:
+        manners = Manners(rate=0.2, deadline=time.monotonic() + 1.0)  # a turn every 5 s; 1 s left
+        with manners.session() as session:
+            assert session.get(server.url + BASE + "/exchanges").status_code == 200
+            started = time.monotonic()
+            with pytest.raises(BoundExceeded, match="stopped by MAX_TIME"):
+                session.get(server.url + BASE + "/exchanges")
+            assert time.monotonic() - started < 1.5
+        assert len(server.requests) == 1
+        assert manners.cut_by_max_time == 1

@@ -75,16 +75,21 @@ class RateLimiter:
         self._next = 0.0
         self._lock = threading.Lock()
 
-    def wait(self) -> float:
-        """Block until this request may go; returns the seconds waited."""
+    def wait(self, at_most: float | None = None) -> float | None:
+        """Block until this request may go; returns the seconds waited, or ``None`` if its turn would come only
+        after ``at_most`` seconds (then it waits those and must not be sent)."""
         with self._lock:
             now = self._clock()
             slot = max(now, self._next)
-            self._next = slot + self.interval
-        delay = slot - now
+            if at_most is not None and slot - now > at_most:
+                delay = max(0.0, at_most)
+                late = True
+            else:
+                self._next = slot + self.interval
+                delay, late = slot - now, False
         if delay > 0:
             self._sleep(delay)
-        return delay
+        return None if late else delay
 
 
 def retry_after(value: str | None) -> float:
@@ -165,8 +170,8 @@ class Manners:
         return BoundExceeded(MAX_TIME_BOUND, "the run's time was up before the answer was complete")
 
     def before_request(self) -> None:
-        if self._limiter is not None:
-            self._limiter.wait()
+        if self._limiter is not None and self._limiter.wait(self.remaining()) is None:
+            raise self.past_deadline()  # its turn would come after MAX_TIME
         left = self.remaining()
         if left is not None and left <= 0:
             raise self.past_deadline()
