@@ -79,6 +79,7 @@ test: lint ## everything CI runs: lint, then the pytest tiers (spec, generated, 
 # make conformance API=grades BASE_URL=https://host/v2/grades TOKEN=...        read-only unless WRITES=1
 #   or CLIENT_ID=... CLIENT_SECRET=... TOKEN_URL=...; BASIC=key:secret for GET /tenants
 #   RATE=5 (requests/s, default 5 for BASE_URL) MAX_TIME=s FAIL_ON=classes|all SEED= PHASES= MAX_EXAMPLES=
+#   MAX_RESPONSE_SIZE=16MiB REQUEST_TIMEOUT=s (a deadline for each whole exchange)
 #   BASELINE=conformance-baseline.json [UPDATE_BASELINE=1] ALLOW_NOT_EXERCISED=1 REPORTS=reports
 #   INCLUDE=listExchanges,getExchange (only these operationIds) SHARD=1/3 (a stable third of the operations)
 #   EXCLUDE_CHECKS=ignored_auth (schemathesis checks not to run)
@@ -95,6 +96,8 @@ conformance: $(VENV)/.synced ## fuzz a server against the specs (default: the em
 	$(BIN)/datasync conformance $(if $(API),--api $(API)) $(if $(BASE_URL),--base-url $(BASE_URL)) \
 		$(if $(call truthy,$(WRITES)),--writes) $(if $(MAX_EXAMPLES),--max-examples $(MAX_EXAMPLES)) \
 		$(if $(RATE),--rate=$(RATE)) $(if $(MAX_TIME),--max-time $(MAX_TIME)) $(if $(FAIL_ON),--fail-on $(FAIL_ON)) \
+		$(if $(MAX_RESPONSE_SIZE),--max-response-size $(MAX_RESPONSE_SIZE)) \
+		$(if $(REQUEST_TIMEOUT),--request-timeout $(REQUEST_TIMEOUT)) \
 		$(if $(SEED),--seed $(SEED)) $(if $(PHASES),--phases $(PHASES)) $(if $(BASELINE),--baseline $(BASELINE)) \
 		$(if $(call truthy,$(UPDATE_BASELINE)),--update-baseline) \
 		$(if $(call truthy,$(ALLOW_NOT_EXERCISED)),--allow-not-exercised) $(if $(REPORTS),--reports $(REPORTS)) \

@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,16 @@ from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.findings.merge import EMBEDDED
 from datasync_openapi.specs import API, APIS, operations
 
-from .options import CHECK_NAMES, DEFAULT_MAX_EXAMPLES, DEFAULT_RATE, DEFAULT_SEED, PHASES, ConformanceError
+from .options import (
+    CHECK_NAMES,
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_RATE,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_SEED,
+    PHASES,
+    ConformanceError,
+)
 
 if TYPE_CHECKING:
     from .engine import Budget
@@ -58,7 +68,24 @@ def add_parser(sub: Any) -> None:
         "--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, help="generated cases per operation (MAX_EXAMPLES=)"
     )
     conf.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed: same seed, same cases (SEED=)")
-    conf.add_argument("--max-time", type=float, help="stop each API's run after this many seconds (MAX_TIME=)")
+    conf.add_argument(
+        "--max-time",
+        metavar="SECONDS",
+        help="a hard bound on each API's run, preflight and requests in flight included (MAX_TIME=)",
+    )
+    conf.add_argument(
+        "--max-response-size",
+        metavar="BYTES",
+        default=str(DEFAULT_MAX_RESPONSE_SIZE),
+        help="the largest response body read; a larger one is a transport finding; suffixes KiB, MiB, GiB "
+        "(MAX_RESPONSE_SIZE=)",
+    )
+    conf.add_argument(
+        "--request-timeout",
+        metavar="SECONDS",
+        default=f"{DEFAULT_REQUEST_TIMEOUT:g}",
+        help="a deadline for each whole exchange: connect, headers and body (REQUEST_TIMEOUT=)",
+    )
     conf.add_argument(
         "--rate",
         metavar="N|unlimited",
@@ -343,6 +370,9 @@ def main(args: argparse.Namespace) -> int:
         raise ConformanceError(
             f"EXCLUDE_CHECKS: unknown check {', '.join(unknown_checks)} (known: {', '.join(CHECK_NAMES)})"
         )
+    args.max_time = _seconds("MAX_TIME", args.max_time)
+    args.max_response_size = _size(args.max_response_size)
+    request_timeout = _seconds("REQUEST_TIMEOUT", args.request_timeout) or DEFAULT_REQUEST_TIMEOUT
     try:
         fail_on = parse_classes(args.fail_on) if args.fail_on else (FOREIGN_DEFAULT_FAIL_ON if foreign else ALL_CLASSES)
     except ValueError as exc:
@@ -354,7 +384,12 @@ def main(args: argparse.Namespace) -> int:
     from .engine import Budget
 
     budget = Budget(
-        phases=phases, max_examples=args.max_examples, seed=args.seed, max_time=args.max_time, exclude_checks=excluded
+        phases=phases,
+        max_examples=args.max_examples,
+        seed=args.seed,
+        max_time=args.max_time,
+        request_timeout=request_timeout,
+        exclude_checks=excluded,
     )
     if foreign:
         results = _run_foreign(args, apis, budget, fail_on, only, rate)
@@ -374,6 +409,35 @@ def main(args: argparse.Namespace) -> int:
     return write_reports(args.reports, results, shard.suffix if shard else "")
 
 
+def _seconds(variable: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ConformanceError(f"{variable} takes a positive finite number of seconds; got {text!r}")
+    return value
+
+
+_UNITS = {"": 1, "b": 1, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}
+
+
+def _size(text: str) -> int:
+    number = text.strip().lower().rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = text.strip().lower()[len(number) :]
+    try:
+        value = float(number) * _UNITS[unit.strip()]
+    except (ValueError, KeyError):
+        value = math.nan
+    if not math.isfinite(value) or value < 1:
+        raise ConformanceError(
+            f"MAX_RESPONSE_SIZE takes a positive number of bytes (or with KiB, MiB, GiB); got {text!r}"
+        )
+    return int(value)
+
+
 def _run_foreign(
     args: argparse.Namespace,
     apis: list[API],
@@ -382,14 +446,26 @@ def _run_foreign(
     only: list[str] | None,
     rate: float | None,
 ) -> list[Result]:
-    from .engine import run, write_plan
+    from .engine import preflight_result, run, write_plan
     from .manners import Manners
-    from .preflight import run_preflight
+    from .preflight import PreflightBound, run_preflight
 
     api = apis[0]
     url = base_url(args) or ""
     credentials = _credentials(args)
-    preflight = run_preflight(api, url, credentials)
+    # One set of manners for the whole run, preflight included: the gate, the bounds and MAX_TIME's clock.
+    manners = Manners(
+        rate=rate,
+        writes=args.writes,
+        max_response_size=args.max_response_size,
+        request_timeout=budget.request_timeout,
+        deadline=time.monotonic() + args.max_time if args.max_time else None,
+    )
+    try:
+        preflight = run_preflight(api, url, credentials, manners=manners)
+    except PreflightBound as exc:
+        print(f"conformance: {api} at {url}: preflight did not pass: {exc.detail}", flush=True)
+        return [preflight_result(api, url, exc, manners=manners, fail_on=fail_on)]
     print(
         f"conformance: {api} at {url} ({'writes allowed' if args.writes else 'read-only'}, "
         f"{f'at most {rate:g} requests/s' if rate else 'no rate limit'}); preflight passed in "
@@ -406,7 +482,7 @@ def _run_foreign(
         bearer=preflight.bearer,
         budget=budget,
         writes=args.writes,
-        manners=Manners(rate=rate),
+        manners=manners,
         ids=preflight.ids,
         only=only,
         fail_on=fail_on,
@@ -446,7 +522,10 @@ def _run_embedded(
                     writes=True,
                     reset=app.reset,
                     only=only,
-                    manners=Manners(),
+                    manners=Manners(
+                        max_response_size=args.max_response_size,
+                        request_timeout=budget.request_timeout,
+                    ),
                     fail_on=fail_on,
                     allow_not_exercised=args.allow_not_exercised,
                     embedded=True,

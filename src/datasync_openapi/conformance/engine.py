@@ -8,6 +8,11 @@ One runner serves both modes:
   or any other server. Against a server that is not the embedded mock only GET operations run unless
   ``writes=True``, requests are rate-limited (``Manners``) and 429 is backpressure.
 
+Without ``writes`` only safe methods are sent: write operations are not generated, the coverage phase probes
+undeclared methods only with safe ones (its ``unexpected-methods``), and the manners refuse anything else.
+Every request is bounded by the manners (deadline per exchange, response-size cap, ``MAX_TIME``); what
+passes a bound is a ``transport`` finding naming it.
+
 All schemathesis checks run in the phases examples, coverage, fuzzing and stateful (following the specs'
 ``links``), with a fixed seed and a bounded number of examples per operation, and testing of an operation
 continues after its first failure (``continue-on-failure``), so one defect never hides another.
@@ -26,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import requests
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
@@ -36,9 +42,9 @@ from datasync_openapi.findings.report import first_line
 from datasync_openapi.specs import API, load_spec, operations, spec_path
 
 from . import lifecycle
-from .manners import Manners, active
-from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, PHASES, ConformanceError
-from .preflight import Credentials, id_of, patient_request, with_discovered_ids
+from .manners import DEADLINE_BOUND, MAX_TIME_BOUND, REFUSED, SAFE_METHODS, SIZE_BOUND, Manners, active
+from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SEED, PHASES, ConformanceError
+from .preflight import Credentials, PreflightBound, PreflightError, id_of, patient_request, with_discovered_ids
 from .triage import Triage
 
 BEARER_SCHEMES = ("oauth2ClientCredentials", "bearerAuth", "ltiJwt")
@@ -50,6 +56,12 @@ CREATES: dict[str, tuple[str, str, str | None]] = {
     "createScopingCourses": ("scoping course", "/tenant/scoping/courses", "/tenant/scoping/courses/{id}"),
 }
 MAX_SNAPSHOT_PAGES = 100
+# Bytes of a response body schemathesis keeps in its recordings (a truncated copy beyond); triage reads larger
+# bodies whole when they arrive (``Triage.remember_body``).
+RECORDED_BODY = 1024 * 1024
+# What the coverage phase may probe a path with beyond its declared methods, in a read-only run (schemathesis'
+# default adds put, post, delete and patch). HEAD is left out as schemathesis does: servers answer it for GET.
+READ_ONLY_UNEXPECTED_METHODS = sorted(m.lower() for m in SAFE_METHODS - {"HEAD"})
 
 
 @dataclass
@@ -61,12 +73,14 @@ class Budget:
     checks: Sequence[str] | None = None  # None: all checks
     exclude_checks: Sequence[str] = ()  # schemathesis check names not run (the lifecycle probes included)
     max_time: float | None = None  # seconds for this API's whole run; stops the engine, never extends it
-    request_timeout: float = 10.0
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT  # seconds for one whole exchange (connect, headers, body)
 
 
-def _config(base_url: str, budget: Budget, auth: dict[str, Any]) -> SchemathesisConfig:
+def _config(base_url: str, budget: Budget, auth: dict[str, Any], writes: bool = True) -> SchemathesisConfig:
     phases: dict[str, Any] = {name: {"enabled": name in budget.phases} for name in PHASES}
     phases["stateful"]["max-steps"] = budget.max_steps
+    if not writes:
+        phases["coverage"]["unexpected-methods"] = READ_ONLY_UNEXPECTED_METHODS
     data: dict[str, Any] = {
         "seed": budget.seed,
         "base-url": base_url,
@@ -77,6 +91,7 @@ def _config(base_url: str, budget: Budget, auth: dict[str, Any]) -> Schemathesis
         "warnings": False,
         # Keep testing an operation after its first failure: a second, worse defect must not hide.
         "continue-on-failure": True,
+        "output": {"truncation": {"max-recorded-payload-size": RECORDED_BODY}},
     }
     if budget.checks is not None:
         data["checks"] = {"enabled": False, **{name: {"enabled": True} for name in budget.checks}}
@@ -130,6 +145,11 @@ def run(
     budget = budget or Budget()
     credentials = credentials or Credentials()
     manners = manners or Manners()
+    manners.writes = writes
+    manners.request_timeout = min(manners.request_timeout, budget.request_timeout)
+    started = time.perf_counter()
+    if manners.deadline is None and budget.max_time:
+        manners.deadline = time.monotonic() + budget.max_time
     url = base_url or f"http://mock/v2/{api}"
     if bearer is None:
         bearer = _bearer(credentials, app)
@@ -179,7 +199,7 @@ def run(
     included = [op for op in operations(api) if op.operation_id not in disabled]
     triage.include(op.key for op in included)
     raw = with_discovered_ids(api, ids) if ids else load_spec(api)
-    schema: BaseSchema = schemathesis.openapi.from_dict(raw, config=_config(url, budget, auth))
+    schema: BaseSchema = schemathesis.openapi.from_dict(raw, config=_config(url, budget, auth, writes))
     if app is not None:
         schema.app = app
     if disabled:
@@ -212,7 +232,11 @@ def run(
                 case.body["metadata"] = {MARK_KEY: run_id}
 
     def after_call(context: Any, case: Any, response: Any) -> None:
-        if case.operation.schema is not schema or not writes:
+        if case.operation.schema is not schema:
+            return
+        if len(response.content or b"") > RECORDED_BODY:  # schemathesis records a truncated copy of it
+            triage.remember_body(case, response)
+        if not writes:
             return
         operation_id = case.operation.definition.raw.get("operationId")
         if operation_id not in CREATES or not 200 <= int(response.status_code) < 300:
@@ -232,14 +256,14 @@ def run(
 
     hooks = [schemathesis.hook(before_call), schemathesis.hook(after_call)]
     scope = active(schema, manners)
-    started = time.perf_counter()
-    deadline = time.monotonic() + budget.max_time if budget.max_time else None
     timer: threading.Timer | None = None
     try:
         scope.__enter__()
         stream = from_schema(schema).execute()
-        if budget.max_time:
-            timer = threading.Timer(budget.max_time, stream.stop)
+        left = manners.remaining()
+        if left is not None:
+            # MAX_TIME: the engine stops starting cases; the manners cut what is in flight and send nothing more
+            timer = threading.Timer(max(0.0, left), stream.stop)
             timer.daemon = True
             timer.start()
         for event in stream:
@@ -252,7 +276,8 @@ def run(
                 if "excluded by filters" in message:  # a filtered run without the linked operations
                     result.skipped.append(f"{event.label}: the operations its links need are not in this run")
                 elif str(event.info.title) == "Network Error":
-                    triage.transport_error(str(event.label), _network_title(message), message)
+                    if not message.startswith((MAX_TIME_BOUND, REFUSED)):  # counted by the manners, noted below
+                        triage.transport_error(str(event.label), _network_title(message), message)
                 else:
                     result.errors.append(f"{event.label}: {event.info.title}: {first_line(message)}")
             elif isinstance(event, events.FatalError):
@@ -280,20 +305,22 @@ def run(
             checks=[c for c in (budget.checks or lifecycle.LIFECYCLE_CHECKS) if c not in budget.exclude_checks],
             manners=manners,
             mark=mark,
-            deadline=deadline,
         )
         for observation in probed.findings:
             triage.lifecycle(observation)
         result.notes += probed.notes
         created += probed.created
-    if timer is not None and time.perf_counter() - started >= (budget.max_time or 0):
-        result.notes.append(f"stopped by MAX_TIME after {budget.max_time:g} s")
+    left = manners.remaining()
+    if left is not None and left <= 0:
+        result.notes.append(f"stopped by MAX_TIME after {budget.max_time:g} s" if budget.max_time else MAX_TIME_BOUND)
+        manners.deadline = None  # the snapshot and the cleanup of what a write run created still happen
     result.elapsed = time.perf_counter() - started
     result.operations = triage.coverage
     result.findings = list(triage.findings.values())
     result.stateful_cases = triage.stateful_cases
     if app is None:
         result.notes.append(manners.note())
+        result.notes.extend(manners.bound_notes())
     if triage.refused_forbidden:
         result.notes.append(
             f"{triage.refused_forbidden} refusals of cases whose values the spec's own types forbid (schemathesis "
@@ -316,13 +343,13 @@ def _snapshot(base_url: str, bearer: str | None, path: str, manners: Manners) ->
     """The ids a list operation pages through (``None`` if it cannot be listed)."""
     headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
     ids: set[str] = set()
-    with httpx.Client(timeout=10.0, headers=headers) as http:
+    with manners.session() as http:
+        http.headers.update(headers)
         for page in range(MAX_SNAPSHOT_PAGES):
-            manners.before_request()
             try:
                 response = patient_request(http, "GET", base_url + path, params={"page": page, "page_size": 100})
                 body = response.json() if response.status_code == 200 else None
-            except (httpx.HTTPError, ValueError):
+            except (requests.RequestException, PreflightError, ValueError):
                 return None
             items = body.get("data") if isinstance(body, dict) else None
             if not isinstance(items, list):
@@ -369,6 +396,12 @@ def _auth_text(credentials: Credentials, bearer: str | None) -> str:
 
 
 def _network_title(message: str) -> str:
+    if message.startswith(SIZE_BOUND):
+        return "Response over MAX_RESPONSE_SIZE"
+    if message.startswith(DEADLINE_BOUND):
+        return "Request deadline exceeded"
+    if message.startswith(MAX_TIME_BOUND):
+        return "Stopped by MAX_TIME"
     lower = message.lower()
     if "timed out" in lower or "timeout" in lower:
         return "Request timed out"
@@ -383,7 +416,8 @@ def _clean_up(
     """Delete what the run created where the API allows it; list the rest, by id."""
     headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
     deleted = 0
-    with httpx.Client(timeout=10.0, headers=headers) as http:
+    with manners.session() as http:
+        http.headers.update(headers)
         for operation_id, object_id in sorted(set(created)):
             kind, _, template = CREATES[operation_id]
             if template is None:
@@ -391,10 +425,9 @@ def _clean_up(
                     f"{kind} {object_id} (the API has no DELETE for it; marked metadata.{MARK_KEY})"
                 )
                 continue
-            manners.before_request()
             try:
                 response = patient_request(http, "DELETE", base_url + template.replace("{id}", object_id))
-            except httpx.HTTPError as exc:
+            except (requests.RequestException, PreflightBound) as exc:
                 result.left_behind.append(f"{kind} {object_id} (DELETE failed: {type(exc).__name__})")
                 continue
             if response.status_code in (200, 202, 204, 404):
@@ -402,6 +435,33 @@ def _clean_up(
             else:
                 result.left_behind.append(f"{kind} {object_id} (DELETE answered {response.status_code})")
     result.notes.append(f"created {len(set(created))} objects; deleted {deleted} afterwards")
+
+
+def preflight_result(
+    api: API,
+    base_url: str,
+    error: PreflightBound,
+    *,
+    manners: Manners,
+    fail_on: frozenset[FindingClass] = ALL_CLASSES,
+    allow_not_exercised: bool = False,
+) -> Result:
+    """The result of a run whose preflight passed a bound: that ``transport`` finding, nothing fuzzed."""
+    result = Result(api=api, target=base_url, fail_on=fail_on, allow_not_exercised=allow_not_exercised)
+    result.parameters = {
+        "max response size": f"{manners.max_response_size} bytes",
+        "request deadline": f"{manners.request_timeout:g} s",
+        "writes": "yes" if manners.writes else "no (read-only)",
+    }
+    triage = Triage(api)
+    triage.include(op.key for op in operations(api) if manners.writes or op.method == "get")
+    triage.transport_error(error.operation, _network_title(error.detail), error.detail)
+    result.findings = list(triage.findings.values())
+    result.operations = triage.coverage
+    result.notes.append(f"preflight did not pass: {error.detail}; nothing was fuzzed")
+    result.notes.append(manners.note())
+    result.notes.extend(manners.bound_notes())
+    return result
 
 
 def write_plan(api: API, base_url: str) -> str:

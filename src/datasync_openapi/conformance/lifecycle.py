@@ -11,7 +11,7 @@ do it on purpose, once per create operation of a run with writes, following the 
 
 The findings carry schemathesis' check names, titles and keys (``<api> <GET operation> <check> status <n>``),
 so a defect found both here and by the stateful phase is one finding, and ``EXCLUDE_CHECKS`` drops either.
-Reads are bounded by size and by time; 429 answers are waited out through the run's manners.
+Every request goes through the run's manners: bounded by size and time, 429 answers waited out.
 """
 
 from __future__ import annotations
@@ -19,22 +19,18 @@ from __future__ import annotations
 import copy
 import json
 import shlex
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import requests
 
 from datasync_openapi.specs import API, Operation, operations
 
-from .manners import Manners, retry_after
+from .manners import Manners
 
 LIFECYCLE_CHECKS = ("ensure_resource_availability", "use_after_free")
-MAX_BODY = 1024 * 1024  # a probe needs an id from the answer, never more
-TIMEOUT = 10.0  # seconds for one whole exchange (connect, headers, body)
-MAX_429_WAITS = 3
 
 
 @dataclass
@@ -107,41 +103,21 @@ def _curl(method: str, url: str, body: Any = None) -> str:
 
 
 class _Client:
-    def __init__(self, base_url: str, headers: dict[str, str], manners: Manners, deadline: float | None) -> None:
+    """The probes' requests go through the run's manners, as every other request of the run: the rate limit,
+    429 backpressure, the method gate, the response-size cap, the deadline of each exchange and ``MAX_TIME``."""
+
+    def __init__(self, base_url: str, headers: dict[str, str], manners: Manners) -> None:
         self.base_url = base_url
-        self.manners = manners
-        self.deadline = deadline
-        self.http = httpx.Client(timeout=TIMEOUT, headers=headers, follow_redirects=False)
+        self.http = manners.session()
+        self.http.headers.update(headers)
 
     def send(self, method: str, path: str, *, params: dict[str, str] | None = None, body: Any = None) -> _Answer:
-        for _ in range(MAX_429_WAITS + 1):
-            if self.deadline is not None and time.monotonic() >= self.deadline:
-                raise TimeoutError("the run's time is up")
-            self.manners.before_request()
-            answer, wait = self._once(method, path, params, body)
-            if answer.status != 429:
-                return answer
-            time.sleep(wait)
-        return answer
-
-    def _once(self, method: str, path: str, params: dict[str, str] | None, body: Any) -> tuple[_Answer, float]:
-        started = time.monotonic()
-        kwargs: dict[str, Any] = {"params": params}
-        if body is not None:
-            kwargs["json"] = body
-        with self.http.stream(method, self.base_url + path, **kwargs) as response:
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_BODY or time.monotonic() - started > TIMEOUT:
-                    return _Answer(response.status_code, None), 0.0
-                chunks.append(chunk)
-            try:
-                parsed = json.loads(b"".join(chunks)) if chunks else None
-            except ValueError:
-                parsed = None
-            return _Answer(response.status_code, parsed), retry_after(response.headers.get("Retry-After"))
+        response = self.http.request(method, self.base_url + path, params=params, json=body, allow_redirects=False)
+        try:
+            parsed = response.json() if response.content else None
+        except ValueError:
+            parsed = None
+        return _Answer(response.status_code, parsed)
 
     def close(self) -> None:
         self.http.close()
@@ -184,7 +160,6 @@ def probe(
     checks: Sequence[str],
     manners: Manners,
     mark: Callable[[str, Any], None] | None = None,
-    deadline: float | None = None,
 ) -> Outcome:
     """Create, read, delete and read again each of ``creates`` (operationIds) through the spec's links."""
     outcome = Outcome()
@@ -192,7 +167,7 @@ def probe(
     if not wanted:
         return outcome
     api_ops = {op.operation_id: op for op in operations(api)}
-    client = _Client(base_url, headers, manners, deadline)
+    client = _Client(base_url, headers, manners)
     try:
         for operation_id in creates:
             create = api_ops.get(operation_id)
@@ -200,7 +175,7 @@ def probe(
                 continue
             try:
                 _probe_one(api_ops, create, client, wanted, outcome, mark)
-            except (httpx.HTTPError, TimeoutError) as exc:
+            except requests.RequestException as exc:
                 outcome.notes.append(f"lifecycle probe of {create.key} stopped: {type(exc).__name__}")
     finally:
         client.close()

@@ -26,6 +26,8 @@ CHECK_NAMES = (
     "ignored_auth",
     "object_level_authorization",
 )
+DEFAULT_MAX_RESPONSE_SIZE = 16 * 1024 * 1024  # bytes of one (decoded) response body
+DEFAULT_REQUEST_TIMEOUT = 10.0  # seconds for one whole exchange: connect, headers and body
 
 
 class ConformanceError(RuntimeError):
@@ -34,4 +36,13 @@ class ConformanceError(RuntimeError):
     The message is one line that names what to fix; the CLI prints it and exits 2."""
 
 
-__all__ = ["CHECK_NAMES", "DEFAULT_MAX_EXAMPLES", "DEFAULT_RATE", "DEFAULT_SEED", "PHASES", "ConformanceError"]
+__all__ = [
+    "CHECK_NAMES",
+    "DEFAULT_MAX_EXAMPLES",
+    "DEFAULT_MAX_RESPONSE_SIZE",
+    "DEFAULT_RATE",
+    "DEFAULT_REQUEST_TIMEOUT",
+    "DEFAULT_SEED",
+    "PHASES",
+    "ConformanceError",
+]

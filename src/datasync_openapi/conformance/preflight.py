@@ -5,6 +5,11 @@ credentials are accepted (it does not answer 401/403); client credentials come w
 problem is one ``PreflightError`` line naming the Make variable to fix; the CLI exits 2 ("could not run").
 It also discovers one real id per collection (the first item of each list), so the by-id operations of a
 live server get requests for objects that exist.
+
+Its requests go through the run's ``Manners`` (``Manners.session()``): the same method gate, deadline per
+exchange, response-size cap and ``MAX_TIME`` as the fuzzing. A preflight request that passes one of those
+bounds does not let the preflight pass: it raises ``PreflightBound``, which the run reports as a
+``transport`` finding.
 """
 
 from __future__ import annotations
@@ -14,11 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import requests
 
 from datasync_openapi.specs import API, load_spec, operations, resolve
 
-from .manners import retry_after
+from .manners import BoundExceeded, Manners
 from .options import ConformanceError
 
 BASE_PATHS: dict[str, str] = {"grades": "/v2/grades", "interop": "/v2/interop"}
@@ -30,6 +35,16 @@ BASIC_PROBE = "/tenants"
 
 class PreflightError(ConformanceError):
     pass
+
+
+class PreflightBound(PreflightError):
+    """A preflight request passed one of the run's bounds: a ``transport`` finding on ``operation``."""
+
+    def __init__(self, operation: str, error: BoundExceeded) -> None:
+        super().__init__(f"{operation}: {error}")
+        self.operation = operation
+        self.bound = error.bound
+        self.detail = str(error)
 
 
 @dataclass
@@ -73,24 +88,26 @@ class Credentials:
                 "and BASIC=key:secret for GET /tenants (or the DATASYNC_* environment variables)"
             )
 
-    def bearer(self, client: httpx.Client | None = None) -> str | None:
-        """The bearer token: the given one, or one fetched with the client credentials."""
+    def bearer(self, manners: Manners | None = None) -> str | None:
+        """The bearer token: the given one, or one fetched with the client credentials.
+
+        The token request is the one POST a read-only run sends (``Manners.allow``)."""
         if self.token:
             return self.token
         if not (self.client_id and self.client_secret and self.token_url):
             return None
         data = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret}
-        own = client is None
-        http = client or httpx.Client(timeout=httpx.Timeout(10.0, connect=3.0))
+        manners = manners or Manners()
+        manners.allow("POST", self.token_url)
         try:
-            response = http.post(self.token_url, data=data, headers={"Accept": "application/json"})
-        except httpx.HTTPError as exc:
+            with manners.session() as http:
+                response = http.post(
+                    self.token_url, data=data, headers={"Accept": "application/json"}, allow_redirects=False
+                )
+        except requests.RequestException as exc:
             raise PreflightError(
                 f"cannot reach the token URL {self.token_url}: {_reason(exc)} (check TOKEN_URL)"
             ) from None
-        finally:
-            if own:
-                http.close()
         if response.status_code != 200:
             raise PreflightError(
                 f"token request rejected: {response.status_code} from POST {self.token_url} "
@@ -120,30 +137,41 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _reason(exc: httpx.HTTPError) -> str:
-    if isinstance(exc, httpx.ConnectTimeout | httpx.ReadTimeout | httpx.WriteTimeout | httpx.PoolTimeout):
+def _reason(exc: requests.RequestException) -> str:
+    if isinstance(exc, BoundExceeded):
+        return str(exc)
+    if isinstance(exc, requests.Timeout):
         return "timed out"
     text = str(exc) or type(exc).__name__
-    if "refused" in text.lower():
+    lower = text.lower()
+    if "refused" in lower:
         return "connection refused"
-    if "name or service not known" in text.lower() or "nodename nor servname" in text.lower():
+    if any(s in lower for s in ("name or service not known", "nodename nor servname", "failed to resolve")):
         return "unknown host"
     return text.splitlines()[0][:120]
 
 
-def patient_request(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
-    """A request outside the engine (preflight, snapshots, cleanup) that waits out 429s (bounded), like the
-    run's own requests do."""
-    for _attempt in range(4):
-        response = http.request(method, url, **kwargs)
-        if response.status_code != 429:
-            return response
-        time.sleep(retry_after(response.headers.get("Retry-After")))
-    return response
+def patient_request(
+    http: requests.Session, method: str, url: str, *, base_url: str = "", **kwargs: Any
+) -> requests.Response:
+    """A request outside the engine (preflight, snapshots, cleanup) through a ``Manners.session()``: it waits
+    out 429s, is bounded and gated like the run's own requests. A bound passed raises ``PreflightBound``
+    naming the operation (its path below ``base_url``)."""
+    try:
+        return http.request(method, url, allow_redirects=False, **kwargs)
+    except BoundExceeded as exc:
+        path = url[len(base_url) :] if base_url and url.startswith(base_url) else urlsplit(url).path
+        raise PreflightBound(f"{method} {path}", exc) from None
 
 
 def run_preflight(
-    api: API, base_url: str, credentials: Credentials, *, timeout: float = 3.0, discover: bool = True
+    api: API,
+    base_url: str,
+    credentials: Credentials,
+    *,
+    timeout: float = 3.0,
+    discover: bool = True,
+    manners: Manners | None = None,
 ) -> Preflight:
     """Check the target and the credentials; raise ``PreflightError`` with one line on the first problem."""
     started = time.perf_counter()
@@ -151,31 +179,35 @@ def run_preflight(
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise PreflightError(f"BASE_URL must be an http(s) URL such as https://host{BASE_PATHS[api]}, got {base_url!r}")
     credentials.check(base_url)
-    with httpx.Client(timeout=httpx.Timeout(10.0, connect=timeout), follow_redirects=False) as http:
+    manners = manners or Manners()
+    with manners.session() as http:
         probe = base_url + PROBES[api]
         try:
-            patient_request(http, "GET", probe, params={"page_size": 1})  # reachable at all? (any answer will do)
-        except httpx.HTTPError as exc:
+            # reachable at all? (any answer will do; connecting gets at most `timeout`)
+            http.request("GET", probe, params={"page_size": 1}, allow_redirects=False, timeout=(timeout, None))
+        except BoundExceeded as exc:
+            raise PreflightBound(f"GET {PROBES[api]}", exc) from None
+        except requests.RequestException as exc:
             raise PreflightError(
                 f"cannot reach {base_url}: {_reason(exc)} (check BASE_URL; is the server running?)"
             ) from None
-        bearer = credentials.bearer(http)
+        bearer = credentials.bearer(manners)
         headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
         notes: list[str] = []
         if bearer:
-            response = patient_request(http, "GET", probe, params={"page_size": 1}, headers=headers)
+            response = patient_request(http, "GET", probe, base_url=base_url, params={"page_size": 1}, headers=headers)
             _judge(api, base_url, "GET " + probe, response, credentials.bearer_source())
             if response.status_code >= 500:
                 notes.append(f"preflight: GET {probe} answered {response.status_code}")
         if credentials.basic and api == "interop":
             url = base_url + BASIC_PROBE
-            response = patient_request(http, "GET", url, auth=credentials.basic)
+            response = patient_request(http, "GET", url, base_url=base_url, auth=credentials.basic)
             _judge(api, base_url, "GET " + url, response, "BASIC")
         ids = _discover(api, http, base_url, headers) if discover and bearer else {}
     return Preflight(bearer=bearer, ids=ids, notes=notes, seconds=time.perf_counter() - started)
 
 
-def _judge(api: API, base_url: str, request: str, response: httpx.Response, variable: str) -> None:
+def _judge(api: API, base_url: str, request: str, response: requests.Response, variable: str) -> None:
     status = response.status_code
     if status == 404:
         expected = BASE_PATHS[api]
@@ -200,7 +232,7 @@ def _judge(api: API, base_url: str, request: str, response: httpx.Response, vari
         raise PreflightError(f"credentials rejected: {status} from {request} (check {variable})")
 
 
-def _discover(api: API, http: httpx.Client, base_url: str, headers: dict[str, str]) -> dict[str, str]:
+def _discover(api: API, http: requests.Session, base_url: str, headers: dict[str, str]) -> dict[str, str]:
     """The first id of each list that has by-id operations below it (``/exchanges`` -> ``/exchanges/{id}``)."""
     ops = operations(api)
     lists = {op.path for op in ops if op.method == "get" and "{" not in op.path}
@@ -210,9 +242,11 @@ def _discover(api: API, http: httpx.Client, base_url: str, headers: dict[str, st
         if path == BASIC_PROBE:
             continue  # Basic only; discovered through the bearer-less probe below if Basic is given
         try:
-            response = patient_request(http, "GET", base_url + path, params={"page_size": 1}, headers=headers)
+            response = patient_request(
+                http, "GET", base_url + path, base_url=base_url, params={"page_size": 1}, headers=headers
+            )
             items = response.json().get("data") if response.status_code == 200 else None
-        except (httpx.HTTPError, ValueError, AttributeError):
+        except (requests.RequestException, ValueError, AttributeError):
             continue
         if isinstance(items, list) and items and isinstance(items[0], dict):
             found = id_of(items[0], path)

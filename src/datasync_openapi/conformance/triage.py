@@ -10,6 +10,7 @@ backpressure, never findings.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shlex
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datasync_openapi.findings import Finding, FindingClass, OperationCoverage, classify, hints
-from datasync_openapi.findings.hints import contract_errors
+from datasync_openapi.findings.hints import ContractError, contract_errors
 from datasync_openapi.findings.model import normalise_pointer, pointer
 from datasync_openapi.specs import API, Operation, operations
 
@@ -49,6 +50,11 @@ class Triage:
     # resource into another's parameter, e.g. a plain-string field into a UUID path): correct answers
     refused_forbidden: int = 0
     _ops: dict[str, Operation] = field(default_factory=dict)
+    # case id -> the contract errors of a body too large for schemathesis to record whole (it keeps a
+    # truncated copy): read from the full body when it arrived (``remember_body``), so triage never parses
+    # the truncated copy.
+    _full_body_errors: dict[str, list[ContractError]] = field(default_factory=dict)
+    _errors_by_body: dict[tuple[str, int, str], list[ContractError]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._ops = {op.key: op for op in operations(self.api)}
@@ -65,6 +71,29 @@ class Triage:
             documented = tuple(str(k) for k in op.definition.get("responses", {})) if op else ()
             cov = self.coverage[label] = OperationCoverage(label, documented)
         return cov
+
+    def remember_body(self, case: Any, response: Any) -> None:
+        """Called with the whole response of a case whose body is larger than what schemathesis records."""
+        op = self._ops.get(str(case.operation.label))
+        if op is None:
+            return
+        status = int(response.status_code)
+        digest = (op.key, status, hashlib.sha256(response.content).hexdigest())
+        errors = self._errors_by_body.get(digest)
+        if errors is None:  # the same large answer again (a list page, case after case): checked once
+            found = contract_errors(op, status, _json(response))
+            # one per location: a large list repeating one drift must not hold a copy of it per item
+            errors = self._errors_by_body[digest] = list({error.location: error for error in found}.values())
+        self._full_body_errors[str(case.id)] = errors
+
+    def _contract_errors(self, op: Operation, status: int, case: Any, response: Any) -> list[ContractError]:
+        """The contract errors of the body the check saw: the full body's when the recorded copy is truncated."""
+        remembered = self._full_body_errors.get(str(getattr(case, "id", "")))
+        if remembered is not None:
+            return remembered
+        if getattr(response, "is_truncated", False):
+            return []  # not the body that was checked: the check's own message stands
+        return contract_errors(op, status, _json(response))
 
     # -- scenarios -----------------------------------------------------------------------------------------
     def scenario(self, recorder: Any) -> None:
@@ -170,7 +199,7 @@ class Triage:
             self._add(make(*explained))
             return
         if check == "response_schema_conformance" and op is not None and response is not None:
-            errors = contract_errors(op, status or 0, _json(response))
+            errors = self._contract_errors(op, status or 0, case, response)
             if errors:
                 for error in errors:
                     self._add(make(f"Response violates schema: {error.message}", error.location, error.hint))
