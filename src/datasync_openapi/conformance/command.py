@@ -1,7 +1,8 @@
 """``datasync conformance``: what ``make conformance`` runs.
 
 Exit status: 0 the server conforms (or every finding is known to the baseline or of a class not failing the
-run), 1 findings or operations not exercised, 2 the run could not run (preflight, options, baseline file).
+run), 1 findings or operations not exercised, 2 the run could not run (preflight, options, baseline file),
+130 / 143 stopped by SIGINT / SIGTERM (the reports hold what was found so far, marked incomplete).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +23,7 @@ from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_RATE, DEFAULT_SEED, PHASES, C
 if TYPE_CHECKING:
     from .engine import Budget
     from .preflight import Credentials
+    from .progress import Progress, Update
 
 REPORT_FILES = ("conformance-*.xml", "conformance-*.json", "conformance.md", "conformance.html")
 
@@ -142,7 +145,27 @@ def main(args: argparse.Namespace) -> int:
         except BaselineError as exc:
             raise ConformanceError(str(exc)) from None
     run_one = _run_foreign if foreign else _run_embedded
-    results = run_one(args, apis, budget, fail_on, only)
+    from .progress import Interrupt, Interrupted, Progress, both, mark_incomplete
+
+    try:
+        with Interrupt() as interrupt:
+            with Progress() as progress:
+                results = run_one(args, apis, budget, fail_on, only, progress, both(progress, interrupt))
+            if interrupt.signum is not None:
+                for result in results:
+                    mark_incomplete(result, f"stopped by {interrupt.name}")
+                if args.update_baseline:
+                    print(f"{interrupt.name}: baseline {args.baseline} not updated (the run is incomplete)")
+                    args.update_baseline = False
+                _finish(args, results, entries)
+                return interrupt.status
+            return _finish(args, results, entries)
+    except Interrupted as exc:
+        print(f"conformance: stopped by {exc} before the run could write its reports", file=sys.stderr)
+        return exc.status
+
+
+def _finish(args: argparse.Namespace, results: list[Result], entries: dict[str, dict[str, Any]]) -> int:
     if args.update_baseline:
         kept = []
         if args.baseline.exists():
@@ -161,7 +184,13 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _run_foreign(
-    args: argparse.Namespace, apis: list[API], budget: Budget, fail_on: frozenset[Any], only: list[str] | None
+    args: argparse.Namespace,
+    apis: list[API],
+    budget: Budget,
+    fail_on: frozenset[Any],
+    only: list[str] | None,
+    progress: Progress,
+    on_progress: Callable[[Update], None],
 ) -> list[Result]:
     from .engine import run, write_plan
     from .manners import Manners
@@ -172,6 +201,7 @@ def _run_foreign(
     api = apis[0]
     base_url = args.base_url.rstrip("/")
     credentials = _credentials(args)
+    progress.status(f"preflight of {api} at {base_url}")
     preflight = run_preflight(api, base_url, credentials)
     rate = args.rate if args.rate is not None else DEFAULT_RATE
     print(
@@ -194,13 +224,20 @@ def _run_foreign(
         only=only,
         fail_on=fail_on,
         allow_not_exercised=args.allow_not_exercised,
+        on_progress=on_progress,
     )
     result.notes[:0] = preflight.notes
     return [result]
 
 
 def _run_embedded(
-    args: argparse.Namespace, apis: list[API], budget: Budget, fail_on: frozenset[Any], only: list[str] | None
+    args: argparse.Namespace,
+    apis: list[API],
+    budget: Budget,
+    fail_on: frozenset[Any],
+    only: list[str] | None,
+    progress: Progress,
+    on_progress: Callable[[Update], None],
 ) -> list[Result]:
     from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, create_app
     from datasync_openapi.server import running
@@ -233,6 +270,7 @@ def _run_embedded(
                     fail_on=fail_on,
                     allow_not_exercised=args.allow_not_exercised,
                     embedded=True,
+                    on_progress=on_progress,
                 )
             )
     return results

@@ -38,6 +38,7 @@ from datasync_openapi.specs import API, load_spec, operations, spec_path
 from .manners import Manners, active
 from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, PHASES, ConformanceError
 from .preflight import Credentials, id_of, patient_request, with_discovered_ids
+from .progress import Started, Step, Update
 from .triage import Triage
 
 BEARER_SCHEMES = ("oauth2ClientCredentials", "bearerAuth", "ltiJwt")
@@ -113,13 +114,14 @@ def run(
     fail_on: frozenset[FindingClass] = ALL_CLASSES,
     allow_not_exercised: bool = False,
     embedded: bool = False,
-    on_progress: Callable[[str], None] | None = None,
+    on_progress: Callable[[Update], None] | None = None,
 ) -> Result:
     """Fuzz one API. Give ``app`` (ASGI, in-process) or ``base_url`` (HTTP, e.g. https://host/v2/grades).
 
     ``bearer`` is a token already fetched (the preflight's); otherwise one is fetched with ``credentials``.
     ``reset`` is called before every non-stateful case (in-process, the mock's ``reset``); ``only`` limits
     the run to these operationIds; ``ids`` are real ids per collection path, added as examples.
+    ``on_progress`` (``progress.Progress``) hears when the engine starts (and how to stop it) and every event.
     """
     if (app is None) == (base_url is None):
         raise ConformanceError("give exactly one of app= and base_url=")
@@ -236,11 +238,11 @@ def run(
             timer = threading.Timer(budget.max_time, stream.stop)
             timer.daemon = True
             timer.start()
+        if on_progress is not None:
+            on_progress(Started(api, [op.key for op in included], stream.stop, budget, manners))
         for event in stream:
             if isinstance(event, events.ScenarioFinished):
                 triage.scenario(event.recorder)
-                if on_progress is not None:
-                    on_progress(f"{api} {event.recorder.label}: {len(event.recorder.cases)} cases")
             elif isinstance(event, events.NonFatalError):
                 message = str(event.info.message) if hasattr(event.info, "message") else str(event.info)
                 if "excluded by filters" in message:  # a filtered run without the linked operations
@@ -253,6 +255,8 @@ def run(
                 result.errors.append(f"fatal: {event.exception}")
             elif isinstance(event, events.EngineFinished):
                 result.stop_reason = str(event.stop_reason)
+            if on_progress is not None:
+                on_progress(Step(event, len(triage.findings)))
     finally:
         scope.__exit__()
         if timer is not None:
