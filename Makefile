@@ -81,6 +81,7 @@ test: lint ## everything CI runs: lint, then the pytest tiers (spec, generated, 
 #   RATE=5 (requests/s, default 5 for BASE_URL) MAX_TIME=s FAIL_ON=classes|all SEED= PHASES= MAX_EXAMPLES=
 #   BASELINE=conformance-baseline.json [UPDATE_BASELINE=1] ALLOW_NOT_EXERCISED=1 REPORTS=reports
 #   INCLUDE=listExchanges,getExchange (only these operationIds)
+#   PROFILE=tenant (a [profiles.tenant] of datasync.toml or [tool.datasync]; CONFIG=file.toml for another file)
 # Exit status: 0 conforms, 1 findings (new, of a failing class) or operations not exercised, 2 could not run.
 API ?=
 BASE_URL ?=
@@ -95,7 +96,8 @@ conformance: $(VENV)/.synced ## fuzz a server against the specs (default: the em
 		$(if $(SEED),--seed $(SEED)) $(if $(PHASES),--phases $(PHASES)) $(if $(BASELINE),--baseline $(BASELINE)) \
 		$(if $(call truthy,$(UPDATE_BASELINE)),--update-baseline) \
 		$(if $(call truthy,$(ALLOW_NOT_EXERCISED)),--allow-not-exercised) $(if $(REPORTS),--reports $(REPORTS)) \
-		$(if $(INCLUDE),--include $(INCLUDE))
+		$(if $(INCLUDE),--include $(INCLUDE)) \
+		$(if $(CONFIG),--config $(CONFIG)) $(if $(PROFILE),--profile $(PROFILE))
 
 PORT ?= 8000
 STATE ?=

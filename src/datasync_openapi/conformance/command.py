@@ -82,7 +82,12 @@ def add_parser(sub: Any) -> None:
         help="only these operations, by operationId, e.g. listExchanges,getExchange (INCLUDE=; default: all)",
     )
     conf.add_argument("--reports", type=Path, default=Path("reports"), help="directory for the reports (REPORTS=)")
-    conf.set_defaults(func=main)
+    # -- the config file (config.py): keep these last, so that every option above can be set in it
+    from . import config
+
+    config.add_arguments(conf)
+    config.track_given(conf)
+    conf.set_defaults(func=main, config_parser=conf)
 
 
 def _credentials(args: argparse.Namespace) -> Credentials:
@@ -115,8 +120,11 @@ def _clear_reports(directory: Path) -> None:
 def main(args: argparse.Namespace) -> int:
     # The engine (schemathesis, requests: about 1 s to import) is imported when the command runs, not when the
     # `datasync` parser is built.
+    from .config import apply
     from .engine import Budget
 
+    # The config file (datasync.toml, [tool.datasync], --config) fills what the command line did not give.
+    args.parameter_values = apply(args, args.config_parser).parameters
     apis: list[API] = list(APIS) if args.api == "both" else [args.api]
     phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
     unknown = [p for p in phases if p not in PHASES]
@@ -225,6 +233,7 @@ def _run_foreign(
         fail_on=fail_on,
         allow_not_exercised=args.allow_not_exercised,
         on_progress=on_progress,
+        values=args.parameter_values,
     )
     result.notes[:0] = preflight.notes
     return [result]
@@ -271,6 +280,7 @@ def _run_embedded(
                     allow_not_exercised=args.allow_not_exercised,
                     embedded=True,
                     on_progress=on_progress,
+                    values=args.parameter_values,
                 )
             )
     return results

@@ -115,12 +115,14 @@ def run(
     allow_not_exercised: bool = False,
     embedded: bool = False,
     on_progress: Callable[[Update], None] | None = None,
+    values: dict[str, dict[str, Any]] | None = None,
 ) -> Result:
     """Fuzz one API. Give ``app`` (ASGI, in-process) or ``base_url`` (HTTP, e.g. https://host/v2/grades).
 
     ``bearer`` is a token already fetched (the preflight's); otherwise one is fetched with ``credentials``.
     ``reset`` is called before every non-stateful case (in-process, the mock's ``reset``); ``only`` limits
-    the run to these operationIds; ``ids`` are real ids per collection path, added as examples.
+    the run to these operationIds; ``ids`` are real ids per collection path, added as examples, and ``values``
+    (operationId -> parameter name -> value, the config file's) too, first.
     ``on_progress`` (``progress.Progress``) hears when the engine starts (and how to stop it) and every event.
     """
     if (app is None) == (base_url is None):
@@ -154,6 +156,9 @@ def run(
     }
     if ids:
         result.parameters["discovered ids"] = ", ".join(f"{k}={v}" for k, v in sorted(ids.items()))
+    if values:
+        given = (f"{op}.{name}={value}" for op, names in sorted(values.items()) for name, value in names.items())
+        result.parameters["given values"] = ", ".join(given)
     disabled: set[str] = set()
     basic_ops: set[str] = set()
     for op in operations(api):
@@ -175,7 +180,7 @@ def run(
     )
     included = [op for op in operations(api) if op.operation_id not in disabled]
     triage.include(op.key for op in included)
-    raw = with_discovered_ids(api, ids) if ids else load_spec(api)
+    raw = with_discovered_ids(api, ids or {}, values) if ids or values else load_spec(api)
     schema: BaseSchema = schemathesis.openapi.from_dict(raw, config=_config(url, budget, auth))
     if app is not None:
         schema.app = app
