@@ -161,6 +161,9 @@ def test_pyproject_tool_table_and_an_explicit_file(tmp_path: Path) -> None:
     args = _parse("--config", str(other))
     config.apply(args, args.config_parser, cwd=tmp_path)
     assert args.seed == 7
+    args = _parse("--config", str(tmp_path / "pyproject.toml"))  # its [tool.datasync], not [project]
+    config.apply(args, args.config_parser, cwd=tmp_path / "nowhere")
+    assert args.seed == 42
     args = _parse()
     assert config.apply(args, args.config_parser, cwd=tmp_path / "nowhere").source == ""  # no file: no change
 

@@ -106,7 +106,11 @@ def _tracking(cls: type[argparse.Action]) -> type[argparse.Action]:
 
 def _find(explicit: Path | None, cwd: Path) -> tuple[str, dict[str, Any]] | None:
     if explicit is not None:
-        return str(explicit), _read(explicit)
+        data = _read(explicit)
+        if explicit.name == "pyproject.toml":
+            table = data.get("tool", {}).get("datasync")
+            return f"{explicit} [tool.datasync]", table if isinstance(table, dict) else {}
+        return str(explicit), data
     own = cwd / FILE_NAME
     if own.is_file():
         return FILE_NAME, _read(own)

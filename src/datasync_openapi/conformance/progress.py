@@ -163,7 +163,8 @@ class Progress:
                 TextColumn("{task.fields[left]}", markup=False),
                 console=console,
                 refresh_per_second=2,
-                redirect_stdout=True,
+                # stdout's lines above the display when both are the terminal; a redirected stdout stays its own
+                redirect_stdout=sys.stdout.isatty(),
                 redirect_stderr=False,
             )
             self._rich.start()
