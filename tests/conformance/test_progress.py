@@ -168,3 +168,38 @@ def test_a_signal_mid_run_writes_reports_marked_incomplete(
     assert suite.get("errors") == "1"
     for name_ in ("conformance.md", "conformance.html"):
         assert f"no: stopped by {name}" in (reports / name_).read_text()
+
+
+def _signal_self(signum: int) -> None:
+    os.kill(os.getpid(), signum)
+    time.sleep(0.2)  # the handler runs in the main thread, at the latest here
+
+
+def test_a_signal_with_nothing_to_stop_or_a_second_one_stops_at_once() -> None:
+    from schemathesis.engine import events
+
+    from datasync_openapi.conformance.progress import Interrupt, Interrupted, Started, Step
+
+    said: list[str] = []
+    stopped: list[bool] = []
+    previous = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Interrupted) as before, Interrupt(say=said.append):
+        _signal_self(signal.SIGTERM)  # before the engine runs (the preflight)
+    assert before.value.status == 143
+    with Interrupt(say=said.append) as interrupt:
+        interrupt.watch(
+            Started(
+                "grades", ["GET /exchanges"], lambda: stopped.append(True), conformance.Budget(), conformance.Manners()
+            )
+        )
+        _signal_self(signal.SIGINT)  # the engine runs: stop it, and go on to write the reports
+        assert stopped == [True]
+        assert interrupt.status == 130
+        assert said == [
+            "conformance: SIGINT: stopping; the reports will hold what was found so far (marked "
+            "incomplete). Send it again to stop at once."
+        ]
+        interrupt.watch(Step(events.EngineFinished(running_time=1.0, stop_reason=None), 0))  # type: ignore[arg-type]
+        with pytest.raises(Interrupted):
+            _signal_self(signal.SIGTERM)  # a second signal
+    assert signal.getsignal(signal.SIGTERM) is previous  # the handlers are restored

@@ -157,7 +157,7 @@ class Progress:
             console = Console(file=self.stream, force_terminal=True, no_color=not self.color, highlight=False)
             self._rich = RichProgress(
                 TextColumn("{task.description}", markup=False),
-                BarColumn(),
+                BarColumn(bar_width=16),
                 TextColumn("{task.fields[counts]}", markup=False),
                 TimeElapsedColumn(),
                 TextColumn("{task.fields[left]}", markup=False),
