@@ -143,13 +143,16 @@ def test_a_signal_mid_run_writes_reports_marked_incomplete(
     env = {**os.environ, "DATASYNC_TOKEN": TOKEN, "DATASYNC_HEARTBEAT_SECONDS": "0.2"}
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as proc:
         assert proc.stderr is not None
-        seen = []
+        seen, stamps = [], []
         for line in proc.stderr:  # heartbeats: wait until some cases are done, then stop the run
             seen.append(line)
+            stamps.append(time.monotonic())
             if re.search(r"steps, [1-9]\d* cases", line):
                 break
         assert seen, "no output"
         assert seen[-1].startswith("progress: conformance grades"), seen
+        # the command's heartbeat, at the interval DATASYNC_HEARTBEAT_SECONDS gave (and a busy host's delays)
+        assert max(b - a for a, b in itertools.pairwise(stamps)) < 0.2 + 0.8, seen
         proc.send_signal(signum)
         out, rest = proc.communicate(timeout=30)
     err = "".join(seen) + rest
