@@ -8,6 +8,7 @@ artifacts (``artifacts``), run the conformance suite.
     datasync conformance --api grades --base-url https://host/v2/grades --token TOKEN
     datasync conformance --api grades --base-url URL --client-id ID --client-secret S --token-url URL
     datasync conformance --api interop --base-url URL --token T --basic KEY:SECRET [--writes]
+    datasync report merge reports/conformance-grades.shard-*.json --reports reports
 
     datasync exchanges list [--state created] [--max 100]
     datasync exchanges get EXCHANGE_ID
@@ -34,8 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from datasync_openapi.conformance import command as conformance_command
+from datasync_openapi.conformance import report_command
 from datasync_openapi.conformance.options import ConformanceError
 from datasync_openapi.proxy import command as proxy_command
+from datasync_openapi.server_options import add_connection_options
 
 DEFAULT_URL = "https://api.us2.kimonocloud.com"
 API_ENVIRONMENT = f"""environment:
@@ -99,15 +102,16 @@ def _mock(args: argparse.Namespace) -> int:
         f"  worker processes     {args.workers}" + (f"\n  {recorded.summary()}" if recorded is not None else ""),
         flush=True,
     )
+    bounds = {"header_timeout": args.header_timeout, "max_connections": args.max_connections}
     if args.workers == 1:
-        serve(app, args.host, args.port, log_level=args.log_level)
+        serve(app, args.host, args.port, log_level=args.log_level, **bounds)
         return 0
     from datasync_openapi.mock import worker
 
     app.close()  # seeded; each worker opens the file itself
     os.environ[worker.ENV] = worker.settings(state, auth.static_token or "", args.seed_from)
     try:
-        serve(f"{worker.__name__}:app", args.host, args.port, log_level=args.log_level, workers=args.workers)
+        serve(f"{worker.__name__}:app", args.host, args.port, log_level=args.log_level, workers=args.workers, **bounds)
     finally:
         if scratch is not None:
             scratch.cleanup()
@@ -255,25 +259,49 @@ def _exchanges(args: argparse.Namespace) -> int:
         return 0
 
 
+def _size_cap(args: argparse.Namespace) -> dict[str, int]:
+    """``max_size=`` for the runtime when ``--max-size`` was given (else the runtime's own default)."""
+    return {} if args.max_size is None else {"max_size": args.max_size << 20}
+
+
+def _stream_artifact(args: argparse.Namespace, target: Path) -> tuple[int, int]:
+    """Stream the artifact's decoded JSON to a temporary file beside ``target`` (made before anything is
+    downloaded), renamed over ``target`` once all of it is written: a refused or failed download leaves
+    ``target`` as it was. Returns (bytes downloaded, bytes written)."""
+    from datasync_grades.workflows import save_artifact
+
+    handle, part = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out, _grades_client() as client:
+            sizes = save_artifact(client, args.id, args.kind, out, **_size_cap(args))
+        os.replace(part, target)
+        return sizes
+    finally:
+        Path(part).unlink(missing_ok=True)
+
+
 @_api_command
 def _artifacts(args: argparse.Namespace) -> int:
+    from datasync_grades.runtime import LimitExceeded
     from datasync_grades.workflows import decode_artifact, download_consumer_logs, download_details
 
-    download = download_details if args.kind == "details" else download_consumer_logs
-    with _grades_client() as client:
-        data = download(client, args.id)
+    what = f"the {args.kind} artifact of {args.id}"
     try:
-        text = json.dumps(decode_artifact(data), indent=2)
+        if args.output in (None, "-"):
+            download = download_details if args.kind == "details" else download_consumer_logs
+            with _grades_client() as client:
+                data = download(client, args.id)
+            print(json.dumps(decode_artifact(data, **_size_cap(args)), indent=2))
+            return 0
+        try:
+            downloaded, written = _stream_artifact(args, Path(args.output))
+        except OSError as exc:
+            return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
+    except LimitExceeded as exc:
+        return _fail(f"{what} is refused: {exc}", 1)
     except ValueError as exc:
-        return _fail(f"the {args.kind} artifact of {args.id} is not what the API documents: {exc}", 1)
-    if args.output in (None, "-"):
-        print(text)
-        return 0
-    try:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
-    print(f"wrote {args.output} ({len(data)} bytes compressed, {len(text)} decoded)")
+        return _fail(f"{what} is not what the API documents: {exc}", 1)
+    print(f"wrote {args.output} ({downloaded} bytes compressed, {written} decoded)")
     return 0
 
 
@@ -295,6 +323,16 @@ def _workers(text: str) -> int:
     if not 1 <= workers <= 64:
         raise argparse.ArgumentTypeError(f"workers is between 1 and 64, not {workers}")
     return workers
+
+
+def _mebibytes(text: str) -> int:
+    try:
+        mib = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of MiB: {text!r}") from None
+    if not 1 <= mib <= 1 << 20:
+        raise argparse.ArgumentTypeError(f"a size is between 1 and {1 << 20} MiB, not {mib}")
+    return mib
 
 
 def _port(text: str) -> int:
@@ -353,9 +391,11 @@ def parser() -> argparse.ArgumentParser:
         choices=["critical", "error", "warning", "info", "debug"],
         help="uvicorn's log level",
     )
+    add_connection_options(mock)
     mock.set_defaults(func=_mock)
 
     conformance_command.add_parser(sub)
+    report_command.add_parser(sub)
     proxy_command.add_parser(sub, _HelpFormatter, _port)
 
     exchanges = _add_api_parser(
@@ -376,12 +416,24 @@ def parser() -> argparse.ArgumentParser:
         sub,
         "artifacts",
         "download and decode an exchange's artifact",
-        "Download an exchange's details or consumer-logs artifact (gzip JSON) and decode it.",
+        "Download an exchange's details or consumer-logs artifact (gzip JSON) and decode it.\n\n"
+        "An artifact over the caps (--max-size decoded; compressed: the runtime's DEFAULT_MAX_DOWNLOAD), a\n"
+        "gzip bomb among them, is refused: one line, exit status 1, and FILE is left as it was.",
     )
     artifacts.add_argument("kind", choices=["details", "consumerlogs"], help="which artifact")
     artifacts.add_argument("id", metavar="EXCHANGE_ID", help="the exchange's id (a UUID)")
     artifacts.add_argument(
-        "-o", "--output", metavar="FILE", help="write the decoded JSON to FILE (default: standard output)"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="stream the decoded JSON, as the artifact holds it, to FILE (default: standard output, indented)",
+    )
+    artifacts.add_argument(
+        "--max-size",
+        type=_mebibytes,
+        metavar="MIB",
+        help="refuse an artifact that decodes to more than MIB mebibytes, a gzip bomb among them "
+        "(default: the runtime's DEFAULT_MAX_DECOMPRESSED)",
     )
     artifacts.set_defaults(func=_artifacts)
     return top

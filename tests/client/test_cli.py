@@ -271,7 +271,16 @@ def subcommands() -> dict[str, argparse.ArgumentParser]:
 
 def test_every_option_has_help_and_shows_its_default() -> None:
     parsers = subcommands()
-    assert set(parsers) == {"mock", "proxy", "exchanges", "exchanges list", "exchanges get", "artifacts"}
+    assert set(parsers) == {
+        "mock",
+        "proxy",
+        "exchanges",
+        "exchanges list",
+        "exchanges get",
+        "artifacts",
+        "report",
+        "report merge",
+    }
     for name, parser in parsers.items():
         formatter = parser._get_formatter()
         for action in parser._actions:

@@ -82,5 +82,5 @@ def test_the_matrix_tenants_are_profiles_of_the_example_config(tmp_path: Path, m
             config.apply(args, args.config_parser)
             assert args.base_url.endswith(f"/v2/{api}")
             assert args.baseline == Path(f"examples/ci/baselines/{tenant}-{api}.json")
-            assert args.rate > 0
+            assert float(args.rate) > 0
             assert 0 < args.max_time < 30 * 60  # stops before the step's `timeout 30m`

@@ -125,7 +125,7 @@ max_time = 30
 
 def test_the_file_fills_what_the_command_line_does_not_give(tmp_path: Path) -> None:
     args, loaded = _apply(tmp_path, SETTINGS, "--rate", "7", "--profile", "a")
-    assert args.rate == 7.0  # the flag
+    assert args.rate == "7"  # the flag
     assert args.include == "listExchanges,getExchange"
     assert args.writes is True
     assert args.max_time == 30.0

@@ -226,7 +226,10 @@ def test_datasync_mock_seed_from(recording: tuple[Path, dict[str, Any]], tmp_pat
     assert "1 deletes replayed" in out
 
     missing = subprocess.run(
-        [sys.executable, "-m", "datasync_openapi.cli", "mock", "--seed-from", str(tmp_path / "none.har")],
+        [
+            *(sys.executable, "-m", "datasync_openapi.cli", "mock", "--port", str(free_port())),
+            *("--seed-from", str(tmp_path / "none.har")),
+        ],
         capture_output=True,
         text=True,
         timeout=60,

@@ -26,19 +26,30 @@ from __future__ import annotations
 import csv
 import datetime
 import enum
-import gzip
 import io
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO, Literal
 from uuid import UUID
 
 import httpx
 
 from .api.exchanges import get_exchange, list_exchanges
 from .client import AuthenticatedClient, Client
-from .runtime import ApiError, ArtifactNotAvailable, ResponseParseError, call, paginate
+from .runtime import (
+    DEFAULT_MAX_DECOMPRESSED,
+    DEFAULT_MAX_DOWNLOAD,
+    ApiError,
+    DecompressedTooLarge,
+    ResponseParseError,
+    call,
+    download,
+    error_for,
+    gunzip,
+    paginate,
+    streamed,
+)
 
 JSON = Any
 _SEPARATORS = (",", ":")
@@ -69,42 +80,100 @@ def _dumps(value: JSON) -> bytes:
     return json.dumps(value, separators=_SEPARATORS, ensure_ascii=False).encode("utf-8")
 
 
-def _check(response: httpx.Response, not_found: type[ApiError] = ApiError) -> httpx.Response:
-    if response.status_code == 404:
-        raise not_found(response)
-    if response.status_code >= 300:
-        raise ApiError(response)
+def _check(response: httpx.Response, operation: str | None = None) -> httpx.Response:
+    if not 200 <= response.status_code < 300:
+        raise error_for(response, operation)
     return response
 
 
 # -- artifacts and reports ------------------------------------------------------------------------------------
-def decode_artifact(data: bytes) -> JSON:
-    """The JSON document inside a ``.json.gz`` artifact."""
+ArtifactKind = Literal["details", "consumerlogs"]
+_ARTIFACT_OPERATION = {"details": "get_exchange_details", "consumerlogs": "get_exchange_consumer_logs"}
+
+
+def decode_artifact(data: bytes, *, max_size: int = DEFAULT_MAX_DECOMPRESSED) -> JSON:
+    """The JSON document inside a ``.json.gz`` artifact. It is decompressed with ``runtime.gunzip``: more
+    than ``max_size`` bytes of JSON (a gzip bomb) raise ``DecompressedTooLarge`` naming the cap before more
+    is inflated; data that is not gzip JSON raises ``ValueError`` (as ``DecompressedTooLarge`` is too)."""
     try:
-        return json.loads(gzip.decompress(data))
-    except (OSError, EOFError, ValueError) as exc:
+        return json.loads(b"".join(gunzip(data, max_size=max_size)))
+    except DecompressedTooLarge:
+        raise
+    except ValueError as exc:
         raise ValueError(f"not a gzip-compressed JSON artifact: {exc}") from None
 
 
-def _artifact(client: Client | AuthenticatedClient, exchange_id: UUID | str, kind: str) -> bytes:
-    response = client.get_httpx_client().get(f"/exchanges/{exchange_id}/artifacts/{kind}")
-    return _check(response, ArtifactNotAvailable).content
+def _artifact_url(exchange_id: UUID | str, kind: ArtifactKind) -> str:
+    if kind not in _ARTIFACT_OPERATION:
+        raise ValueError(f"no artifact {kind!r}: details or consumerlogs")
+    return f"/exchanges/{exchange_id}/artifacts/{kind}"
 
 
-def download_details(client: Client | AuthenticatedClient, exchange_id: UUID | str) -> bytes:
-    """The raw ``.json.gz`` details artifact; ``ArtifactNotAvailable`` if there is none."""
-    return _artifact(client, exchange_id, "details")
+def _artifact(
+    client: Client | AuthenticatedClient, exchange_id: UUID | str, kind: ArtifactKind, max_bytes: int
+) -> bytes:
+    url = _artifact_url(exchange_id, kind)
+    return download(client, url, max_bytes=max_bytes, operation=_ARTIFACT_OPERATION[kind]).content
 
 
-def download_consumer_logs(client: Client | AuthenticatedClient, exchange_id: UUID | str) -> bytes:
-    """The raw ``.json.gz`` consumer-logs artifact; ``ArtifactNotAvailable`` if nothing was sent to the SIS."""
-    return _artifact(client, exchange_id, "consumerlogs")
+def download_details(
+    client: Client | AuthenticatedClient, exchange_id: UUID | str, *, max_bytes: int = DEFAULT_MAX_DOWNLOAD
+) -> bytes:
+    """The raw ``.json.gz`` details artifact; ``ArtifactNotAvailable`` if there is none, ``BodyTooLarge``
+    if it is longer than ``max_bytes``."""
+    return _artifact(client, exchange_id, "details", max_bytes)
 
 
-def course_ids_report(client: Client | AuthenticatedClient, batch_id: UUID | str) -> list[dict[str, str]]:
-    """The batch exchange's course IDs report (CSV) as rows keyed by the header's column names."""
-    response = _check(client.get_httpx_client().get(f"/batch/{batch_id}/courses"))
-    return list(csv.DictReader(io.StringIO(response.text)))
+def download_consumer_logs(
+    client: Client | AuthenticatedClient, exchange_id: UUID | str, *, max_bytes: int = DEFAULT_MAX_DOWNLOAD
+) -> bytes:
+    """The raw ``.json.gz`` consumer-logs artifact; ``ArtifactNotAvailable`` if nothing was sent to the SIS,
+    ``BodyTooLarge`` if it is longer than ``max_bytes``."""
+    return _artifact(client, exchange_id, "consumerlogs", max_bytes)
+
+
+def save_artifact(
+    client: Client | AuthenticatedClient,
+    exchange_id: UUID | str,
+    kind: ArtifactKind,
+    out: BinaryIO,
+    *,
+    max_bytes: int = DEFAULT_MAX_DOWNLOAD,
+    max_size: int = DEFAULT_MAX_DECOMPRESSED,
+) -> tuple[int, int]:
+    """Download an artifact (``kind``: ``details`` or ``consumerlogs``) and write its decompressed JSON to
+    ``out`` as it arrives, without holding it whole; returns ``(bytes downloaded, bytes written)``. The
+    download stops at ``max_bytes`` (``BodyTooLarge``), the decompression at ``max_size``
+    (``DecompressedTooLarge``); ``out`` then holds a part: write to a temporary file and rename it on
+    success. ``ArtifactNotAvailable`` if there is no such artifact; ``ValueError`` if it is not gzip. The
+    JSON is written as the artifact holds it, not parsed."""
+    url = _artifact_url(exchange_id, kind)
+    downloaded = written = 0
+    with streamed(client, url, max_bytes=max_bytes, operation=_ARTIFACT_OPERATION[kind]) as (_response, chunks):
+
+        def counted() -> Iterator[bytes]:
+            nonlocal downloaded
+            for chunk in chunks:
+                downloaded += len(chunk)
+                yield chunk
+
+        for piece in gunzip(counted(), max_size=max_size):
+            out.write(piece)
+            written += len(piece)
+    return downloaded, written
+
+
+def course_ids_report(
+    client: Client | AuthenticatedClient, batch_id: UUID | str, *, max_bytes: int = DEFAULT_MAX_DOWNLOAD
+) -> list[dict[str, str]]:
+    """The batch exchange's course IDs report (CSV) as rows keyed by the header's column names. A report
+    longer than ``max_bytes`` raises ``BodyTooLarge``; one the ``csv`` module cannot read (a field longer
+    than ``csv.field_size_limit()``, for one) raises ``ResponseParseError`` saying why."""
+    response = download(client, f"/batch/{batch_id}/courses", max_bytes=max_bytes)
+    try:
+        return list(csv.DictReader(io.StringIO(response.text)))
+    except csv.Error as exc:
+        raise ResponseParseError(response, f"the course IDs report is not CSV the client can read: {exc}") from None
 
 
 # -- the producer flow ----------------------------------------------------------------------------------------

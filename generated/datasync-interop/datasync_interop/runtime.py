@@ -22,6 +22,11 @@ Credentials only ever go to the base URL's origin: a link in a response to anywh
 (``ForeignLinkError``), redirects are not followed, and user info in the base URL never reaches a log line
 or an error. ``RetryPolicy(max_total=...)`` is a deadline for a request with all its retries. A 2xx body of
 the wrong shape is a ``ResponseParseError`` naming the field and the value, never a half-parsed dict.
+
+What a server sends is bounded where the runtime reads it whole or follows it: ``download`` and ``streamed``
+cap a body (``BodyTooLarge``), ``gunzip`` caps what a gzip body inflates to (``DecompressedTooLarge``), and
+``paginate``/``paginate_json`` stop a list that repeats itself or never ends (``PaginationLoop``). Every error
+the runtime raises on purpose is a ``DataSyncError``.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import contextlib
 import datetime
 import email.utils
 import enum
+import hashlib
 import json
 import random
 import re
@@ -39,6 +45,7 @@ import threading
 import time
 import types
 import typing
+import zlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
@@ -57,7 +64,20 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
 # -- errors ---------------------------------------------------------------------------------------------------
-class ApiError(Exception):
+class DataSyncError(Exception):
+    """Every error the runtime raises on purpose: ``ApiError`` (about a response) and ``LimitExceeded`` (what
+    a peer sent is over one of the runtime's caps). Catch this to handle them all."""
+
+
+class LimitExceeded(DataSyncError):
+    """What a peer sent is over one of the runtime's caps. ``limit`` is the cap and ``argument`` the name of
+    the argument that sets it (pass a larger value to accept more); the message names both."""
+
+    limit: int
+    argument: str
+
+
+class ApiError(DataSyncError):
     """A response the caller did not expect: a documented error (the error envelope) or an undocumented status.
 
     ``status``, ``code``, ``message``, ``details`` and ``ext_message`` come from the envelope when there is one;
@@ -72,7 +92,11 @@ class ApiError(Exception):
         self.ext_message: str | None = None
         envelope_message: str | None = None
         try:
-            body = json.loads(response.content) if response.content else None
+            content = response.content
+        except httpx.ResponseNotRead:  # a streamed response refused before its body was read
+            content = b""
+        try:
+            body = json.loads(content) if content else None
         except ValueError:
             body = None
         error = body.get("error") if isinstance(body, dict) else None
@@ -95,7 +119,43 @@ class ApiError(Exception):
 
 
 class ArtifactNotAvailable(ApiError):
-    """The exchange does not exist or did not produce the requested artifact (404)."""
+    """A 404 from an artifact operation (``ARTIFACT_OPERATIONS``): the exchange does not exist or did not
+    produce the requested artifact. Chosen by the operation and the status, never by the body's text."""
+
+
+def _size(n: int) -> str:
+    """``n`` bytes for a message: ``64 MiB`` when it is a whole number of MiB, else the bytes."""
+    return f"{n >> 20} MiB" if n and n % (1 << 20) == 0 else f"{n} bytes"
+
+
+class BodyTooLarge(ApiError, LimitExceeded):
+    """A response body longer than the cap it was read with (``download``, ``streamed``): refused when its
+    ``Content-Length`` says so, before any of it is read, or as soon as the bytes read pass the cap.
+    ``response`` is the response (its body not kept)."""
+
+    def __init__(self, response: httpx.Response, limit: int, argument: str = "max_bytes") -> None:
+        self.limit, self.argument = limit, argument
+        super().__init__(response, f"response body over the {_size(limit)} cap ({argument}={limit}): not read")
+
+
+class DecompressedTooLarge(LimitExceeded, ValueError):
+    """Gzip data that inflates past the cap it was decompressed with (``gunzip``): a gzip bomb, or an
+    artifact larger than the caller allowed. Also a ``ValueError``, as other undecodable data is."""
+
+    def __init__(self, limit: int, argument: str = "max_size") -> None:
+        self.limit, self.argument = limit, argument
+        super().__init__(f"gzip data inflates past the {_size(limit)} cap ({argument}={limit}): not decompressed")
+
+
+class PaginationLoop(ApiError):
+    """A list operation's pages go round in circles or never end (``paginate``, ``apaginate``,
+    ``paginate_json``): a page that is the same as one read before, a page holding only items already read,
+    a ``paging.next`` link back to a page already read, or more pages than ``max_pages``. ``pages`` is the
+    number of pages read; ``response`` is the last one. Raised after the items of the pages before it."""
+
+    def __init__(self, response: httpx.Response, problem: str, pages: int) -> None:
+        self.pages = pages
+        super().__init__(response, f"pagination stopped after {pages} page(s): {problem}")
 
 
 class _Missing:
@@ -174,9 +234,10 @@ class _DetailedResponse(Protocol):
     parsed: Any
 
 
-def parsed_or_raise(response: _DetailedResponse, http: httpx.Response | None = None) -> Any:
+def parsed_or_raise(response: _DetailedResponse, http: httpx.Response | None = None, *, operation: Any = None) -> Any:
     """The parsed body of a generated ``*_detailed`` response if its status is 2xx, else ``ApiError``
-    (documented error responses and undocumented statuses alike). ``http`` is the raw response, if known."""
+    (documented error responses and undocumented statuses alike). ``http`` is the raw response, if known;
+    ``operation`` the generated module (or its name) that made it, which tells ``ArtifactNotAvailable``."""
     status = int(response.status_code)
     if 200 <= status < 300:
         return response.parsed
@@ -186,11 +247,26 @@ def parsed_or_raise(response: _DetailedResponse, http: httpx.Response | None = N
         content=response.content,
         request=httpx.Request("GET", "http://api.invalid/"),  # the generated Response keeps no request
     )
-    raise _error_for(raw)
+    raise error_for(raw, operation)
 
 
-def _error_for(response: httpx.Response) -> ApiError:
-    if response.status_code == 404 and b"artifact" in response.content.lower():
+ARTIFACT_OPERATIONS: Final = frozenset({"get_exchange_details", "get_exchange_consumer_logs"})
+"""The artifact operations (``getExchangeDetails``, ``getExchangeConsumerLogs``), by generated module name:
+a 404 from one of them is ``ArtifactNotAvailable``."""
+
+
+def _operation_name(operation: Any) -> str | None:
+    if operation is None or isinstance(operation, str):
+        return operation
+    name = getattr(operation, "__name__", None)
+    return name.rpartition(".")[2] if isinstance(name, str) else None
+
+
+def error_for(response: httpx.Response, operation: Any = None) -> ApiError:
+    """The ``ApiError`` for a response that is not the 2xx the caller wanted, decided by the operation (a
+    generated module such as ``get_exchange_details``, or its name) and the status, never by the body:
+    ``ArtifactNotAvailable`` for a 404 from an artifact operation (``ARTIFACT_OPERATIONS``), else ``ApiError``."""
+    if response.status_code == 404 and _operation_name(operation) in ARTIFACT_OPERATIONS:
         return ArtifactNotAvailable(response)
     return ApiError(response)
 
@@ -223,7 +299,7 @@ def _result(endpoint: Any, client: Client | AuthenticatedClient, response: httpx
         # error body the models cannot read is still the error its status says.
         with contextlib.suppress(*_PARSE_ERRORS):
             endpoint._build_response(client=client, response=response)
-        raise _error_for(response)
+        raise error_for(response, endpoint)
     try:
         parsed = endpoint._build_response(client=client, response=response).parsed
     except _PARSE_ERRORS as exc:
@@ -233,6 +309,138 @@ def _result(endpoint: Any, client: Client | AuthenticatedClient, response: httpx
         if misfit is not None:
             raise _unreadable(response, misfit)
     return parsed
+
+
+# -- bounded bodies -------------------------------------------------------------------------------------------
+MiB: Final = 1 << 20
+DEFAULT_MAX_DOWNLOAD: Final = 32 * MiB
+"""The default cap on a body ``download`` and ``streamed`` read (an artifact as sent, or the CSV report).
+Compressed JSON is a fraction of the text it holds, so an artifact within ``DEFAULT_MAX_DECOMPRESSED``
+downloads well within this, and the course IDs report is one short line per course. Pass ``max_bytes=``."""
+DEFAULT_MAX_DECOMPRESSED: Final = 128 * MiB
+"""The default cap on what ``gunzip`` inflates (an artifact's JSON text). ``decode_artifact`` parses that
+text whole into Python objects that take several times its size, so the cap keeps decoding within an
+ordinary machine's memory, while one exchange's artifact (its data arrives in bodies of at most the
+exchange's ``max_data_content_length``) is far smaller; past it, the data is a bomb to refuse, not a
+document. Pass ``max_size=`` for a larger artifact, or stream it to a file (``workflows.save_artifact``)."""
+_ERROR_BODY_BYTES = 64 * 1024  # what is kept of an error status's body: an error envelope fits many times
+_PIECE = 64 * 1024  # bytes ``gunzip`` inflates at a time
+_GZIP_WBITS = 16 + zlib.MAX_WBITS  # zlib reads (and checks) the gzip header and trailer
+
+
+def gunzip(data: bytes | Iterable[bytes], *, max_size: int = DEFAULT_MAX_DECOMPRESSED) -> Iterator[bytes]:
+    """Decompress gzip data piece by piece, inflating at most ``max_size`` bytes in all: past it,
+    ``DecompressedTooLarge`` naming the cap. However well the data compresses (a gzip bomb), no piece is
+    larger than 64 KiB, so memory grows only with what the caller keeps. ``data`` is the whole input or an
+    iterable of its chunks (a streamed download). Concatenated members are read as ``gzip.decompress`` reads
+    them; data that is not gzip, is cut short or fails its checksum raises ``ValueError``. The default cap
+    is ``DEFAULT_MAX_DECOMPRESSED``."""
+    if max_size < 0:
+        raise ValueError("max_size must be at least 0")
+    chunks: Iterable[bytes] = (bytes(data),) if isinstance(data, bytes | bytearray) else data
+    inflater: Any = None  # None: between members
+    total = 0
+    for chunk in chunks:
+        pending = bytes(chunk)
+        while True:
+            if inflater is None:
+                pending = pending.lstrip(b"\0")  # NUL padding after a member is allowed, as in gzip
+                if not pending:
+                    break
+                inflater = zlib.decompressobj(wbits=_GZIP_WBITS)
+            most = min(_PIECE, max_size - total + 1)  # one byte past the cap tells it is passed
+            try:
+                piece = inflater.decompress(pending, most)
+            except zlib.error as exc:
+                raise ValueError(f"not gzip data: {exc}") from None
+            total += len(piece)
+            if total > max_size:
+                raise DecompressedTooLarge(max_size)
+            if piece:
+                yield piece
+            if inflater.eof:  # a member ended: another may follow
+                pending, inflater = inflater.unused_data, None
+                continue
+            pending = inflater.unconsumed_tail
+            if not pending and len(piece) < most:  # all input taken and no output held back
+                break
+    if inflater is not None:
+        raise ValueError("gzip data cut short: it ends inside a member")
+
+
+def _httpx_client(client: Client | AuthenticatedClient | httpx.Client) -> httpx.Client:
+    return client if isinstance(client, httpx.Client) else client.get_httpx_client()
+
+
+def _with_body(response: httpx.Response, content: bytes) -> httpx.Response:
+    """A read copy of a streamed ``response`` holding ``content`` (already decoded: no content coding)."""
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _BODY_HEADERS]
+    return httpx.Response(response.status_code, headers=headers, content=content, request=response.request)
+
+
+_BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def _capped(response: httpx.Response, max_bytes: int, argument: str) -> Iterator[bytes]:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise BodyTooLarge(response, max_bytes, argument)
+    total = 0
+    for chunk in response.iter_bytes():
+        total += len(chunk)
+        if total > max_bytes:
+            raise BodyTooLarge(response, max_bytes, argument)
+        yield chunk
+
+
+def _error_head(response: httpx.Response) -> httpx.Response:
+    """An error status's response with at most ``_ERROR_BODY_BYTES`` of its body (the rest is not read)."""
+    kept = bytearray()
+    for chunk in response.iter_bytes():
+        kept += chunk
+        if len(kept) >= _ERROR_BODY_BYTES:
+            break
+    return _with_body(response, bytes(kept[:_ERROR_BODY_BYTES]))
+
+
+@contextlib.contextmanager
+def streamed(
+    client: Client | AuthenticatedClient | httpx.Client,
+    url: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_DOWNLOAD,
+    operation: Any = None,
+    argument: str = "max_bytes",
+    **kwargs: Any,
+) -> Iterator[tuple[httpx.Response, Iterator[bytes]]]:
+    """``GET url`` (relative to the client's base URL) with its 2xx body as an iterator of chunks that
+    raises ``BodyTooLarge`` once more than ``max_bytes`` came (at once when ``Content-Length`` says more):
+    ``with streamed(client, "/batch/ID/courses") as (response, chunks): ...``. Any other status raises
+    ``error_for(response, operation)`` with the start of its body (an error envelope), the rest unread.
+    ``argument`` is the name the error gives the cap; ``kwargs`` go to ``httpx.Client.stream``."""
+    with _httpx_client(client).stream("GET", url, **kwargs) as response:
+        if not 200 <= response.status_code < 300:
+            raise error_for(_error_head(response), operation)
+        yield response, _capped(response, max_bytes, argument)
+
+
+def download(
+    client: Client | AuthenticatedClient | httpx.Client,
+    url: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_DOWNLOAD,
+    operation: Any = None,
+    argument: str = "max_bytes",
+    **kwargs: Any,
+) -> httpx.Response:
+    """``GET url`` read whole, but never more than ``max_bytes`` of body (``BodyTooLarge``); a status
+    other than 2xx raises ``error_for(response, operation)``. Returns the read response (``.content``,
+    ``.text``). See ``streamed`` for the arguments."""
+    with streamed(client, url, max_bytes=max_bytes, operation=operation, argument=argument, **kwargs) as (
+        response,
+        chunks,
+    ):
+        return _with_body(response, b"".join(chunks))
 
 
 # -- does a 2xx body have the documented shape? ---------------------------------------------------------------
@@ -1074,56 +1282,148 @@ def connect(
 
 
 # -- pagination -----------------------------------------------------------------------------------------------
-def _page_items(page: Any) -> tuple[list[Any], bool]:
+DEFAULT_MAX_PAGES: Final = 10_000
+"""The default cap on the pages one ``paginate``/``apaginate``/``paginate_json`` reads: more pages than any
+list of the API at a page size of a hundred or more; what stops a server that keeps inventing new items
+(repeats are stopped sooner: ``PaginationLoop``). Pass ``max_pages=`` (``None``: no cap) for longer lists."""
+
+
+def _item_key(item: Any) -> str:
+    """What tells two list items apart: their ``id`` when they have one, else a digest of their JSON."""
+    ident = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
+    if isinstance(ident, str | int | UUID) and not isinstance(ident, bool):
+        return f"id:{ident}"
+    data = item.to_dict() if callable(getattr(item, "to_dict", None)) else item
+    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return "json:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class _PageGuard:
+    """The one loop guard of every pagination: each page is checked before its items are yielded (not the
+    same body as a page read before; not only items already read: a list that grows while it is read may
+    shift some items onto the next page, but a page with nothing new is a loop) and each ``paging.next``
+    before it is followed (not a link back to a page read; no more than ``max_pages`` pages)."""
+
+    def __init__(self, http: httpx.Client | httpx.AsyncClient, max_pages: int | None) -> None:
+        if max_pages is not None and max_pages < 1:
+            raise ValueError("max_pages must be at least 1 (or None: no cap)")
+        self._http = http
+        self.max_pages = max_pages
+        self.pages = 0
+        self._urls: set[str] = set()
+        self._bodies: set[bytes] = set()
+        self._items: set[str] = set()
+
+    def page(self, response: httpx.Response, items: list[Any]) -> None:
+        """Check a page that arrived, before any of its items is handed out."""
+        self.pages += 1
+        self._urls.add(str(response.request.url))
+        digest = hashlib.sha256(response.content).digest()
+        if digest in self._bodies:
+            raise PaginationLoop(response, f"page {self.pages} is the same as a page read before", self.pages)
+        self._bodies.add(digest)
+        keys = [_item_key(item) for item in items]
+        if keys and all(key in self._items for key in keys):
+            raise PaginationLoop(response, f"page {self.pages} holds only items already read", self.pages)
+        self._items.update(keys)
+
+    def follow(self, response: httpx.Response, link: str) -> httpx.URL:
+        """The URL of the next page ``link`` names, once its items were handed out; refuses a link back to
+        a page read and a page past ``max_pages``."""
+        try:
+            url = self._http.build_request("GET", link).url
+        except httpx.InvalidURL:
+            raise ResponseParseError(response, "paging.next is not a URL", path="$.paging.next", value=link) from None
+        if str(url) in self._urls:
+            raise PaginationLoop(
+                response, f"paging.next links back to a page already read: {_shown_url(url)}", self.pages
+            )
+        if self.max_pages is not None and self.pages >= self.max_pages:
+            raise PaginationLoop(
+                response, f"paging.next still names a next page after max_pages={self.max_pages}", self.pages
+            )
+        self._urls.add(str(url))
+        return url
+
+
+def _page_items(page: Any) -> tuple[list[Any], str | None]:
     data = getattr(page, "data", None)
     if not isinstance(data, list):
         raise TypeError(f"{type(page).__name__} is not a list response (no data list)")
     paging = getattr(page, "paging", None)
     following = getattr(paging, "next_", None)  # the generated Paging names `next` next_
-    return data, isinstance(following, str) and bool(following)
+    return data, following if isinstance(following, str) and following else None
 
 
 def paginate(
-    endpoint: Any, client: Any, *, max_items: int | None = None, page_size: int | None = None, **kwargs: Any
+    endpoint: Any,
+    client: Any,
+    *,
+    max_items: int | None = None,
+    page_size: int | None = None,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
+    **kwargs: Any,
 ) -> Iterator[Any]:
     """Every item of a list operation (a generated module such as ``list_exchanges``), lazily, page by page,
-    while ``paging.next`` says there is more; stops after ``max_items``. Errors raise ``ApiError``."""
+    while ``paging.next`` says there is more; stops after ``max_items``. Errors raise ``ApiError``; a list
+    that repeats itself or runs past ``max_pages`` raises ``PaginationLoop`` (see ``DEFAULT_MAX_PAGES``)."""
+    http = client.get_httpx_client()
+    guard = _PageGuard(http, max_pages)
     page, seen = 0, 0
-    while True:
-        if page_size is not None:
-            kwargs["page_size"] = page_size
-        items, more = _page_items(call(endpoint, client=client, page=page, **kwargs))
+    if page_size is not None:
+        kwargs["page_size"] = page_size
+    while True:  # bounded: the guard refuses a repeated page and stops at max_pages
+        response = http.request(**endpoint._get_kwargs(page=page, **kwargs))
+        items, following = _page_items(_result(endpoint, client, response))
+        guard.page(response, items)
         for item in items:
             if max_items is not None and seen >= max_items:
                 return
             seen += 1
             yield item
-        if not more or not items:
+        if following is None or not items:
             return
+        guard.follow(response, following)
         page += 1
 
 
 async def apaginate(
-    endpoint: Any, client: Any, *, max_items: int | None = None, page_size: int | None = None, **kwargs: Any
+    endpoint: Any,
+    client: Any,
+    *,
+    max_items: int | None = None,
+    page_size: int | None = None,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
+    **kwargs: Any,
 ) -> AsyncIterator[Any]:
     """The async twin of ``paginate``."""
+    http = client.get_async_httpx_client()
+    guard = _PageGuard(http, max_pages)
     page, seen = 0, 0
-    while True:
-        if page_size is not None:
-            kwargs["page_size"] = page_size
-        items, more = _page_items(await acall(endpoint, client=client, page=page, **kwargs))
+    if page_size is not None:
+        kwargs["page_size"] = page_size
+    while True:  # bounded: the guard refuses a repeated page and stops at max_pages
+        response = await http.request(**endpoint._get_kwargs(page=page, **kwargs))
+        items, following = _page_items(_result(endpoint, client, response))
+        guard.page(response, items)
         for item in items:
             if max_items is not None and seen >= max_items:
                 return
             seen += 1
             yield item
-        if not more or not items:
+        if following is None or not items:
             return
+        guard.follow(response, following)
         page += 1
 
 
 def paginate_json(
-    client: Client | AuthenticatedClient | httpx.Client, path: str, *, max_items: int | None = None, **params: Any
+    client: Client | AuthenticatedClient | httpx.Client,
+    path: str,
+    *,
+    max_items: int | None = None,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
+    **params: Any,
 ) -> Iterator[dict[str, Any]]:
     """Every item of a list operation as plain JSON dicts, following ``paging.next`` links: for bulk reads
     where building the generated models costs too much (see ``make bench``). ``path`` is relative to the
@@ -1131,20 +1431,25 @@ def paginate_json(
 
     A ``paging.next`` link is followed only on the origin (scheme, host, port) of the first request, the
     API's: a link anywhere else raises ``ForeignLinkError`` (an ``ApiError``) after the items read so far,
-    so the client's credentials are never sent to a host the response names."""
-    http = client if isinstance(client, httpx.Client) else client.get_httpx_client()
+    so the client's credentials are never sent to a host the response names. A list that repeats itself or
+    runs past ``max_pages`` raises ``PaginationLoop``, as in ``paginate``."""
+    http = _httpx_client(client)
+    guard = _PageGuard(http, max_pages)
     request = http.build_request("GET", path, params={k: v for k, v in params.items() if v is not None})
-    home, read = _origin_of(request.url), {str(request.url)}
+    home = _origin_of(request.url)
     seen = 0
-    while True:  # bounded: every page is a new URL with items (a link back to a page read is refused)
+    while True:  # bounded: the guard refuses a repeated page and stops at max_pages
         response = http.send(request)
         if response.status_code != 200:
             raise ApiError(response)
         try:
             body = response.json()
             items, following = body["data"], (body.get("paging") or {}).get("next")
+            if not isinstance(items, list):
+                raise TypeError("data is not a list")
         except (ValueError, KeyError, TypeError, AttributeError):
             raise ResponseParseError(response, "list response without data") from None
+        guard.page(response, items)
         for item in items:
             if max_items is not None and seen >= max_items:
                 return
@@ -1155,8 +1460,4 @@ def paginate_json(
         request = http.build_request("GET", following)
         if _origin_of(request.url) != home:
             raise ForeignLinkError(response, request.url)
-        if str(request.url) in read:
-            raise ResponseParseError(
-                response, f"paging.next links back to a page already read: {_shown_url(request.url)}"
-            )
-        read.add(str(request.url))
+        guard.follow(response, following)

@@ -8,17 +8,22 @@ run), 1 findings or operations not exercised, 2 the run could not run (preflight
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import re
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from datasync_openapi.findings import ALL_CLASSES, FOREIGN_DEFAULT_FAIL_ON, BaselineError, Result, parse_classes, report
 from datasync_openapi.findings import baseline as baselines
+from datasync_openapi.findings.merge import EMBEDDED
 from datasync_openapi.specs import API, APIS, operations
 
-from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_RATE, DEFAULT_SEED, PHASES, ConformanceError
+from .options import CHECK_NAMES, DEFAULT_MAX_EXAMPLES, DEFAULT_RATE, DEFAULT_SEED, PHASES, ConformanceError
 
 if TYPE_CHECKING:
     from .engine import Budget
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
     from .progress import Progress, Update
 
 REPORT_FILES = ("conformance-*.xml", "conformance-*.json", "conformance.md", "conformance.html")
+REPORT_FILES_SHARDED = ("conformance.shard-*.md", "conformance.shard-*.html")
 
 
 def add_parser(sub: Any) -> None:
@@ -57,8 +63,9 @@ def add_parser(sub: Any) -> None:
     conf.add_argument("--max-time", type=float, help="stop each API's run after this many seconds (MAX_TIME=)")
     conf.add_argument(
         "--rate",
-        type=float,
-        help=f"requests per second at most (RATE=; default {DEFAULT_RATE:g} for --base-url, unlimited for the mock)",
+        metavar="N|unlimited",
+        help=f"requests per second at most, a positive number or 'unlimited', for --base-url (RATE=; default "
+        f"{DEFAULT_RATE:g}; the embedded mock is never limited)",
     )
     conf.add_argument(
         "--fail-on",
@@ -81,6 +88,18 @@ def add_parser(sub: Any) -> None:
         metavar="OPERATION_ID,...",
         help="only these operations, by operationId, e.g. listExchanges,getExchange (INCLUDE=; default: all)",
     )
+    conf.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="only the I-th of N shares of the operations (a stable split), e.g. 1/3, for CI jobs sharing a "
+        "tenant; reports are named conformance-<api>.shard-I-of-N.json etc. (SHARD=; default: all)",
+    )
+    conf.add_argument(
+        "--exclude-checks",
+        metavar="CHECK,...",
+        help="schemathesis checks not to run, e.g. ignored_auth (EXCLUDE_CHECKS=; default: none; the lifecycle "
+        "probes are use_after_free and ensure_resource_availability)",
+    )
     conf.add_argument("--reports", type=Path, default=Path("reports"), help="directory for the reports (REPORTS=)")
     # -- the config file (config.py): keep these last, so that every option above can be set in it
     from . import config
@@ -88,6 +107,157 @@ def add_parser(sub: Any) -> None:
     config.add_arguments(conf)
     config.track_given(conf)
     conf.set_defaults(func=main, config_parser=conf)
+
+
+# -- options checked before the run -----------------------------------------------------------------------------
+# Settings that only mean something against a live server, as (Make variable, option attribute, environment).
+LIVE_ONLY = (
+    ("TOKEN", "token", "DATASYNC_TOKEN"),
+    ("CLIENT_ID", "client_id", "DATASYNC_CLIENT_ID"),
+    ("CLIENT_SECRET", "client_secret", "DATASYNC_CLIENT_SECRET"),
+    ("TOKEN_URL", "token_url", "DATASYNC_TOKEN_URL"),
+    ("BASIC", "basic", "DATASYNC_BASIC"),
+    ("RATE", "rate", None),
+    ("WRITES", "writes", None),
+)
+
+
+def _given(value: object) -> bool:
+    """Set and not blank: the Makefile passes every credential variable, empty when not given."""
+    return bool(value.strip()) if isinstance(value, str) else bool(value)
+
+
+def base_url(args: argparse.Namespace) -> str | None:
+    """The live server's base URL, or ``None`` (the embedded mock): a blank ``--base-url`` counts as not given."""
+    text = getattr(args, "base_url", None)
+    return text.strip().rstrip("/") if isinstance(text, str) and text.strip() else None
+
+
+def live_only_settings(args: argparse.Namespace) -> list[str]:
+    """The Make variables of the live-only settings this run was given (options or environment)."""
+    names = [
+        name
+        for name, attribute, environment in LIVE_ONLY
+        if _given(getattr(args, attribute, None)) or (environment is not None and _given(os.environ.get(environment)))
+    ]
+    path = getattr(args, "baseline", None)
+    if path is not None and path.exists():
+        try:
+            if baselines.is_live(path):
+                names.append("BASELINE (a live server's)")
+        except BaselineError:
+            pass  # reported when it is loaded
+    return names
+
+
+def require_base_url(args: argparse.Namespace) -> None:
+    """No silent fallback to the embedded mock: a live-only setting without a base URL is an error (a misspelt
+    or empty ``BASE_URL`` would otherwise test the mock and pass)."""
+    if base_url(args) is not None:
+        return
+    names = live_only_settings(args)
+    if names:
+        raise ConformanceError(
+            f"{', '.join(names)} given but BASE_URL is not set (or empty): without BASE_URL the run tests the "
+            "embedded mock; set BASE_URL=https://host/v2/<api> (and API=), or drop them"
+        )
+
+
+def parse_rate(text: str | None, default: float | None) -> float | None:
+    """``--rate``: a positive finite number of requests per second, or ``unlimited`` (``None``)."""
+    if text is None:
+        return default
+    if text.strip().lower() == "unlimited":
+        return None
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = math.nan
+    if not (math.isfinite(rate) and rate > 0):
+        raise ConformanceError(f"RATE takes a positive number of requests per second or 'unlimited', not {text!r}")
+    return rate
+
+
+def check_reports(directory: Path) -> None:
+    """``--reports`` is a directory this run can write (created if missing), checked before the run."""
+    if directory.exists() and not directory.is_dir():
+        raise ConformanceError(f"REPORTS={directory} is not a directory")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory, prefix=".datasync-"):
+            pass
+    except OSError as exc:
+        raise ConformanceError(f"REPORTS={directory} is not a writable directory: {exc.strerror or exc}") from None
+
+
+# -- shards: a stable split of the operations -------------------------------------------------------------------
+_SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    @property
+    def suffix(self) -> str:
+        """What the shard's report names carry: ``conformance-grades.shard-1-of-3.json``."""
+        return f".shard-{self.index}-of-{self.count}"
+
+    def select(self, operation_ids: Sequence[str]) -> list[str]:
+        """This shard's share of one API's operationIds: sorted, then dealt round-robin. The same on every machine
+        and run (it depends only on the names), every operation in exactly one shard of N, and the shares differ
+        in size by at most one."""
+        return sorted(set(operation_ids))[self.index - 1 :: self.count]
+
+
+def parse_shard(text: str) -> Shard:
+    match = _SHARD.fullmatch(text)
+    if match is None or not 1 <= int(match[1]) <= int(match[2]):
+        raise ConformanceError(f"SHARD takes I/N with 1 <= I <= N, e.g. SHARD=1/3; got {text!r}")
+    return Shard(int(match[1]), int(match[2]))
+
+
+def _include(args: argparse.Namespace, apis: Sequence[API]) -> list[str] | None:
+    only = [o.strip() for o in args.include.split(",") if o.strip()] if args.include else None
+    if only is not None:
+        known = {op.operation_id for api in apis for op in operations(api)}
+        unknown_ops = sorted(set(only) - known)
+        if unknown_ops:
+            raise ConformanceError(f"INCLUDE: unknown operationId {', '.join(unknown_ops)}")
+    return only
+
+
+def select(
+    args: argparse.Namespace, apis: Sequence[API], writes: bool
+) -> tuple[list[API], list[str] | None, Shard | None]:
+    """The APIs and operationIds to run (``None``: all), after ``--include`` and ``--shard``. A shard splits the
+    operations the run would send (only the reads in a read-only run), so the shares are even."""
+    only = _include(args, apis)
+    if not args.shard:
+        return list(apis), only, None
+    shard = parse_shard(args.shard)
+    mine: list[str] = []
+    sharded: list[API] = []
+    for api in apis:  # each API split on its own: every shard runs some operations of each
+        candidates = [
+            op.operation_id
+            for op in operations(api)
+            if (only is None or op.operation_id in only) and (writes or op.method == "get")
+        ]
+        if not candidates and only is not None:
+            continue  # INCLUDE names none of this API's operations
+        sharded.append(api)
+        if len(candidates) < shard.count:
+            raise ConformanceError(
+                f"SHARD={shard}: {api} has {len(candidates)} operations to split in this run, fewer than "
+                f"{shard.count} shards (use at most {len(candidates)} shards)"
+            )
+        mine += shard.select(candidates)
+    return sharded, mine, shard
 
 
 def _credentials(args: argparse.Namespace) -> Credentials:
@@ -109,22 +279,64 @@ def _credentials(args: argparse.Namespace) -> Credentials:
     )
 
 
-def _clear_reports(directory: Path) -> None:
-    """``reports/`` holds only the current run's files: remove the previous run's (only ours)."""
-    if directory.is_dir():
-        for pattern in REPORT_FILES:
-            for old in directory.glob(pattern):
-                old.unlink()
+def _clear_reports(directory: Path, suffix: str = "") -> None:
+    """``reports/`` holds only the current run's files: remove the previous run's (only ours). A shard removes
+    only its own, so shards can share a directory."""
+    if not directory.is_dir():
+        return
+    patterns = (
+        (
+            f"conformance-*{suffix}.xml",
+            f"conformance-*{suffix}.json",
+            f"conformance{suffix}.md",
+            f"conformance{suffix}.html",
+        )
+        if suffix
+        else REPORT_FILES + REPORT_FILES_SHARDED
+    )
+    for pattern in patterns:
+        for old in directory.glob(pattern):
+            old.unlink()
+
+
+def _load_baseline(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """The baseline's entries, read before the run: a missing file is an error unless the run writes it; an
+    unreadable one is always an error (an update must not replace what it cannot read)."""
+    if args.update_baseline and args.baseline is None:
+        raise ConformanceError("UPDATE_BASELINE=1 needs BASELINE=file.json (the file to write)")
+    if args.baseline is None or (args.update_baseline and not args.baseline.exists()):
+        return {}
+    try:
+        return baselines.load(args.baseline)
+    except BaselineError as exc:
+        raise ConformanceError(str(exc)) from None
+
+
+def _update_baseline(
+    args: argparse.Namespace, results: list[Result], entries: dict[str, dict[str, Any]], *, writes: bool, live: bool
+) -> dict[str, dict[str, Any]]:
+    """Replace the entries of what this run covered with its findings, keep the rest; the entries written."""
+    kept = baselines.untouched(entries, results, writes=writes)
+    findings = [f for r in results for f in r.findings]
+    try:
+        count = baselines.write(args.baseline, findings, kept, writes=writes, live=live)
+    except OSError as exc:
+        raise ConformanceError(f"cannot write the baseline {args.baseline}: {exc.strerror or exc}") from None
+    print(
+        f"wrote baseline {args.baseline} ({count} findings: {len(findings)} from this run, {len(kept)} kept); "
+        f"commit it and run with BASELINE={args.baseline}"
+    )
+    return baselines.load(args.baseline)
 
 
 def main(args: argparse.Namespace) -> int:
-    # The engine (schemathesis, requests: about 1 s to import) is imported when the command runs, not when the
-    # `datasync` parser is built.
-    from .config import apply
-    from .engine import Budget
-
     # The config file (datasync.toml, [tool.datasync], --config) fills what the command line did not give.
+    from .config import apply
+
     args.parameter_values = apply(args, args.config_parser).parameters
+    require_base_url(args)
+    foreign = base_url(args) is not None
+    writes = bool(args.writes) or not foreign  # the embedded mock is always written to
     apis: list[API] = list(APIS) if args.api == "both" else [args.api]
     phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
     unknown = [p for p in phases if p not in PHASES]
@@ -132,63 +344,59 @@ def main(args: argparse.Namespace) -> int:
         raise ConformanceError(f"PHASES takes a comma-separated list of {', '.join(PHASES)}; got {args.phases!r}")
     if args.max_examples < 1:
         raise ConformanceError("MAX_EXAMPLES must be at least 1")
-    if args.update_baseline and args.baseline is None:
-        raise ConformanceError("UPDATE_BASELINE=1 needs BASELINE=file.json (the file to write)")
-    only = [o.strip() for o in args.include.split(",") if o.strip()] if args.include else None
-    if only is not None:
-        known = {op.operation_id for api in apis for op in operations(api)}
-        unknown_ops = sorted(set(only) - known)
-        if unknown_ops:
-            raise ConformanceError(f"INCLUDE: unknown operationId {', '.join(unknown_ops)}")
-    budget = Budget(phases=phases, max_examples=args.max_examples, seed=args.seed, max_time=args.max_time)
-    foreign = bool(args.base_url)
+    rate = parse_rate(args.rate, DEFAULT_RATE)
+    if foreign and len(apis) != 1:
+        raise ConformanceError("BASE_URL needs API=grades or API=interop (one API per base URL)")
+    apis, only, shard = select(args, apis, writes)
+    excluded = tuple(c.strip() for c in (args.exclude_checks or "").split(",") if c.strip())
+    unknown_checks = sorted(set(excluded) - set(CHECK_NAMES))
+    if unknown_checks:
+        raise ConformanceError(
+            f"EXCLUDE_CHECKS: unknown check {', '.join(unknown_checks)} (known: {', '.join(CHECK_NAMES)})"
+        )
     try:
         fail_on = parse_classes(args.fail_on) if args.fail_on else (FOREIGN_DEFAULT_FAIL_ON if foreign else ALL_CLASSES)
     except ValueError as exc:
         raise ConformanceError(f"FAIL_ON: {exc}") from None
-    entries: dict[str, dict[str, Any]] = {}
-    if args.baseline is not None and not args.update_baseline:
-        try:
-            entries = baselines.load(args.baseline)
-        except BaselineError as exc:
-            raise ConformanceError(str(exc)) from None
-    run_one = _run_foreign if foreign else _run_embedded
+    entries = _load_baseline(args)
+    check_reports(args.reports)
+    # The engine (schemathesis, requests: about 1 s to import) is imported once the options are known to be good,
+    # not when the `datasync` parser is built nor to refuse an option.
+    from .engine import Budget
+
+    budget = Budget(
+        phases=phases, max_examples=args.max_examples, seed=args.seed, max_time=args.max_time, exclude_checks=excluded
+    )
     from .progress import Interrupt, Interrupted, Progress, both, mark_incomplete
 
     try:
         with Interrupt() as interrupt:
             with Progress() as progress:
-                results = run_one(args, apis, budget, fail_on, only, progress, both(progress, interrupt))
-            if interrupt.signum is not None:
-                for result in results:
+                on_progress = both(progress, interrupt)
+                if foreign:
+                    results = _run_foreign(args, apis, budget, fail_on, only, rate, progress, on_progress)
+                else:
+                    results = _run_embedded(args, apis, budget, fail_on, only, on_progress)
+            for result in results:
+                if not foreign:
+                    result.parameters["server"] = EMBEDDED
+                if shard is not None:
+                    result.parameters["shard"] = str(shard)
+                if interrupt.signum is not None:
                     mark_incomplete(result, f"stopped by {interrupt.name}")
-                if args.update_baseline:
-                    print(f"{interrupt.name}: baseline {args.baseline} not updated (the run is incomplete)")
-                    args.update_baseline = False
-                _finish(args, results, entries)
-                return interrupt.status
-            return _finish(args, results, entries)
+            if args.update_baseline and interrupt.signum is not None:
+                print(f"{interrupt.name}: baseline {args.baseline} not updated (the run is incomplete)")
+            elif args.update_baseline:
+                entries = _update_baseline(args, results, entries, writes=writes, live=foreign)
+            if args.baseline is not None:
+                for result in results:
+                    baselines.apply(result, entries, writes=writes)
+                    result.parameters["baseline"] = str(args.baseline)
+            status = write_reports(args.reports, results, shard.suffix if shard else "")
+            return interrupt.status if interrupt.signum is not None else status
     except Interrupted as exc:
         print(f"conformance: stopped by {exc} before the run could write its reports", file=sys.stderr)
         return exc.status
-
-
-def _finish(args: argparse.Namespace, results: list[Result], entries: dict[str, dict[str, Any]]) -> int:
-    if args.update_baseline:
-        kept = []
-        if args.baseline.exists():
-            try:
-                kept = baselines.untouched(baselines.load(args.baseline), results)
-            except BaselineError:
-                kept = []
-        count = baselines.write(args.baseline, [f for r in results for f in r.findings], kept)
-        entries = baselines.load(args.baseline)
-        print(f"wrote baseline {args.baseline} ({count} findings); commit it and run with BASELINE={args.baseline}")
-    if entries or args.baseline is not None:
-        for result in results:
-            baselines.apply(result, entries)
-            result.parameters["baseline"] = str(args.baseline)
-    return _report(args.reports, results)
 
 
 def _run_foreign(
@@ -197,6 +405,7 @@ def _run_foreign(
     budget: Budget,
     fail_on: frozenset[Any],
     only: list[str] | None,
+    rate: float | None,
     progress: Progress,
     on_progress: Callable[[Update], None],
 ) -> list[Result]:
@@ -204,30 +413,28 @@ def _run_foreign(
     from .manners import Manners
     from .preflight import run_preflight
 
-    if len(apis) != 1:
-        raise ConformanceError("BASE_URL needs API=grades or API=interop (one API per base URL)")
     api = apis[0]
-    base_url = args.base_url.rstrip("/")
+    url = base_url(args) or ""
     credentials = _credentials(args)
-    progress.status(f"preflight of {api} at {base_url}")
-    preflight = run_preflight(api, base_url, credentials)
-    rate = args.rate if args.rate is not None else DEFAULT_RATE
+    progress.status(f"preflight of {api} at {url}")
+    preflight = run_preflight(api, url, credentials)
     print(
-        f"conformance: {api} at {base_url} ({'writes allowed' if args.writes else 'read-only'}, "
-        f"at most {rate:g} requests/s); preflight passed in {preflight.seconds:.1f} s, "
+        f"conformance: {api} at {url} ({'writes allowed' if args.writes else 'read-only'}, "
+        f"{f'at most {rate:g} requests/s' if rate else 'no rate limit'}); preflight passed in "
+        f"{preflight.seconds:.1f} s, "
         f"{len(preflight.ids)} real ids discovered",
         flush=True,
     )
     if args.writes:
-        print(write_plan(api, base_url), flush=True)
+        print(write_plan(api, url), flush=True)
     result = run(
         api,
-        base_url=base_url,
+        base_url=url,
         credentials=credentials,
         bearer=preflight.bearer,
         budget=budget,
         writes=args.writes,
-        manners=Manners(rate=rate if rate > 0 else None),
+        manners=Manners(rate=rate),
         ids=preflight.ids,
         only=only,
         fail_on=fail_on,
@@ -245,7 +452,6 @@ def _run_embedded(
     budget: Budget,
     fail_on: frozenset[Any],
     only: list[str] | None,
-    progress: Progress,
     on_progress: Callable[[Update], None],
 ) -> list[Result]:
     from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, create_app
@@ -275,7 +481,7 @@ def _run_embedded(
                     writes=True,
                     reset=app.reset,
                     only=only,
-                    manners=Manners(rate=args.rate or None),
+                    manners=Manners(),
                     fail_on=fail_on,
                     allow_not_exercised=args.allow_not_exercised,
                     embedded=True,
@@ -286,14 +492,30 @@ def _run_embedded(
     return results
 
 
-def _report(directory: Path, results: list[Result]) -> int:
-    _clear_reports(directory)
-    for result in results:
-        print(report.summary(result))
-        report.write_junit(result, directory / f"conformance-{result.api}.xml")
-        report.write_json(result, directory / f"conformance-{result.api}.json")
-    report.write_markdown(results, directory / "conformance.md")
-    report.write_html(results, directory / "conformance.html")
+def report_names(suffix: str = "") -> dict[str, str]:
+    """The report files of a run (``suffix``: a shard's, e.g. ``.shard-1-of-3``), ``<api>`` to be filled in."""
+    return {
+        "html": f"conformance{suffix}.html",
+        "markdown": f"conformance{suffix}.md",
+        "json": f"conformance-<api>{suffix}.json",
+        "junit": f"conformance-<api>{suffix}.xml",
+    }
+
+
+def write_reports(directory: Path, results: Sequence[Result], suffix: str = "", *, clear: bool = True) -> int:
+    """Print the summaries, write every report, print the verdict; the exit status (0 conforms, 1 not)."""
+    names = report_names(suffix)
+    try:
+        if clear:
+            _clear_reports(directory, suffix)
+        for result in results:
+            print(report.summary(result))
+            report.write_junit(result, directory / names["junit"].replace("<api>", result.api))
+            report.write_json(result, directory / names["json"].replace("<api>", result.api))
+        report.write_markdown(results, directory / names["markdown"])
+        report.write_html(results, directory / names["html"])
+    except OSError as exc:
+        raise ConformanceError(f"cannot write the reports in {directory}: {exc.strerror or exc}") from None
     cases = sum(r.cases for r in results)
     findings = sum(len(r.findings) for r in results)
     failing = sum(len(r.failing()) for r in results)
@@ -302,8 +524,7 @@ def _report(directory: Path, results: list[Result]) -> int:
     ok = all(r.ok for r in results)
     print(
         f"{'PASS' if ok else 'FAIL'}: {cases} cases, {findings} distinct findings ({failing} failing the run), "
-        f"{reached} of {total} operations reached a 2xx; reports in {directory}/ "
-        "(conformance.html, conformance.md, conformance-<api>.json, conformance-<api>.xml)"
+        f"{reached} of {total} operations reached a 2xx; reports in {directory}/ ({', '.join(names.values())})"
     )
     sys.stdout.flush()
     return 0 if ok else 1

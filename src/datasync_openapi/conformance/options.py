@@ -9,6 +9,23 @@ PHASES = ("examples", "coverage", "fuzzing", "stateful")
 DEFAULT_SEED = 20261122
 DEFAULT_MAX_EXAMPLES = 10
 DEFAULT_RATE = 5.0  # requests/s against a target that is not the embedded mock
+# The checks of schemathesis 4.32.5 (``schemathesis.checks.CHECKS``; a test keeps this list equal to it).
+CHECK_NAMES = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "positive_data_acceptance",
+    "missing_required_header",
+    "unsupported_method",
+    "allow_header_conformance",
+    "use_after_free",
+    "ensure_resource_availability",
+    "ignored_auth",
+    "object_level_authorization",
+)
 
 
 class ConformanceError(RuntimeError):
@@ -17,4 +34,4 @@ class ConformanceError(RuntimeError):
     The message is one line that names what to fix; the CLI prints it and exits 2."""
 
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_RATE", "DEFAULT_SEED", "PHASES", "ConformanceError"]
+__all__ = ["CHECK_NAMES", "DEFAULT_MAX_EXAMPLES", "DEFAULT_RATE", "DEFAULT_SEED", "PHASES", "ConformanceError"]

@@ -180,10 +180,18 @@ def _judge(api: API, base_url: str, request: str, response: httpx.Response, vari
     status = response.status_code
     if status == 404:
         expected = BASE_PATHS[api]
-        if urlsplit(base_url).path.rstrip("/").endswith(expected):
+        path = urlsplit(base_url).path.rstrip("/")
+        if path.endswith(expected):
             raise PreflightError(
-                f"{request} answered 404: the server at BASE_URL does not serve the {API_NAMES[api]} there "
-                f"(expected its base path {expected})"
+                f"{request} (a documented read below BASE_URL) answered 404, though BASE_URL={base_url} already "
+                f"ends in {expected}: the server does not serve the {API_NAMES[api]} at that URL (check the host, "
+                f"and any prefix before {expected})"
+            )
+        other = next((a for a, p in BASE_PATHS.items() if a != api and path.endswith(p)), None)
+        if other is not None:
+            raise PreflightError(
+                f"{request} answered 404: BASE_URL ends in {BASE_PATHS[other]}, the {API_NAMES[other]}'s base "
+                f"path, but API={api} (use API={other}, or BASE_URL={_origin(base_url)}{expected})"
             )
         raise PreflightError(
             f"{request} answered 404: BASE_URL must be the API's base URL, ending in {expected} "

@@ -11,6 +11,7 @@ backpressure, never findings.
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,8 @@ from datasync_openapi.findings import Finding, FindingClass, OperationCoverage, 
 from datasync_openapi.findings.hints import contract_errors
 from datasync_openapi.findings.model import normalise_pointer, pointer
 from datasync_openapi.specs import API, Operation, operations
+
+from .lifecycle import Observation
 
 _CONSEQUENCES_OF_5XX = {"status_code_conformance", "content_type_conformance", "response_schema_conformance"}
 
@@ -42,6 +45,9 @@ class Triage:
     findings: dict[str, Finding] = field(default_factory=dict)
     stateful_cases: int = 0
     rate_limited: int = 0  # 429 answers that reached the engine (after the manners' own retries)
+    # refusals of "valid" input whose values the spec's own types forbid (schemathesis fed a value from one
+    # resource into another's parameter, e.g. a plain-string field into a UUID path): correct answers
+    refused_forbidden: int = 0
     _ops: dict[str, Operation] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -108,10 +114,36 @@ class Triage:
             )
         )
 
+    def lifecycle(self, observation: Observation) -> None:
+        """A lifecycle probe's finding (``conformance.lifecycle``), keyed like the stateful check's."""
+        self._add(
+            Finding(
+                api=self.api,
+                operation=observation.operation,
+                check=observation.check,
+                cls=classify(observation.check),
+                title=observation.title,
+                location=f"status {observation.status}",
+                message=redact(observation.message, self.secrets),
+                reproduce=redact(observation.reproduce, self.secrets),
+                status=observation.status,
+            )
+        )
+
     # -- one failed check ----------------------------------------------------------------------------------
     def _failure(self, label: str, check: str, failure: Any, case: Any, response: Any, code: str) -> None:
         status = int(response.status_code) if response is not None else None
-        reproduce = self._curl(label, code)
+        op = self._ops.get(label)
+        if check == "positive_data_acceptance" and op is not None and case is not None:
+            sent = {
+                "path": getattr(case, "path_parameters", None) or {},
+                "query": getattr(case, "query", None) or {},
+                "header": getattr(case, "headers", None) or {},
+            }
+            if hints.forbidden_inputs(op, sent):
+                self.refused_forbidden += 1
+                return
+        reproduce = self._curl(label, code, case if check == "ignored_auth" else None)
         message = redact(str(getattr(failure, "message", "") or ""), self.secrets)
         title = str(getattr(failure, "title", check))
         cls = classify(check)
@@ -130,7 +162,13 @@ class Triage:
                 status=status,
             )
 
-        op = self._ops.get(label)
+        if check == "unsupported_method":
+            method = str(getattr(failure, "method", "") or "?")
+            explained = hints.unsupported_method(
+                self.api, label, method, status, str(getattr(failure, "failure_reason", ""))
+            )
+            self._add(make(*explained))
+            return
         if check == "response_schema_conformance" and op is not None and response is not None:
             errors = contract_errors(op, status or 0, _json(response))
             if errors:
@@ -152,7 +190,7 @@ class Triage:
         if check == "content_type_conformance":
             media = str(getattr(failure, "content_type", "") or "none").split(";")[0].strip()
             return hints.undeclared_content_type(self.api, label, status, media)
-        if check in ("negative_data_rejection", "missing_required_header", "unsupported_method"):
+        if check in ("negative_data_rejection", "missing_required_header"):
             return self._invalid_input(case), hints.accepted_invalid(status)
         if check == "positive_data_acceptance":
             return hints.refused_valid(self.api, status)
@@ -168,7 +206,9 @@ class Triage:
         parameter = getattr(data, "parameter", None)
         where = getattr(data, "parameter_location", None)
         if parameter and where is not None:
-            return f"{getattr(where, 'value', where)}.{parameter}"
+            place = str(getattr(where, "value", where))
+            # the body is one input whatever its media type (the coverage phase names it, fuzzing does not)
+            return "body" if place == "body" else f"{place}.{normalise_pointer('/' + str(parameter))[1:]}"
         components = getattr(meta, "components", {}) or {}
         negative = sorted(
             str(getattr(location, "value", location))
@@ -177,8 +217,14 @@ class Triage:
         )
         return ",".join(negative) or "request"
 
-    def _curl(self, label: str, code: str) -> str:
-        if label in self.basic_operations:
+    def _curl(self, label: str, code: str, sent: Any = None) -> str:
+        """The curl line of a finding: the run's credentials as ``$TOKEN`` / ``$BASIC``; for an auth finding
+        (``sent`` is its case) the credential the check itself sent, which is what reproduces it."""
+        headers = getattr(sent, "headers", None) or {}
+        bad = next((str(v) for k, v in headers.items() if str(k).lower() == "authorization"), None)
+        if bad is not None:
+            code = code.replace("'Authorization: [Filtered]'", shlex.quote(f"Authorization: {bad}"))
+        elif label in self.basic_operations:
             code = code.replace("-H 'Authorization: [Filtered]'", '-u "$BASIC"')
         else:
             code = code.replace("'Authorization: [Filtered]'", '"Authorization: Bearer $TOKEN"')

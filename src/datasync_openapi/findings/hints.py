@@ -51,11 +51,18 @@ class ContractError:
     field: str  # where in the spec: "ExchangeError.details", "Exchange" (for required/additional), ...
     message: str
     hint: str
+    spec_pointer: str = ""  # the same place in the spec's terms: a map's keys (additionalProperties) are `*`
 
     @property
     def location(self) -> str:
-        """The stable part of a finding's key: pointer without indices, and what was wrong."""
-        return f"{normalise_pointer(self.pointer)} {self.kind}"
+        """The stable part of a finding's key: pointer in the spec's terms without indices, and what was wrong."""
+        return f"{normalise_pointer(self.spec_pointer or self.pointer)} {self.kind}"
+
+
+def _error(
+    parts: list[str | int], terms: list[str | int], kind: str, field: str, message: str, hint: str
+) -> ContractError:
+    return ContractError(pointer(parts), kind, field, message, hint, pointer(terms))
 
 
 @functools.cache
@@ -106,10 +113,14 @@ def _type_hint(field: str, declared: list[str], actual: str, value: Any) -> str:
     )
 
 
-def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str) -> list[ContractError]:
+def _walk(
+    api: API, schema: Any, value: Any, parts: list[str | int], field: str, terms: list[str | int] | None = None
+) -> list[ContractError]:
+    """``parts``: where the value is in the body; ``terms``: the same path in the spec's terms (a map's key,
+    whatever the server or schemathesis named it, is ``*``)."""
     spec = _spec(api)
     schema, component = _deref(spec, schema)
-    where = pointer(parts)
+    terms = list(parts) if terms is None else terms
     name = field or component or "the response body"
     owner = component or field or "the response body"  # what an object's properties belong to
     for keyword in ("anyOf", "oneOf"):
@@ -120,8 +131,9 @@ def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str)
         non_null = [branch for branch in schema[keyword] if _types(_deref(spec, branch)[0]) != ["null"]]
         if value is None:
             return [
-                ContractError(
-                    where,
+                _error(
+                    parts,
+                    terms,
                     "null",
                     name,
                     f"{name} was null",
@@ -129,11 +141,12 @@ def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str)
                 )
             ]
         if len(non_null) == 1:
-            return _walk(api, non_null[0], value, parts, field)
+            return _walk(api, non_null[0], value, parts, field, terms)
         # An open enumeration (anyOf: [known values, any string]) or a real union: report it whole.
         return [
-            ContractError(
-                where,
+            _error(
+                parts,
+                terms,
                 "type",
                 name,
                 f"{name} = {_short(value)} matches none of its {keyword} schemas",
@@ -144,8 +157,9 @@ def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str)
     if not _type_ok(value, declared):
         actual = json_type(value)
         return [
-            ContractError(
-                where,
+            _error(
+                parts,
+                terms,
                 "null" if value is None else "type",
                 name,
                 f"{name} was null, expected {' or '.join(declared)}"
@@ -156,8 +170,9 @@ def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str)
         ]
     if "enum" in schema and value not in schema["enum"]:
         return [
-            ContractError(
-                where,
+            _error(
+                parts,
+                terms,
                 "enum",
                 name,
                 f"{name} = {_short(value)} is not one of {schema['enum']}",
@@ -171,8 +186,9 @@ def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str)
         for required in schema.get("required", []):
             if required not in value:
                 errors.append(
-                    ContractError(
-                        pointer([*parts, required]),
+                    _error(
+                        [*parts, required],
+                        [*terms, required],
                         "required",
                         owner,
                         f"{owner} lacks required property {required!r}",
@@ -184,11 +200,12 @@ def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str)
         for key, item in value.items():
             child_field = f"{owner}.{key}"
             if key in properties:
-                errors += _walk(api, properties[key], item, [*parts, key], child_field)
+                errors += _walk(api, properties[key], item, [*parts, key], child_field, [*terms, key])
             elif extra is False:
                 errors.append(
-                    ContractError(
-                        pointer([*parts, key]),
+                    _error(
+                        [*parts, key],
+                        [*terms, key],
                         "additional",
                         owner,
                         f"{owner} has undeclared property {key!r}",
@@ -196,18 +213,19 @@ def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str)
                     )
                 )
             elif isinstance(extra, dict):
-                errors += _walk(api, extra, item, [*parts, key], f"{owner}.*")
+                errors += _walk(api, extra, item, [*parts, key], f"{owner}.*", [*terms, "*"])
         return errors
     if isinstance(value, list):
         items = schema.get("items")
         if items is not None:
             for index, item in enumerate(value):
-                errors += _walk(api, items, item, [*parts, index], f"{name}[]")
+                errors += _walk(api, items, item, [*parts, index], f"{name}[]", [*terms, index])
         return errors
     if isinstance(value, str) and "format" in schema and not _valid(api, {"format": schema["format"]}, value):
         return [
-            ContractError(
-                where,
+            _error(
+                parts,
+                terms,
                 "format",
                 name,
                 f"{name} = {_short(value)} is not a valid {schema['format']}",
@@ -218,8 +236,9 @@ def _walk(api: API, schema: Any, value: Any, parts: list[str | int], field: str)
     scalar = {k: v for k, v in schema.items() if k not in ("properties", "items", "description", "examples")}
     if not _valid(api, scalar, value):
         return [
-            ContractError(
-                where,
+            _error(
+                parts,
+                terms,
                 "constraint",
                 name,
                 f"{name} = {_short(value)} violates its schema {_short(scalar, 80)}",
@@ -252,6 +271,39 @@ def contract_errors(operation: Operation, status: int, body: Any) -> list[Contra
     return _walk(operation.api, schema, body, [], "")
 
 
+def _as_declared(value: Any, schema: dict[str, Any]) -> Any:
+    """A parameter value as its schema's type reads it from a URL (``"3"`` for an integer is 3)."""
+    if not isinstance(value, str):
+        return value
+    declared = _types(schema)
+    try:
+        if "integer" in declared and value.lstrip("-").isdigit():
+            return int(value)
+        if "number" in declared:
+            return float(value)
+    except ValueError:
+        return value
+    if "boolean" in declared and value in ("true", "false"):
+        return value == "true"
+    return value
+
+
+def forbidden_inputs(operation: Operation, inputs: dict[str, dict[str, Any]]) -> list[str]:
+    """The parameters whose values the operation's own schemas forbid, as ``path.id``; ``inputs`` maps a location
+    (``path``, ``query``, ``header``) to the values sent there. A request with one is not "valid input"."""
+    spec = _spec(operation.api)
+    found = []
+    for parameter in operation.parameters:
+        where, name = parameter.get("in"), parameter.get("name")
+        sent = inputs.get(str(where)) or {}
+        if name not in sent or not isinstance(parameter.get("schema"), dict):
+            continue
+        schema, _ = _deref(spec, parameter["schema"])
+        if not _valid(operation.api, schema, _as_declared(sent[name], schema)):
+            found.append(f"{where}.{name}")
+    return found
+
+
 # -- the other spec-related findings: where (the stable part of the key) and the hint ---------------------------
 def undeclared_status(api: str, label: str, status: int | None) -> tuple[str, str]:
     """A status the operation does not document."""
@@ -279,6 +331,23 @@ def accepted_invalid(status: int | None) -> str:
     )
 
 
+def unsupported_method(api: str, label: str, method: str, status: int | None, reason: str) -> tuple[str, str, str]:
+    """A method the path does not declare, answered wrongly: the title, the location and the hint."""
+    if reason == "missing_allow_header":
+        return (
+            f"{status} without an Allow header",
+            f"status {status} without Allow",
+            f"`{label}`'s path answered an undeclared method ({method}) with {status} but no `Allow` header: "
+            "RFC 9110 requires one listing the methods the path supports",
+        )
+    return (
+        f"Undeclared method {method} answered {status}",
+        f"method {method} status {status}",
+        f"`{label}`'s path answered the undeclared method {method} with {status}, not 405: if the server is "
+        f"right, declare `{method.lower()}` for the path in openapi/{api}.yaml",
+    )
+
+
 def refused_valid(api: str, status: int | None) -> tuple[str, str]:
     """Input the spec allows, refused."""
     return f"status {status}", (
@@ -295,9 +364,11 @@ __all__ = [
     "ContractError",
     "accepted_invalid",
     "contract_errors",
+    "forbidden_inputs",
     "json_type",
     "refused_valid",
     "response_schema",
     "undeclared_content_type",
     "undeclared_status",
+    "unsupported_method",
 ]

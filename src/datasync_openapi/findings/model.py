@@ -49,7 +49,7 @@ CHECK_CLASSES: dict[str, FindingClass] = {
     "allow_header_conformance": FindingClass.RESPONSE_CONTRACT,
     "negative_data_rejection": FindingClass.ACCEPTS_INVALID,
     "missing_required_header": FindingClass.ACCEPTS_INVALID,
-    "unsupported_method": FindingClass.ACCEPTS_INVALID,
+    "unsupported_method": FindingClass.RESPONSE_CONTRACT,  # the answer to an undeclared method (405, Allow)
     "positive_data_acceptance": FindingClass.REJECTS_VALID,
     "use_after_free": FindingClass.LIFECYCLE,
     "ensure_resource_availability": FindingClass.LIFECYCLE,
@@ -77,14 +77,18 @@ def parse_classes(text: str) -> frozenset[FindingClass]:
 
 
 _INDEX = re.compile(r"/\d+(?=/|$)")
+# Names schemathesis makes up for generated data (``x-schemathesis-additional``, ``x-schemathesis-unknown-property``,
+# ...): a server that echoes them shows them in a pointer, but they are the suite's own, not the spec's.
+_GENERATED = re.compile(r"/x-schemathesis-[^/]*(?=/|$)")
 
 
 def normalise_pointer(pointer: str) -> str:
-    """A JSON pointer with array indices replaced by ``*``: ``/data/3/error_count`` -> ``/data/*/error_count``.
+    """A JSON pointer in the spec's terms: array indices and schemathesis' generated names replaced by ``*``
+    (``/data/3/error_count`` -> ``/data/*/error_count``).
 
     Which item of a list broke depends on the data, not on the defect, so keys never contain indices.
     """
-    return _INDEX.sub("/*", pointer)
+    return _GENERATED.sub("/*", _INDEX.sub("/*", pointer))
 
 
 def pointer(parts: Any) -> str:
@@ -268,6 +272,7 @@ class Result:
                 "per_operation": [op.to_dict() for _, op in sorted(self.operations.items())],
             },
             "fail_on": sorted(str(c) for c in self.fail_on),
+            "allow_not_exercised": self.allow_not_exercised,
             "findings": [{**f.to_dict(), "new": self.is_new(f), "fails_run": f.key in failing} for f in self.findings],
             "baseline": {"used": self.baseline_used, "known": sorted(self.known), "fixed": self.fixed},
             "skipped": self.skipped,
@@ -275,3 +280,71 @@ class Result:
             "notes": self.notes,
             "left_behind": self.left_behind,
         }
+
+
+# -- reading a result back (``Result.to_dict`` -> ``result_from_dict``; the JSON report) -----------------------
+def finding_from_dict(data: dict[str, Any]) -> Finding:
+    """A finding from its ``to_dict`` form; ``ValueError`` when it is not one."""
+    status = data.get("status")
+    return Finding(
+        api=str(data["api"]),
+        operation=str(data["operation"]),
+        check=str(data["check"]),
+        cls=FindingClass(data["class"]),
+        title=str(data["title"]),
+        location=str(data.get("location") or ""),
+        message=str(data.get("message") or ""),
+        hint=None if data.get("hint") is None else str(data["hint"]),
+        reproduce=str(data.get("reproduce") or ""),
+        status=status if isinstance(status, int) else None,
+        occurrences=int(data.get("occurrences") or 1),
+    )
+
+
+def coverage_from_dict(data: dict[str, Any]) -> OperationCoverage:
+    """An operation's coverage from its ``to_dict`` form; ``ValueError`` when it is not one."""
+    statuses = data.get("statuses") or {}
+    return OperationCoverage(
+        operation=str(data["operation"]),
+        documented=tuple(str(d) for d in data.get("documented") or ()),
+        cases=int(data.get("cases") or 0),
+        statuses=Counter({int(status): int(count) for status, count in dict(statuses).items()}),
+        transport_errors=int(data.get("transport_errors") or 0),
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise ValueError("expected a list of strings")
+    return [str(item) for item in value]
+
+
+def result_from_dict(data: dict[str, Any]) -> Result:
+    """A result from its ``to_dict`` form (what the JSON report holds): its verdict is the same.
+    ``ValueError`` (or ``KeyError`` / ``TypeError``) when it is not one."""
+    coverage = data["coverage"]
+    baseline = data.get("baseline") or {}
+    operations = [coverage_from_dict(op) for op in coverage["per_operation"]]
+    fail_on = frozenset(FindingClass(c) for c in data["fail_on"])
+    allow = data.get("allow_not_exercised")
+    if not isinstance(allow, bool):  # written before the field was: the verdict says it
+        allow = data.get("verdict") == "PASS" and bool(coverage.get("not_exercised"))
+    return Result(
+        api=str(data["api"]),
+        target=str(data["target"]),
+        parameters={str(k): str(v) for k, v in dict(data.get("parameters") or {}).items()},
+        operations={op.operation: op for op in operations},
+        findings=[finding_from_dict(f) for f in data["findings"]],
+        skipped=_strings(data.get("skipped", [])),
+        errors=_strings(data.get("errors", [])),
+        notes=_strings(data.get("notes", [])),
+        left_behind=_strings(data.get("left_behind", [])),
+        elapsed=float(data.get("elapsed_seconds") or 0.0),
+        stop_reason=str(data.get("stop_reason") or ""),
+        stateful_cases=int(data.get("stateful_cases") or 0),
+        fail_on=fail_on,
+        allow_not_exercised=allow,
+        baseline_used=bool(baseline.get("used")),
+        known=frozenset(_strings(baseline.get("known", []))),
+        fixed=[dict(e) for e in baseline.get("fixed", [])],
+    )

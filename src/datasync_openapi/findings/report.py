@@ -7,13 +7,16 @@ coverage truth: which operations reached a 2xx and which were never exercised, a
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from .model import CLASS_DESCRIPTIONS, Finding, Result
+from . import neutral
+from .model import CLASS_DESCRIPTIONS, Finding, Result, result_from_dict
+
+# The JSON report's layout: raised when a key changes meaning or goes away (tools reading reports check it).
+FORMAT_VERSION = 1
 
 
 def first_line(text: str) -> str:
@@ -55,7 +58,8 @@ def summary(result: Result) -> str:
     lines.extend(f"   ERROR {e}" for e in result.errors)
     lines.extend(f"   note: {n}" for n in result.notes)
     lines.extend(f"   left behind: {item}" for item in result.left_behind)
-    return "\n".join(lines)
+    # Each line holds what servers sent (values, keys, ids, messages): printed as text, never as control.
+    return "\n".join(neutral.terminal(line) for line in lines)
 
 
 def _parameter_rows(result: Result) -> list[tuple[str, str]]:
@@ -64,10 +68,12 @@ def _parameter_rows(result: Result) -> list[tuple[str, str]]:
 
 # -- Markdown --------------------------------------------------------------------------------------------------
 def write_markdown(results: Sequence[Result], path: Path, title: str = "Conformance report") -> None:
-    out = [f"# {title}", ""]
+    """Every text that may come from a server goes through ``neutral``: no raw HTML, link or image in the page."""
+    md, code = neutral.markdown, neutral.markdown_code
+    out = [f"# {md(title)}", ""]
     for result in results:
-        out += [f"## {result.api}: {result.verdict()}", "", "| Parameter | Value |", "|---|---|"]
-        out += [f"| {name} | `{value}` |" for name, value in _parameter_rows(result)]
+        out += [f"## {md(result.api)}: {result.verdict()}", "", "| Parameter | Value |", "|---|---|"]
+        out += [f"| {md(name, table=True)} | {code(value, table=True)} |" for name, value in _parameter_rows(result)]
         out += [
             "",
             f"{result.cases} cases in {result.elapsed:.1f} s. **{result.reached()} of {len(result.operations)} "
@@ -79,33 +85,35 @@ def write_markdown(results: Sequence[Result], path: Path, title: str = "Conforma
         ]
         for label, op in sorted(result.operations.items()):
             reason = op.not_exercised_reason()
+            documented = ", ".join(op.observed_documented()) or "-"
+            reached = "yes" if not reason else "NOT EXERCISED: " + md(reason, table=True)
             out.append(
-                f"| `{label}` | {op.cases} | {op.status_text()} | {', '.join(op.observed_documented()) or '-'} | "
-                f"{'yes' if not reason else 'NOT EXERCISED: ' + reason} |"
+                f"| {code(label, table=True)} | {op.cases} | {md(op.status_text(), table=True)} | "
+                f"{md(documented, table=True)} | {reached} |"
             )
         out.append("")
         if result.skipped:
-            out += ["Skipped:", ""] + [f"- {s}" for s in result.skipped] + [""]
+            out += ["Skipped:", ""] + [f"- {md(s)}" for s in result.skipped] + [""]
         for cls, findings in result.by_class().items():
             out += [f"### {cls} ({len(findings)}): {CLASS_DESCRIPTIONS[cls]}", ""]
             for finding in findings:
                 out += [
-                    f"#### [{_tag(result, finding)}] {finding.operation}: {finding.title}",
+                    f"#### [{_tag(result, finding)}] {md(finding.operation)}: {md(finding.title)}",
                     "",
-                    f"- key: `{finding.key}`",
-                    f"- check: `{finding.check}`, seen {finding.occurrences}x",
+                    f"- key: {code(finding.key)}",
+                    f"- check: {code(finding.check)}, seen {finding.occurrences}x",
                 ]
                 if finding.hint:
-                    out.append(f"- hint: {finding.hint}")
-                out += ["", "```", finding.message.strip()[:2000], "```", ""]
+                    out.append(f"- hint: {md(finding.hint)}")
+                out += ["", *neutral.markdown_block(finding.message.strip()[:2000]), ""]
                 if finding.reproduce:
-                    out += ["Reproduce:", "", "```sh", finding.reproduce.strip(), "```", ""]
+                    out += ["Reproduce:", "", *neutral.markdown_block(finding.reproduce.strip(), "sh"), ""]
         if result.fixed:
             out += ["### Fixed (in the baseline, not seen this run)", ""]
-            out += [f"- `{e['key']}`" for e in result.fixed] + [""]
+            out += [f"- {code(e['key'])}" for e in result.fixed] + [""]
         for title, items in (("Errors", result.errors), ("Notes", result.notes), ("Left behind", result.left_behind)):
             if items:
-                out += [f"### {title}", ""] + [f"- {item}" for item in items] + [""]
+                out += [f"### {title}", ""] + [f"- {md(item)}" for item in items] + [""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
@@ -149,6 +157,11 @@ def write_junit(result: Result, path: Path, prefix: str = "conformance") -> None
     for skipped in result.skipped:
         case = ET.SubElement(suite, "testcase", classname=result.api, name=skipped.split(":")[0])
         ET.SubElement(case, "skipped", message=skipped)
+    # Server text (ids, media types, JSON keys, messages) may hold characters XML cannot: replace them.
+    for element in suite.iter():
+        if element.text is not None:
+            element.text = neutral.xml(element.text)
+        element.attrib = {name: neutral.xml(value) for name, value in element.attrib.items()}
     path.parent.mkdir(parents=True, exist_ok=True)
     tree = ET.ElementTree(suite)
     ET.indent(tree)
@@ -157,8 +170,11 @@ def write_junit(result: Result, path: Path, prefix: str = "conformance") -> None
 
 # -- JSON ------------------------------------------------------------------------------------------------------
 def write_json(result: Result, path: Path) -> None:
+    """``format_version`` first: what a tool reading the report checks before it reads anything else."""
+    document = {"format_version": FORMAT_VERSION, **result.to_dict()}
+    text = json.dumps(document, indent=2, ensure_ascii=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(neutral.json_text(text) + "\n", encoding="utf-8")
 
 
 # -- HTML ------------------------------------------------------------------------------------------------------
@@ -174,8 +190,7 @@ details{margin:.4em 0 .8em}
 """
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+_e = neutral.html
 
 
 def render_html(results: Sequence[Result], title: str = "Conformance report") -> str:
@@ -253,4 +268,42 @@ def write_html(results: Sequence[Result], path: Path, title: str = "Conformance 
     path.write_text(render_html(results, title), encoding="utf-8")
 
 
-__all__ = ["render_html", "summary", "write_html", "write_json", "write_junit", "write_markdown"]
+# -- reading a JSON report back (``datasync report merge``) ------------------------------------------------------
+MAX_JSON_REPORT = 64 * 1024 * 1024
+
+
+class ReportError(ValueError):
+    """A file that is not a readable JSON report of one API's run."""
+
+
+def read_json(path: Path) -> Result:
+    """The result a JSON report (``write_json``) holds; ``ReportError`` (one line) when it cannot be read."""
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_JSON_REPORT + 1)
+        if len(raw) > MAX_JSON_REPORT:
+            raise ReportError(f"{path} is larger than a report can be")
+        data = json.loads(raw)
+    except OSError as exc:
+        raise ReportError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ReportError(f"{path} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ReportError(f"{path} is not a conformance JSON report")
+    try:
+        return result_from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ReportError(f"{path} is not a conformance JSON report ({type(exc).__name__}: {exc})") from None
+
+
+__all__ = [
+    "FORMAT_VERSION",
+    "ReportError",
+    "read_json",
+    "render_html",
+    "summary",
+    "write_html",
+    "write_json",
+    "write_junit",
+    "write_markdown",
+]

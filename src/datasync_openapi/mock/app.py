@@ -26,13 +26,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from .auth import AuthConfig, Authenticator
+from .auth import AuthConfig, Authenticator, parse_authorization
 from .faults import Fault, FaultQueue
 from .handlers import Context, Runtime, handler_for
 from .http import MockError, json_response
 from .routing import Route, Router
 from .seed import seed
-from .store import Store
+from .store import StorageError, Store
 
 log = logging.getLogger("datasync_openapi.mock")
 MAX_BODY = 16 * 1024 * 1024  # bytes of a request body (API, /oauth/token, /_mock); README "Limits"
@@ -55,11 +55,15 @@ class MockConfig:
 class MockRequest(Request):
     """A Starlette request whose header fields are also one plain dict, ``fields``: lowercase name -> value (the
     last of a repeated name), built once (Starlette's ``Headers`` searches its list on every lookup, and a request
-    looks up five fields)."""
+    looks up five fields). ``repeated``: the names that came more than once."""
 
     def __init__(self, scope: Scope, receive: Receive) -> None:
         super().__init__(scope, receive)
         self.fields: dict[str, str] = {n.decode("latin-1"): v.decode("latin-1") for n, v in scope["headers"]}
+        self.repeated: frozenset[str] = frozenset()
+        if len(self.fields) != len(scope["headers"]):
+            names = [n.decode("latin-1") for n, _ in scope["headers"]]
+            self.repeated = frozenset(name for name in self.fields if names.count(name) > 1)
 
 
 def _one_body(response: Response) -> bool:
@@ -125,6 +129,9 @@ class MockApp:
             response = await self.handle(request)
         except MockError as exc:
             response = exc.response()
+        except StorageError as exc:  # nothing of the request was kept: say so, once, without a traceback
+            log.error("%s %r: the state file refused a write (nothing kept): %s", request.method, scope["path"], exc)
+            response = _storage_refused(exc).response()
         except Exception:  # a mock bug: answer JSON, log the traceback, never send it to the client
             log.exception("unhandled error on %s %s", request.method, scope["path"])
             response = MockError(500, "Internal error in the mock", "see the mock's log").response()
@@ -214,8 +221,14 @@ class MockApp:
     # -- the steps of an API request (the rogue mock overrides these to inject bugs) -------------------------
     def authorize(self, route: Route, request: MockRequest) -> None:
         schemes = route.schemes
-        if schemes and not self.auth.allowed(request.fields.get("authorization"), schemes):
-            headers = {"WWW-Authenticate": "Basic" if schemes == {"basicAuth"} else "Bearer"}
+        if not schemes:
+            return
+        challenge = "Basic" if schemes == {"basicAuth"} else "Bearer"
+        if "authorization" in request.repeated:  # which one counts is ambiguous (RFC 6750 3.1: invalid_request)
+            details = "more than one Authorization header field"
+            raise MockError(400, "Bad request", details, {"WWW-Authenticate": f'{challenge} error="invalid_request"'})
+        if not self.auth.allowed(request.fields.get("authorization"), schemes):
+            headers = {"WWW-Authenticate": challenge}
             raise MockError(401, "Unauthorized", "missing, unknown or expired credentials", headers)
 
     def validate(
@@ -263,17 +276,25 @@ class MockApp:
         media = request.fields.get("content-type", "").split(";")[0].strip().lower()
         if media != "application/x-www-form-urlencoded":
             return self._oauth_error(400, "invalid_request", "send application/x-www-form-urlencoded")
-        form = dict(parse_qsl((await self._body(request)).decode("utf-8", "replace"), keep_blank_values=True))
+        pairs = parse_qsl((await self._body(request)).decode("utf-8", "replace"), keep_blank_values=True)
+        form = dict(pairs)
+        if len(form) != len(pairs):  # RFC 6749 3.2: parameters MUST NOT be included more than once
+            names = [name for name, _ in pairs]
+            twice = sorted({name for name in names if names.count(name) > 1})
+            named = ", ".join(repr(name[:40]) for name in twice[:5]) + (", ..." if len(twice) > 5 else "")
+            return self._oauth_error(400, "invalid_request", f"parameters sent more than once: {named}")
+        if "authorization" in request.repeated:
+            return self._oauth_error(400, "invalid_request", "more than one Authorization header field")
         if form.get("grant_type") != "client_credentials":
             return self._oauth_error(400, "unsupported_grant_type", "only client_credentials is supported")
         client_id, client_secret = form.get("client_id", ""), form.get("client_secret", "")
-        authorization = request.fields.get("authorization", "")
-        if not client_id and authorization.lower().startswith("basic "):  # RFC 6749 2.3.1 also allows Basic
+        basic = parse_authorization(request.fields.get("authorization"))
+        if not client_id and basic is not None and basic[0] == "basic":  # RFC 6749 2.3.1 also allows Basic
             import base64
             import binascii
 
             try:
-                decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
+                decoded = base64.b64decode(basic[1], validate=True).decode("utf-8")
             except (ValueError, binascii.Error):
                 decoded = ""
             client_id, _, client_secret = decoded.partition(":")
@@ -310,6 +331,12 @@ class MockApp:
         if path == "/tokens/expire" and method == "POST":
             return json_response({"expired": self.auth.expire_tokens()})
         raise MockError(404, "Not found", f"no mock control {method} /_mock{path}")
+
+
+def _storage_refused(exc: StorageError) -> MockError:
+    if exc.full:
+        return MockError(507, "Insufficient storage", "the mock's state file is full: nothing of this request was kept")
+    return MockError(503, "Service unavailable", "the mock's state file is read-only: nothing of this request was kept")
 
 
 def _too_large() -> MockError:

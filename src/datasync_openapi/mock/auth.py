@@ -2,6 +2,12 @@
 
 The demo credentials are printed when the mock starts and listed in the README. Tokens issued by
 ``/oauth/token`` live in memory for ``token_ttl`` seconds (a restart forgets them; fetch a new one).
+
+An ``Authorization`` field is read strictly, one rule for every scheme: the scheme, one space, and the
+credentials as a ``token68`` (RFC 9110 11.2; the ``b64token`` of RFC 6750 2.1 is the same characters). RFC 6750
+and 9110 allow more than one space there; the mock takes one, as clients send it, so a client that sends
+anything else is caught here rather than by a server that splits on one space. A request with more than one
+``Authorization`` field is refused before any of them is read (the app answers 400 ``invalid_request``).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 from collections.abc import Callable, Set
@@ -59,6 +66,15 @@ def make_lti_jwt(secret: str = DEMO_LTI_SECRET, ttl: float = 3600.0, now: float 
 
 
 _BEARER_SCHEMES = frozenset({"oauth2ClientCredentials", "bearerAuth", "ltiJwt"})
+# auth-scheme (a token, RFC 9110 5.6.2), exactly one SP, token68 (RFC 9110 11.2).
+_CREDENTIALS = re.compile(r"([!#$%&'*+.^_`|~0-9A-Za-z-]+) ([A-Za-z0-9._~+/-]+=*)")
+
+
+def parse_authorization(value: str | None) -> tuple[str, str] | None:
+    """``(scheme in lower case, credentials)`` of an ``Authorization`` field value, or ``None`` if it is absent
+    or not ``scheme SP token68`` exactly."""
+    match = _CREDENTIALS.fullmatch(value) if value else None
+    return (match[1].lower(), match[2]) if match else None
 
 
 def _token_key(token: str) -> str:
@@ -142,11 +158,10 @@ class Authenticator:
 
     def allowed(self, authorization: str | None, schemes: Set[str]) -> bool:
         """Whether the Authorization header satisfies one of the operation's security schemes."""
-        if not authorization:
+        parsed = parse_authorization(authorization)
+        if parsed is None:
             return False
-        kind, _, credentials = authorization.partition(" ")
-        kind = kind.lower()
-        credentials = credentials.strip()
+        kind, credentials = parsed
         if kind == "bearer" and not schemes.isdisjoint(_BEARER_SCHEMES):
             return self.bearer_ok(credentials, allow_jwt="ltiJwt" in schemes)
         if kind == "basic" and "basicAuth" in schemes:

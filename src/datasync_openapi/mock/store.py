@@ -16,11 +16,16 @@ objects in memory and ``refresh()`` reloads them when another process has commit
 write lock (``BEGIN IMMEDIATE``) and, if another process committed since this one last loaded, is undone with
 ``StaleState``: ``atomically()`` reloads and runs it again, so a read-modify-write (an ``error_count``) never
 loses an update made by another worker.
+
+A state file the mock cannot write (read-only) is refused when the store opens. A write the file refuses later
+(the disk is full, the file was made read-only) undoes the whole transaction, in SQLite and in memory, and raises
+``StorageError``: nothing of it is kept, and everything committed before stays.
 """
 
 from __future__ import annotations
 
 import copy
+import errno
 import json
 import sqlite3
 import threading
@@ -56,6 +61,27 @@ MAX_ATTEMPTS = 50  # atomically(): runs of one transaction that another process 
 
 class StaleState(Exception):
     """A transaction read objects that another process has since changed: reload and run it again."""
+
+
+class StorageError(Exception):
+    """The state file refused a write (``full``: no space left; otherwise read-only): the transaction was undone."""
+
+    def __init__(self, reason: str, *, full: bool) -> None:
+        super().__init__(reason)
+        self.full = full
+
+
+_SQLITE_READONLY, _SQLITE_FULL = 8, 13  # SQLite's primary result codes
+
+
+def _storage_error(exc: BaseException) -> StorageError | None:
+    """``exc`` as a ``StorageError`` when it says the file cannot take a write, else ``None``."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return StorageError(str(exc), full=True)
+    code = getattr(exc, "sqlite_errorcode", None) if isinstance(exc, sqlite3.Error) else None
+    if code is not None and code & 0xFF in (_SQLITE_FULL, _SQLITE_READONLY):
+        return StorageError(str(exc), full=code & 0xFF == _SQLITE_FULL)
+    return None
 
 
 def public(obj: JSONObject) -> JSONObject:
@@ -104,6 +130,8 @@ class Store:
             )
             self._db.execute("BEGIN IMMEDIATE")  # one process seeds an empty file; the others then load it
             try:
+                # A read-only file opens and reads: make the refusal of a write happen now, not on every request.
+                self._db.execute("DELETE FROM objects WHERE 0")
                 if self._load():
                     self._db.execute("COMMIT")
                     return
@@ -185,14 +213,19 @@ class Store:
                 yield
                 if tx.begun and self._db is not None:
                     self._db.execute("COMMIT")
-            except BaseException:
-                if self._db is not None and self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                for undo in reversed(tx.undo):
-                    undo()
-                self._encoded.clear()
-                self.generation += 1
-                self._seq = tx.seq
+            except BaseException as exc:
+                try:  # SQLite may have rolled back itself (a full disk): memory is restored whatever happens
+                    if self._db is not None and self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                finally:
+                    for undo in reversed(tx.undo):
+                        undo()
+                    self._encoded.clear()
+                    self.generation += 1
+                    self._seq = tx.seq
+                storage = _storage_error(exc)
+                if storage is not None:
+                    raise storage from exc
                 raise
             finally:
                 self._tx = None

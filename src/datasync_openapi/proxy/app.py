@@ -28,6 +28,7 @@ SIGTERM) the HAR file is completed and the reports are written.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import logging
@@ -61,6 +62,7 @@ from .upstream import (
     ConnectError,
     Headers,
     InvalidTarget,
+    ReadTimeout,
     UpstreamError,
     UpstreamPool,
     UpstreamResponse,
@@ -678,15 +680,26 @@ UPSTREAM_ERRORS = (httpx.HTTPError, UpstreamError)
 
 
 class _HttpxResponse:
-    """An httpx response with ``UpstreamResponse``'s surface."""
+    """An httpx response with ``UpstreamResponse``'s surface, its body read by the exchange's deadline."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, deadline: float, timeout: float) -> None:
         self.response = response
         self.status = response.status_code
         self.headers: Headers = response.headers.raw
+        self.deadline = deadline
+        self.timeout = timeout
 
-    def aiter_body(self) -> AsyncIterator[bytes]:
-        return self.response.aiter_raw()
+    async def aiter_body(self) -> AsyncIterator[bytes]:
+        chunks = self.response.aiter_raw()
+        while True:
+            try:
+                async with asyncio.timeout_at(self.deadline):
+                    chunk = await anext(chunks)
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                raise ReadTimeout(f"no complete answer from the upstream within {self.timeout:g} s") from None
+            yield chunk
 
     async def aclose(self) -> None:
         await self.response.aclose()
@@ -707,6 +720,7 @@ class _HttpxUpstream:
             sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
         parts = urlsplit(upstream)
         self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.timeout = timeout  # one deadline for the whole exchange, as ``UpstreamPool``'s
         self.timeouts = httpx.Timeout(timeout).as_dict()
         limits = httpx.Limits(max_connections=256, max_keepalive_connections=256, keepalive_expiry=30)
         self.transport = httpx.AsyncHTTPTransport(limits=limits, proxy=proxy)
@@ -715,7 +729,13 @@ class _HttpxUpstream:
         request = httpx.Request(
             method, self.origin + target, headers=headers, content=body, extensions={"timeout": self.timeouts}
         )
-        return _HttpxResponse(await self.transport.handle_async_request(request))
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        try:
+            async with asyncio.timeout_at(deadline):
+                response = await self.transport.handle_async_request(request)
+        except TimeoutError:
+            raise ReadTimeout(f"no answer from the upstream within {self.timeout:g} s") from None
+        return _HttpxResponse(response, deadline, self.timeout)
 
     async def aclose(self) -> None:
         await self.transport.aclose()

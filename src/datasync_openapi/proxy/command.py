@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, BaselineError, Result, parse_classes, report
+from datasync_openapi.server_options import add_connection_options
 
 from .options import DEFAULT_TIMEOUT, MAX_BODY
 
@@ -83,6 +84,7 @@ def add_parser(sub: Any, formatter: type[argparse.HelpFormatter], port: Any) -> 
         choices=["critical", "error", "warning", "info", "debug"],
         help="log level (info: one line per new finding, upstream failures)",
     )
+    add_connection_options(proxy)
     proxy.set_defaults(func=main)
 
 
@@ -172,7 +174,16 @@ def main(args: argparse.Namespace) -> int:
         f"  on exit (Ctrl-C)     reports in {args.reports}/",
         flush=True,
     )
-    serve(app, args.host, args.port, log_level=args.log_level, lifespan=True, own_headers=False)
+    serve(
+        app,
+        args.host,
+        args.port,
+        log_level=args.log_level,
+        lifespan=True,
+        own_headers=False,
+        header_timeout=args.header_timeout,
+        max_connections=args.max_connections,
+    )
     return 0
 
 

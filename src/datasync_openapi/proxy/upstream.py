@@ -9,13 +9,19 @@ bytes (sent chunked unless the headers carry a ``Content-Length``). The answer's
 arrives, delimited by ``Content-Length``, chunked framing or the end of the connection; its content coding is
 left alone. No redirect is followed, no cookie kept, nothing logged.
 
+Bounds: ``timeout`` is one deadline for the whole exchange (a free connection, connecting, sending, the head
+and the body of the answer), not for each read. The answer's head has the limits the mock puts on a request
+head (``datasync_openapi.server``: header fields, their bytes in total, the raw bytes of a head still
+incomplete); past one, ``ResponseHeadTooLarge``.
+
 A connection goes back to the pool only when its answer was read to the end and allows keep-alive; an idle
-connection is dropped after ``keepalive_expiry`` seconds. An idle connection the upstream had closed, found
-broken before any byte of the answer came, is replaced by a new one once for a request whose method is
-idempotent and whose body is bytes. Failures are ``UpstreamError``\\ s: ``ConnectError`` (refused, unknown
-host, TLS handshake), ``ConnectTimeout``, ``ReadTimeout``, ``WriteTimeout``, ``PoolTimeout`` (all
+connection is dropped after ``keepalive_expiry`` seconds, and when anything came on it while it was idle
+(unsolicited bytes such as a ``408``, its end, an error): those are no answer to the next request. A reused
+connection found broken before any byte of the answer came is replaced by a new one once for a request whose
+method is idempotent and whose body is bytes. Failures are ``UpstreamError``\\ s: ``ConnectError`` (refused,
+unknown host, TLS handshake), ``ConnectTimeout``, ``ReadTimeout``, ``WriteTimeout``, ``PoolTimeout`` (all
 ``UpstreamTimeout``), ``ReadError``/``WriteError`` (the connection broke), ``RemoteProtocolError`` (no answer,
-a malformed one, or one cut short).
+a malformed one, one cut short, or ``ResponseHeadTooLarge``).
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 import httptools
+
+from datasync_openapi.server import MAX_HEAD_RAW_BYTES, MAX_HEADER_BYTES, MAX_HEADER_FIELDS
 
 Headers = list[tuple[bytes, bytes]]
 Body = bytes | AsyncIterator[bytes]
@@ -77,6 +85,10 @@ class RemoteProtocolError(UpstreamError):
     pass
 
 
+class ResponseHeadTooLarge(RemoteProtocolError):
+    """The answer's head passed one of the limits the mock puts on a request head (``datasync_openapi.server``)."""
+
+
 class InvalidTarget(ValueError):
     """The request target or a header cannot be written into an HTTP/1.1 request."""
 
@@ -92,8 +104,14 @@ class _Connection:
         self.held = True  # taken by a request (holds one of the pool's slots)
 
     def usable(self, expiry: float) -> bool:
+        """Still fit to carry a request: not expired, and nothing came while it was idle (no unsolicited bytes,
+        such as a ``408``, no end of the connection, no error). Anything that came is no answer to a request
+        sent later: the connection is dead."""
+        reader = self.reader
         return (
-            not self.reader.at_eof()
+            not reader.at_eof()
+            and not reader._buffer  # type: ignore[attr-defined]
+            and reader.exception() is None
             and not self.writer.transport.is_closing()
             and time.monotonic() - self.idle_since < expiry
         )
@@ -107,6 +125,9 @@ class _Parser:
 
     def __init__(self) -> None:
         self.headers: Headers = []
+        self.fields = 0  # header fields and their bytes so far, of every head (informational ones too)
+        self.field_bytes = 0
+        self.too_large = ""  # why the head passed a limit (the parser is stopped by an exception)
         self.body: list[bytes] = []
         self.headers_done = False
         self.complete = False
@@ -115,7 +136,26 @@ class _Parser:
         self.parser = httptools.HttpResponseParser(self)
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        self.fields += 1
+        self.field_bytes += len(name) + len(value)
+        if self.fields > MAX_HEADER_FIELDS:
+            self.too_large = f"more than {MAX_HEADER_FIELDS} header fields"
+        elif self.field_bytes > MAX_HEADER_BYTES:
+            self.too_large = f"header fields larger than {MAX_HEADER_BYTES} bytes in total"
+        if self.too_large:
+            raise ResponseHeadTooLarge(self.too_large)  # stops llhttp; feed_data raises HttpParserCallbackError
         self.headers.append((name, value))
+
+    def feed(self, data: bytes) -> None:
+        """``feed_data``, its errors as ``RemoteProtocolError`` (``ResponseHeadTooLarge`` past a limit)."""
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            raise RemoteProtocolError("the upstream switched protocols") from None
+        except httptools.HttpParserError as exc:
+            if self.too_large:
+                raise ResponseHeadTooLarge(f"the answer's head has {self.too_large}") from None
+            raise RemoteProtocolError(f"malformed answer: {exc}") from None
 
     def on_headers_complete(self) -> None:
         status = self.parser.get_status_code()
@@ -140,9 +180,16 @@ class UpstreamResponse:
     """One answer: ``status`` and ``headers`` (names as sent) at once, the body through ``aiter_body()``."""
 
     def __init__(
-        self, pool: UpstreamPool, connection: _Connection, parser: _Parser, status: int, head_only: bool
+        self,
+        pool: UpstreamPool,
+        connection: _Connection,
+        parser: _Parser,
+        status: int,
+        head_only: bool,
+        deadline: float,
     ) -> None:
         self.status = status
+        self.deadline = deadline  # the exchange's end (event loop time): the body must be read by then
         self.headers: Headers = parser.headers
         self._pool = pool
         self._connection: _Connection | None = connection
@@ -162,17 +209,17 @@ class UpstreamResponse:
         while not parser.complete:
             connection = self._connection
             assert connection is not None
-            data = await self._pool._read(connection)
+            data = await self._pool._read(connection, self.deadline)
             if not data:
                 if self._framed:
                     self._discard()
                     raise RemoteProtocolError("peer closed connection without sending complete message body")
                 break  # delimited by the end of the connection
             try:
-                parser.parser.feed_data(data)
-            except httptools.HttpParserError as exc:
+                parser.feed(data)
+            except RemoteProtocolError:
                 self._discard()
-                raise RemoteProtocolError(f"malformed answer: {exc}") from None
+                raise
             if parser.body:
                 chunk = b"".join(parser.body)
                 parser.body.clear()
@@ -248,9 +295,9 @@ class UpstreamPool:
         self.connections_opened = 0  # for tests and curiosity
 
     # -- connections ---------------------------------------------------------------------------------------
-    async def _connect(self) -> _Connection:
+    async def _connect(self, deadline: float) -> _Connection:
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(deadline):
                 reader, writer = await asyncio.open_connection(
                     self.hostname,
                     self.port,
@@ -292,13 +339,13 @@ class UpstreamPool:
             connection.held = False
             self._slots.release()
 
-    async def _read(self, connection: _Connection) -> bytes:
+    async def _read(self, connection: _Connection, deadline: float) -> bytes:
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(deadline):
                 return await connection.reader.read(READ_SIZE)
         except TimeoutError:
             self._drop(connection)
-            raise ReadTimeout(f"no data from the upstream within {self.timeout:g} s") from None
+            raise ReadTimeout(f"no complete answer from the upstream within {self.timeout:g} s") from None
         except OSError as exc:
             self._drop(connection)
             raise ReadError(str(exc) or type(exc).__name__) from None
@@ -311,40 +358,45 @@ class UpstreamPool:
 
     # -- one request ---------------------------------------------------------------------------------------
     async def request(self, method: str, target: str, headers: Headers, body: Body = b"") -> UpstreamResponse:
-        """Send the request and read the answer's status and headers; the body follows through the response."""
+        """Send the request and read the answer's status and headers; the body follows through the response.
+
+        ``timeout`` bounds the whole exchange, one deadline for every step: waiting for a free connection,
+        connecting, sending, the answer's head and its body (``aiter_body``), a resent request included. An
+        upstream that drips its answer fails at the deadline, as one that sends nothing does."""
+        deadline = asyncio.get_running_loop().time() + self.timeout
         head = self._head(method, target, headers, body)
-        await self._acquire()
+        await self._acquire(deadline)
         try:
             connection = self._take()
             retry = connection is not None and method in IDEMPOTENT and isinstance(body, bytes)
             if connection is None:
-                connection = await self._connect()
+                connection = await self._connect(deadline)
         except BaseException:
             self._slots.release()
             raise
         try:
-            return await self._exchange(connection, method, head, body)
+            return await self._exchange(connection, method, head, body, deadline)
         except _Stale:
             if not retry:
                 raise RemoteProtocolError("server disconnected without sending a response") from None
         # the idle connection had been closed by the upstream and nothing was received: once more, on a new one
-        await self._acquire()
+        await self._acquire(deadline)
         try:
-            connection = await self._connect()
+            connection = await self._connect(deadline)
         except BaseException:
             self._slots.release()
             raise
         try:
-            return await self._exchange(connection, method, head, body)
+            return await self._exchange(connection, method, head, body, deadline)
         except _Stale:
             raise RemoteProtocolError("server disconnected without sending a response") from None
 
-    async def _acquire(self) -> None:
+    async def _acquire(self, deadline: float) -> None:
         if not self._slots.locked():
             await self._slots.acquire()  # a free slot: taken at once, no timer needed
             return
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(deadline):
                 await self._slots.acquire()
         except TimeoutError:
             raise PoolTimeout(f"no free upstream connection within {self.timeout:g} s") from None
@@ -374,9 +426,12 @@ class UpstreamPool:
             raise InvalidTarget("a header name or value holds a line break")
         return head
 
-    async def _exchange(self, connection: _Connection, method: str, head: bytes, body: Body) -> UpstreamResponse:
+    async def _exchange(
+        self, connection: _Connection, method: str, head: bytes, body: Body, deadline: float
+    ) -> UpstreamResponse:
         """Write the request, read up to the end of the answer's headers. ``_Stale`` (the connection released)
-        if the connection turned out closed before anything was received."""
+        if the connection turned out closed before anything was received. The head is held within the mock's
+        request-head limits: past them, ``ResponseHeadTooLarge``."""
         writer = connection.writer
         try:
             if isinstance(body, bytes):
@@ -384,9 +439,9 @@ class UpstreamPool:
                 if len(body) >= READ_SIZE:
                     writer.write(body)
                 if writer.transport.get_write_buffer_size() > READ_SIZE:
-                    await self._drain(connection)
+                    await self._drain(connection, deadline)
             else:
-                await self._send_stream(connection, head, body, chunked=not _has_length(head))
+                await self._send_stream(connection, head, body, not _has_length(head), deadline)
         except (ReadError, WriteError) as exc:
             if connection.reused and isinstance(body, bytes):
                 raise _Stale from exc
@@ -396,11 +451,11 @@ class UpstreamPool:
             raise
 
         parser = _Parser()
-        received = False
+        received = 0  # bytes of the answer so far, while its head is incomplete
         try:
             while not parser.headers_done:
                 try:
-                    data = await self._read(connection)
+                    data = await self._read(connection, deadline)
                 except ReadError:
                     if connection.reused and not received:
                         raise _Stale from None
@@ -409,32 +464,31 @@ class UpstreamPool:
                     if connection.reused and not received:
                         raise _Stale
                     raise RemoteProtocolError("server disconnected without sending a complete answer")
-                received = True
-                try:
-                    parser.parser.feed_data(data)
-                except httptools.HttpParserError as exc:
-                    raise RemoteProtocolError(f"malformed answer: {exc}") from None
-                except httptools.HttpParserUpgrade:
-                    raise RemoteProtocolError("the upstream switched protocols") from None
+                received += len(data)
+                parser.feed(data)
+                # httptools holds a header field until it is complete: the raw bytes of a head still incomplete
+                # are bounded too, so one endless field (or status line) cannot grow that buffer
+                if not parser.headers_done and received > MAX_HEAD_RAW_BYTES:
+                    raise ResponseHeadTooLarge(f"the answer's head is larger than {MAX_HEAD_RAW_BYTES} bytes")
         except BaseException:  # errors, and cancellation: the connection is closed and its slot freed
             self._drop(connection)
             raise
         status = parser.parser.get_status_code()
-        return UpstreamResponse(self, connection, parser, status, head_only=method == "HEAD")
+        return UpstreamResponse(self, connection, parser, status, method == "HEAD", deadline)
 
-    async def _drain(self, connection: _Connection) -> None:
+    async def _drain(self, connection: _Connection, deadline: float) -> None:
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(deadline):
                 await connection.writer.drain()
         except TimeoutError:
             self._drop(connection)
-            raise WriteTimeout(f"the upstream took no data for {self.timeout:g} s") from None
+            raise WriteTimeout(f"the upstream did not take the request within {self.timeout:g} s") from None
         except OSError as exc:
             self._drop(connection)
             raise WriteError(str(exc) or type(exc).__name__) from None
 
     async def _send_stream(
-        self, connection: _Connection, head: bytes, body: AsyncIterator[bytes], chunked: bool
+        self, connection: _Connection, head: bytes, body: AsyncIterator[bytes], chunked: bool, deadline: float
     ) -> None:
         writer = connection.writer
         writer.write(head)
@@ -445,10 +499,10 @@ class UpstreamPool:
                 writer.write(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
             else:
                 writer.write(chunk)
-            await self._drain(connection)
+            await self._drain(connection, deadline)
         if chunked:
             writer.write(b"0\r\n\r\n")
-        await self._drain(connection)
+        await self._drain(connection, deadline)
 
 
 def _has_length(head: bytes) -> bool:

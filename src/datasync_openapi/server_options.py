@@ -1,0 +1,55 @@
+"""The connection bounds of ``datasync mock`` and ``datasync proxy`` (``--header-timeout``, ``--max-connections``):
+their defaults and options, defined once. Kept apart from ``datasync_openapi.server`` so that building the CLI's
+parser does not import the server stack."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+HEADER_TIMEOUT = 10.0  # seconds from a connection's opening or its last answer to a complete request head
+MAX_CONNECTIONS = 1000  # open connections per process (lowered to what the open-file limit allows)
+
+
+def _header_timeout(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise argparse.ArgumentTypeError(f"the header timeout is a positive number of seconds, not {text!r}")
+    return seconds
+
+
+def _max_connections(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of connections: {text!r}") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"the connection limit is at least 1, not {count}")
+    return count
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """``--header-timeout`` and ``--max-connections``: pass ``args.header_timeout`` and ``args.max_connections``
+    to ``datasync_openapi.server.serve``."""
+    parser.add_argument(
+        "--header-timeout",
+        type=_header_timeout,
+        default=HEADER_TIMEOUT,
+        metavar="SECONDS",
+        help="time a connection has, from its opening or its last answer, to send a complete request head "
+        "(then: closed, or 408 if a head was under way)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_max_connections,
+        default=MAX_CONNECTIONS,
+        metavar="N",
+        help="open connections at most (per worker process; at most half the open-file limit); "
+        "one more is answered 503 and closed",
+    )
+
+
+__all__ = ["HEADER_TIMEOUT", "MAX_CONNECTIONS", "add_connection_options"]
