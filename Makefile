@@ -115,13 +115,16 @@ mock: $(VENV)/.synced ## run the mock on localhost:$(PORT) (STATE=file.sqlite ke
 
 # make proxy UPSTREAM=https://api.us2.kimonocloud.com        a validating proxy on localhost:8080 (PORT= to change)
 #   STRICT=1 (contract-breaking answers become 502) BASELINE=file.json [UPDATE_BASELINE=1] RECORD=traffic.har
+#   [OVERWRITE_RECORD=1 | APPEND_RECORD=1] (an existing RECORD= file is refused without one of them)
 #   REPORTS=reports (written when it stops) TIMEOUT=30 FAIL_ON=classes|all
+#   exit status once stopped (Ctrl-C, SIGTERM): 0 no finding that fails the run, 1 such findings, 2 could not run
 UPSTREAM ?=
 proxy: $(VENV)/.synced ## a validating proxy in front of UPSTREAM= on localhost:8080; reports in reports/ when it stops
 	@test -n "$(UPSTREAM)" || { echo "make proxy needs UPSTREAM=https://host (the server to forward to)" >&2; exit 2; }
 	$(BIN)/datasync proxy --upstream $(UPSTREAM) --port $(if $(filter file,$(origin PORT)),8080,$(PORT)) \
 		$(if $(call truthy,$(STRICT)),--strict) $(if $(BASELINE),--baseline $(BASELINE)) \
 		$(if $(call truthy,$(UPDATE_BASELINE)),--update-baseline) $(if $(RECORD),--record $(RECORD)) \
+		$(if $(call truthy,$(OVERWRITE_RECORD)),--overwrite-record) $(if $(call truthy,$(APPEND_RECORD)),--append-record) \
 		$(if $(REPORTS),--reports $(REPORTS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(FAIL_ON),--fail-on $(FAIL_ON))
 
 # make bench ONLY="models mock" INSTRUCTIONS=1    only these sections (of models, mock, proxy, conformance); with

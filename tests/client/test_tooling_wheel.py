@@ -125,7 +125,7 @@ def test_the_tooling_wheel_installs_alone_and_its_plugin_works(tmp_path: Path) -
     assert spec.is_file(), spec
     assert spec.parent.parent.name == "datasync_openapi", spec  # the specs inside the package, not the checkout's
     assert spec.is_relative_to(venv), spec
-    assert "{mock,conformance,proxy,exchanges,artifacts}" in run(str(venv / "bin" / "datasync"), "--help")
+    assert "{mock,conformance,report,proxy,exchanges,artifacts}" in run(str(venv / "bin" / "datasync"), "--help")
 
     user = tmp_path / "user"
     user.mkdir()

@@ -11,6 +11,7 @@ helper of its format:
   span, block or table cell it is in;
 * ``html``: escaped for an element or a quoted attribute;
 * ``terminal``: escape sequences (CSI, OSC, ...) and other control characters removed, one line;
+* ``printable``: for a log line, the same characters quoted as ``\\xNN``/``\\uNNNN`` (evidence kept, no line forged);
 * ``json_text``: lone surrogates escaped so the file is valid UTF-8 (json escapes every control itself).
 """
 
@@ -34,6 +35,8 @@ _ESCAPE = re.compile(
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\u2028\u2029\x85]")
 REPLACEMENT = "\ufffd"
+# C0 and C1 controls, DEL, and the Unicode line separators and bidirectional overrides a terminal obeys
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def xml(text: object) -> str:
@@ -51,6 +54,20 @@ def terminal(text: object) -> str:
     """One line a terminal shows as it is: escape sequences and control characters removed."""
     cleaned = _ESCAPE.sub("", _SURROGATE.sub(REPLACEMENT, str(text)))
     return _CONTROL.sub("", _LINE_BREAKS.sub(" ", cleaned).replace("\t", " "))
+
+
+def printable(text: str) -> str:
+    """``text`` for a log line or the terminal: control characters, escape sequences, line breaks and
+    bidirectional overrides shown as ``\\xNN``/``\\uNNNN`` escapes, so a peer cannot forge a line or drive the
+    terminal."""
+    if text.isprintable():
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def html(text: object) -> str:
@@ -94,4 +111,14 @@ def json_text(text: str) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-__all__ = ["REPLACEMENT", "html", "json_text", "markdown", "markdown_block", "markdown_code", "terminal", "xml"]
+__all__ = [
+    "REPLACEMENT",
+    "html",
+    "json_text",
+    "markdown",
+    "markdown_block",
+    "markdown_code",
+    "printable",
+    "terminal",
+    "xml",
+]

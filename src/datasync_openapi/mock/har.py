@@ -24,7 +24,8 @@ Each object is checked against its schema in the spec: ``null`` where the schema
 common drift of real servers) is dropped, as the spec says the field is then absent; an object that still
 does not match, or has no id, is skipped and named in the summary. Exchanges get ``error_count`` 0 and state
 ``created`` when the recording has none (the mock's handlers need both). Fields starting with ``_`` are the
-mock's own and are not taken from recordings.
+mock's own and are not taken from recordings. Credentials are never held or served: the values of secret
+fields (``proxy.redact``'s policy, e.g. a tenant's ``auth.client_secret``) become ``[redacted]`` as read.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import jsonschema_rs
 
+from datasync_openapi.proxy.redact import redacted
 from datasync_openapi.specs import API
 from datasync_openapi.validation import explain
 
@@ -295,7 +297,7 @@ def _artifact(recorded: Recorded, route: Route, exchange_id: str, name: str, bod
     except (zlib.error, ValueError, RecursionError) as exc:
         recorded.skipped.append(f"artifact {name} of exchange {exchange_id} from {route.label}: not gzip JSON ({exc})")
         return
-    recorded.steps.append(_put("artifacts", f"{exchange_id}/{name}", {"content": content}))
+    recorded.steps.append(_put("artifacts", f"{exchange_id}/{name}", {"content": redacted(content)}))
     recorded.keys.setdefault("artifacts", set()).add(f"{exchange_id}/{name}")
 
 
@@ -330,7 +332,7 @@ def _accept(kind: Kind, item: Any) -> tuple[JSONObject | None, str]:
     """The object as the store keeps it, or ``None`` and why not."""
     if not isinstance(item, dict):
         return None, "not a JSON object"
-    obj: JSONObject = {k: v for k, v in item.items() if not str(k).startswith("_")}
+    obj: JSONObject = redacted({k: v for k, v in item.items() if not str(k).startswith("_")})
     if kind.id_field is not None and not (isinstance(obj.get(kind.id_field), str) and obj[kind.id_field]):
         return None, f"no {kind.id_field}"
     validator = _validator(kind)

@@ -54,9 +54,9 @@ from datasync_openapi.mock.routing import InvalidRequest, Route, is_json_media
 from datasync_openapi.specs import APIS
 
 from .checks import UNPARSED, Collector, Observed, check, loads_json
-from .har import TOKEN_PATH, Entry, HarRecorder, Message, now
+from .har import TOKEN_PATH, Entry, HarRecorder, Message, Mode, now
 from .options import DEFAULT_TIMEOUT, MAX_BODY
-from .redact import REDACTED, TOKEN_FIELDS, Redactor
+from .redact import REDACTED, PrintableFilter, Redactor
 from .upstream import (
     Body,
     ConnectError,
@@ -70,6 +70,7 @@ from .upstream import (
 )
 
 log = logging.getLogger("datasync_openapi.proxy")
+log.addFilter(PrintableFilter())  # every line: what a peer sent, with its control characters escaped
 
 HOP_BY_HOP = frozenset(
     {
@@ -138,6 +139,7 @@ class ProxyConfig:
     baseline: Path | None = None  # known findings (findings.baseline format)
     update_baseline: bool = False  # write the findings seen to ``baseline`` when the proxy stops
     record: Path | None = None  # HAR file
+    record_mode: Mode = "overwrite"  # or "new" (refuse an existing file) or "append" (see har.appendable)
     reports: Path | None = None  # directory for the reports written when the proxy stops
     fail_on: frozenset[FindingClass] = FOREIGN_DEFAULT_FAIL_ON
     on_finish: Callable[[list[Result]], None] | None = field(default=None, repr=False)
@@ -189,7 +191,7 @@ class ProxyApp:
     def start(self) -> None:
         self._transport()
         if self.config.record is not None and self.recorder is None:
-            self.recorder = HarRecorder(self.config.record, self.redactor)
+            self.recorder = HarRecorder(self.config.record, self.redactor, self.config.record_mode)
 
     async def stop(self) -> None:
         """Close the upstream connections, complete the HAR file, write the reports (and the baseline)."""
@@ -207,7 +209,10 @@ class ProxyApp:
             )
             log.warning("wrote baseline %s (%d findings)", self.config.baseline, count)
         if self.config.reports is not None:
-            self.write_reports(results, self.config.reports)
+            try:
+                self.write_reports(results, self.config.reports)
+            except OSError as exc:
+                log.error("cannot write the reports into %s: %s", self.config.reports, exc.strerror or exc)
         if self.config.on_finish is not None:
             self.config.on_finish(results)
 
@@ -326,8 +331,9 @@ class ProxyApp:
             elif name == b"content-type":
                 content_type = value.decode("latin-1")
             forward.append((name, value))
-        if authorization:
-            self.redactor.learn_authorization(authorization)
+        self.redactor.learn_headers(headers)  # every credential, so that nothing written shows it
+        if query:
+            self.redactor.query_pairs(query)
         if declared is not None and declared > cap:
             prefix, complete = b"", False
         else:
@@ -493,8 +499,6 @@ class ProxyApp:
                 self.collector.note(f"responses larger than {cap} bytes streamed through unchecked")
             else:
                 self.collector.note(f"responses in content-encoding {coding!r} passed through unchecked")
-        if exchange.token and body is not None:
-            self._learn_tokens(body)
         if findings is None:
             findings = self._check(exchange, status, content_type, body, parsed) if route is not None else []
         self._finish(exchange, response, status, findings, body, size)
@@ -560,6 +564,13 @@ class ProxyApp:
     ) -> None:
         """Keep the exchange's findings (logging the new ones) and record it."""
         route = exchange.route
+        if exchange.request_body:
+            self.redactor.learn_body(exchange.request_body, _content_type(exchange.forward))
+        if body is not None:  # the credentials in the answer (a token, a tenant's client_secret)
+            if exchange.token:
+                self.redactor.body(body, _content_type(response.headers), token=True, answer=True)
+            else:
+                self.redactor.learn_body(body, _content_type(response.headers))
         if findings:
             curl = self._curl(exchange)
             for finding in findings:
@@ -604,20 +615,10 @@ class ProxyApp:
             )
         )
 
-    def _learn_tokens(self, body: bytes) -> None:
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
-            return
-        if isinstance(data, dict):
-            for name in TOKEN_FIELDS:
-                if isinstance(data.get(name), str):
-                    self.redactor.learn(data[name])
-
     def _curl(self, exchange: _Exchange) -> str:
         """A curl command for a finding; credentials as ``$TOKEN``/``$BASIC``, secret query values redacted."""
         url, _, query = exchange.url.partition("?")
-        shown = url + ("?" + Redactor.query(query) if query else "")
+        shown = url + ("?" + self.redactor.query(query) if query else "")
         parts = [f"curl -X {exchange.method} '{shown}'"]
         for name, value in exchange.forward:
             if name == b"authorization":
@@ -628,7 +629,8 @@ class ProxyApp:
         body = exchange.request_body
         if body:
             if len(body) <= CURL_BODY_LIMIT:
-                text = body.decode("utf-8", "replace").replace("'", "'\\''")
+                safe = self.redactor.body(body, _content_type(exchange.forward), token=exchange.token)
+                text = safe.decode("utf-8", "replace").replace("'", "'\\''")
                 parts.append(f"--data-binary '{text}'")
             else:
                 parts.append(f"--data-binary @request-body  # {len(body)} bytes (see the HAR file of --record)")
@@ -819,6 +821,10 @@ def _client_origin(scope: Scope, host: str) -> str:
     if not host or any(c in host for c in "/?#@\\ \t") or not host.isascii():
         return ""
     return f"{scope.get('scheme', 'http')}://{host}"
+
+
+def _content_type(headers: Headers | list[tuple[bytes, bytes]]) -> str:
+    return next((v.decode("latin-1") for n, v in headers if n.lower() == b"content-type"), "")
 
 
 def _reason(exc: Exception) -> str:

@@ -4,23 +4,32 @@ Forwards both APIs (/v2/grades, /v2/interop) and the token endpoint (/oauth/toke
 every request and response against the specs. Findings have the conformance suite's classes, stable keys and
 spec-fix hints; GET /_proxy/report answers them so far (JSON). When the proxy stops (Ctrl-C, SIGTERM) it
 writes proxy.html, proxy.md, proxy-<api>.json and proxy-<api>.xml (JUnit) into --reports and completes the
-HAR file of --record. Credentials never reach a report, the HAR file or the log.
+HAR file of --record. Credentials never reach a report, the HAR file or the log. An existing --record file is
+replaced only with --overwrite-record (--append-record adds to it); when recording fails (a full disk) the
+proxy says so once, records no more and keeps forwarding.
 
-Exit status: 2 when it cannot start (options, baseline file, port); otherwise the signal that stopped it.
+Exit status, once stopped (Ctrl-C, SIGTERM): 0 when no finding that fails the run was seen, 1 when one was;
+2 when it cannot start (options, paths, baseline file, port).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import math
+import os
+import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, BaselineError, Result, parse_classes, report
 from datasync_openapi.server_options import add_connection_options
 
 from .options import DEFAULT_TIMEOUT, MAX_BODY
+
+if TYPE_CHECKING:
+    from .har import Mode
 
 DEFAULT_PORT = 8080
 
@@ -60,7 +69,17 @@ def add_parser(sub: Any, formatter: type[argparse.HelpFormatter], port: Any) -> 
         type=Path,
         metavar="FILE.har",
         help="write the exchanges as a HAR 1.2 file, credentials redacted (default: no recording; RECORD=); "
-        "datasync mock --seed-from FILE.har serves them",
+        "datasync mock --seed-from FILE.har serves them; an existing file is refused unless one of the next two",
+    )
+    proxy.add_argument(
+        "--overwrite-record",
+        action="store_true",
+        help="replace an existing --record file (default: refuse it; OVERWRITE_RECORD=1)",
+    )
+    proxy.add_argument(
+        "--append-record",
+        action="store_true",
+        help="add to an existing --record file the proxy completed (default: refuse it; APPEND_RECORD=1)",
     )
     proxy.add_argument("--reports", type=Path, default=Path("reports"), help="directory for the reports (REPORTS=)")
     proxy.add_argument(
@@ -93,7 +112,9 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _summary(directory: Path, recording: Path | None) -> Any:
+def _summary(directory: Path, recording: Path | None, outcome: list[bool]) -> Any:
+    """What the proxy prints when it stops (``report.summary`` neutralises what the upstream sent for the
+    terminal); appends to ``outcome`` whether the run passed."""
     from .app import REPORT_NAME
 
     def finish(results: list[Result]) -> None:
@@ -103,7 +124,9 @@ def _summary(directory: Path, recording: Path | None) -> Any:
         findings = sum(len(r.findings) for r in results)
         new = sum(1 for r in results for f in r.findings if r.is_new(f))
         cases = sum(r.cases for r in results)
-        verdict = "PASS" if all(r.ok for r in results) else "FAIL"
+        passed = all(r.ok for r in results)
+        outcome.append(passed)
+        verdict = "PASS" if passed else "FAIL"
         print(
             f"{verdict}: {cases} exchanges checked, {findings} distinct findings ({new} new); reports in {directory}/ "
             f"({REPORT_NAME}.html, {REPORT_NAME}.md, {REPORT_NAME}-<api>.json, {REPORT_NAME}-<api>.xml)"
@@ -127,17 +150,24 @@ def main(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     if args.update_baseline and args.baseline is None:
         return _fail("--update-baseline needs --baseline FILE (the file to write)")
-    if args.timeout <= 0 or args.max_body < 0:
-        return _fail("--timeout must be positive and --max-body at least 0")
-    problem = cannot_listen(args.host, args.port)
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        return _fail(f"--timeout must be a positive number of seconds, got {args.timeout}")
+    if args.max_body < 0:
+        return _fail("--max-body must be at least 0")
+    problem = _directory_problem(args.reports)
     if problem:
-        return _fail(problem)
+        return _fail(f"--reports: {problem}")
+    record_mode: Mode = "new"
     if args.record is not None:
-        try:
-            args.record.parent.mkdir(parents=True, exist_ok=True)
-            args.record.open("w", encoding="utf-8").close()
-        except OSError as exc:
-            return _fail(f"cannot record to {args.record}: {exc.strerror or exc}")
+        problem, record_mode = _record_problem(args.record, args.overwrite_record, args.append_record)
+        if problem:
+            return _fail(problem)
+    elif args.overwrite_record or args.append_record:
+        return _fail("--overwrite-record and --append-record need --record FILE.har")
+    listen = cannot_listen(args.host, args.port)
+    if listen:
+        return _fail(listen)
+    outcome: list[bool] = []
     config = ProxyConfig(
         upstream=upstream,
         strict=args.strict,
@@ -146,9 +176,10 @@ def main(args: argparse.Namespace) -> int:
         baseline=args.baseline,
         update_baseline=args.update_baseline,
         record=args.record,
+        record_mode=record_mode,
         reports=args.reports,
         fail_on=fail_on,
-        on_finish=_summary(args.reports, args.record),
+        on_finish=_summary(args.reports, args.record, outcome),
     )
     try:
         app = ProxyApp(config)
@@ -174,17 +205,72 @@ def main(args: argparse.Namespace) -> int:
         f"  on exit (Ctrl-C)     reports in {args.reports}/",
         flush=True,
     )
-    serve(
-        app,
-        args.host,
-        args.port,
-        log_level=args.log_level,
-        lifespan=True,
-        own_headers=False,
-        header_timeout=args.header_timeout,
-        max_connections=args.max_connections,
+    # uvicorn handles Ctrl-C and SIGTERM (a graceful stop: the reports are written), then raises the signal
+    # again for the handlers it found: these, so that the exit status is the verdict rather than the signal's
+    previous = {sig: signal.signal(sig, _stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        serve(
+            app,
+            args.host,
+            args.port,
+            log_level=args.log_level,
+            lifespan=True,
+            own_headers=False,
+            header_timeout=args.header_timeout,
+            max_connections=args.max_connections,
+        )
+    finally:
+        for sig, before in previous.items():
+            signal.signal(sig, before)
+    if not outcome:  # it never got to stop properly (the startup failed): it could not run
+        return 2
+    return 0 if outcome[0] else 1
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    """The signal that stopped the proxy, raised again by uvicorn once it stopped: already handled."""
+
+
+def _directory_problem(directory: Path) -> str:
+    """Why files cannot be written into ``directory`` (created now if missing), or ``""``."""
+    if directory.exists() and not directory.is_dir():
+        return f"{directory} is not a directory"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create {directory}: {exc.strerror or exc}"
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return f"cannot write into {directory}"
+    return ""
+
+
+def _record_problem(path: Path, overwrite: bool, append: bool) -> tuple[str, Mode]:
+    """Why ``path`` cannot be recorded to (or ``""``), and how to open it."""
+    from .har import appendable
+
+    if overwrite and append:
+        return "--overwrite-record and --append-record exclude each other", "new"
+    if path.is_dir():
+        return f"--record {path} is a directory", "new"
+    problem = _directory_problem(path.parent)
+    if problem:
+        return f"--record {path}: {problem}", "new"
+    if not path.exists():
+        return "", "new"
+    if append:
+        try:
+            appendable(path)
+        except ValueError as exc:
+            return str(exc), "new"
+        return ("" if os.access(path, os.W_OK) else f"--append-record: cannot write to {path}"), "append"
+    if overwrite:
+        return ("" if os.access(path, os.W_OK) else f"--overwrite-record: cannot write to {path}"), "overwrite"
+    size = path.stat().st_size
+    return (
+        f"refusing to replace the recording {path} ({size} bytes): --overwrite-record replaces it, "
+        "--append-record adds to it (OVERWRITE_RECORD=1, APPEND_RECORD=1)",
+        "new",
     )
-    return 0
 
 
 __all__ = ["DEFAULT_PORT", "add_parser", "main"]
