@@ -206,3 +206,14 @@ def test_a_signal_with_nothing_to_stop_or_a_second_one_stops_at_once() -> None:
         with pytest.raises(Interrupted):
             _signal_self(signal.SIGTERM)  # a second signal
     assert signal.getsignal(signal.SIGTERM) is previous  # the handlers are restored
+
+
+def test_progress_lines_carry_no_terminal_control() -> None:
+    stream = Stamped()
+    progress = Progress(stream, interval=60)
+    progress.status("preflight of grades at http://h/\x1b]0;owned\x07\x1b[2J\r\nforged line")
+    line = progress.line()
+    assert "\x1b" not in line
+    assert "\n" not in line
+    assert "\r" not in line
+    assert line.startswith("progress: preflight of grades at http://h/")

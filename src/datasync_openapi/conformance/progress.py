@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import re
 import signal
 import sys
 import threading
@@ -33,7 +32,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from schemathesis.engine import events
 from schemathesis.engine.run import PhaseName
 
-from datasync_openapi.findings import Result
+from datasync_openapi.findings import Result, neutral
 
 from .options import ConformanceError
 
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
 HEARTBEAT_SECONDS = 10.0  # off a terminal: the longest a run stays silent
 HEARTBEAT_VARIABLE = "DATASYNC_HEARTBEAT_SECONDS"  # overrides it (a positive number of seconds)
 UNIT_PHASES = (PhaseName.EXAMPLES, PhaseName.COVERAGE, PhaseName.FUZZING)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ Update = Started | Step
 
 
 def _plain(text: object) -> str:
-    return _CONTROL.sub("?", str(text))
+    return neutral.terminal(text)
 
 
 def _clock_text(seconds: float) -> str:
