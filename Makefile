@@ -83,9 +83,11 @@ test: lint ## everything CI runs: lint, then the pytest tiers (spec, generated, 
 #   BASELINE=conformance-baseline.json [UPDATE_BASELINE=1] ALLOW_NOT_EXERCISED=1 REPORTS=reports
 #   INCLUDE=listExchanges,getExchange (only these operationIds) SHARD=1/3 (a stable third of the operations)
 #   EXCLUDE_CHECKS=ignored_auth (schemathesis checks not to run)
+#   PROFILE=tenant (a [profiles.tenant] of datasync.toml or [tool.datasync]; CONFIG=file.toml for another file)
 # Exit status of the suite: 0 conforms, 1 findings (new, of a failing class) or operations not exercised, 2 could
-# not run. The last line says which ("conformance: exit 1 (findings)"); make itself exits 2 whenever a recipe
-# fails, so CI that needs 1 vs 2 calls .venv/bin/datasync conformance directly.
+# not run, 130 / 143 stopped by SIGINT / SIGTERM (reports written, marked incomplete). The last line says which
+# ("conformance: exit 1 (findings)"); make itself exits 2 whenever a recipe fails, so CI that needs 1 vs 2 calls
+# .venv/bin/datasync conformance directly.
 API ?=
 BASE_URL ?=
 MAX_EXAMPLES ?=
@@ -101,8 +103,9 @@ conformance: $(VENV)/.synced ## fuzz a server against the specs (default: the em
 		$(if $(SEED),--seed $(SEED)) $(if $(PHASES),--phases $(PHASES)) $(if $(BASELINE),--baseline $(BASELINE)) \
 		$(if $(call truthy,$(UPDATE_BASELINE)),--update-baseline) \
 		$(if $(call truthy,$(ALLOW_NOT_EXERCISED)),--allow-not-exercised) $(if $(REPORTS),--reports $(REPORTS)) \
-		$(if $(INCLUDE),--include $(INCLUDE)) $(if $(SHARD),--shard $(SHARD)) $(if $(EXCLUDE_CHECKS),--exclude-checks $(EXCLUDE_CHECKS)) || status=$$?; \
-	case $$status in 0) why=conforms;; 1) why="findings or operations not exercised";; 2) why="could not run";; 130) why=interrupted;; *) why="?";; esac; \
+		$(if $(INCLUDE),--include $(INCLUDE)) $(if $(SHARD),--shard $(SHARD)) $(if $(EXCLUDE_CHECKS),--exclude-checks $(EXCLUDE_CHECKS)) \
+		$(if $(CONFIG),--config $(CONFIG)) $(if $(PROFILE),--profile $(PROFILE)) || status=$$?; \
+	case $$status in 0) why=conforms;; 1) why="findings or operations not exercised";; 2) why="could not run";; 130) why=interrupted;; 143) why=terminated;; *) why="?";; esac; \
 	echo "conformance: exit $$status ($$why)"; exit $$status
 
 PORT ?= 8000

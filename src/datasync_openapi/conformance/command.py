@@ -1,7 +1,8 @@
 """``datasync conformance``: what ``make conformance`` runs.
 
 Exit status: 0 the server conforms (or every finding is known to the baseline or of a class not failing the
-run), 1 findings or operations not exercised, 2 the run could not run (preflight, options, baseline file).
+run), 1 findings or operations not exercised, 2 the run could not run (preflight, options, baseline file),
+130 / 143 stopped by SIGINT / SIGTERM (the reports hold what was found so far, marked incomplete).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,7 @@ from .options import (
 if TYPE_CHECKING:
     from .engine import Budget
     from .preflight import Credentials
+    from .progress import Progress, Update
 
 REPORT_FILES = ("conformance-*.xml", "conformance-*.json", "conformance.md", "conformance.html")
 REPORT_FILES_SHARDED = ("conformance.shard-*.md", "conformance.shard-*.html")
@@ -126,7 +128,12 @@ def add_parser(sub: Any) -> None:
         "probes are use_after_free and ensure_resource_availability)",
     )
     conf.add_argument("--reports", type=Path, default=Path("reports"), help="directory for the reports (REPORTS=)")
-    conf.set_defaults(func=main)
+    # -- the config file (config.py): keep these last, so that every option above can be set in it
+    from . import config
+
+    config.add_arguments(conf)
+    config.track_given(conf)
+    conf.set_defaults(func=main, config_parser=conf)
 
 
 # -- options checked before the run -----------------------------------------------------------------------------
@@ -350,6 +357,10 @@ def _update_baseline(
 
 
 def main(args: argparse.Namespace) -> int:
+    # The config file (datasync.toml, [tool.datasync], --config) fills what the command line did not give.
+    from .config import apply
+
+    args.parameter_values = apply(args, args.config_parser).parameters
     require_base_url(args)
     foreign = base_url(args) is not None
     writes = bool(args.writes) or not foreign  # the embedded mock is always written to
@@ -391,22 +402,36 @@ def main(args: argparse.Namespace) -> int:
         request_timeout=request_timeout,
         exclude_checks=excluded,
     )
-    if foreign:
-        results = _run_foreign(args, apis, budget, fail_on, only, rate)
-    else:
-        results = _run_embedded(args, apis, budget, fail_on, only)
-    for result in results:
-        if not foreign:
-            result.parameters["server"] = EMBEDDED
-        if shard is not None:
-            result.parameters["shard"] = str(shard)
-    if args.update_baseline:
-        entries = _update_baseline(args, results, entries, writes=writes, live=foreign)
-    if args.baseline is not None:
-        for result in results:
-            baselines.apply(result, entries, writes=writes)
-            result.parameters["baseline"] = str(args.baseline)
-    return write_reports(args.reports, results, shard.suffix if shard else "")
+    from .progress import Interrupt, Interrupted, Progress, both, mark_incomplete
+
+    try:
+        with Interrupt() as interrupt:
+            with Progress() as progress:
+                on_progress = both(progress, interrupt)
+                if foreign:
+                    results = _run_foreign(args, apis, budget, fail_on, only, rate, progress, on_progress)
+                else:
+                    results = _run_embedded(args, apis, budget, fail_on, only, on_progress)
+            for result in results:
+                if not foreign:
+                    result.parameters["server"] = EMBEDDED
+                if shard is not None:
+                    result.parameters["shard"] = str(shard)
+                if interrupt.signum is not None:
+                    mark_incomplete(result, f"stopped by {interrupt.name}")
+            if args.update_baseline and interrupt.signum is not None:
+                print(f"{interrupt.name}: baseline {args.baseline} not updated (the run is incomplete)")
+            elif args.update_baseline:
+                entries = _update_baseline(args, results, entries, writes=writes, live=foreign)
+            if args.baseline is not None:
+                for result in results:
+                    baselines.apply(result, entries, writes=writes)
+                    result.parameters["baseline"] = str(args.baseline)
+            status = write_reports(args.reports, results, shard.suffix if shard else "")
+            return interrupt.status if interrupt.signum is not None else status
+    except Interrupted as exc:
+        print(f"conformance: stopped by {exc} before the run could write its reports", file=sys.stderr)
+        return exc.status
 
 
 def _seconds(variable: str, text: str | None) -> float | None:
@@ -445,6 +470,8 @@ def _run_foreign(
     fail_on: frozenset[Any],
     only: list[str] | None,
     rate: float | None,
+    progress: Progress,
+    on_progress: Callable[[Update], None],
 ) -> list[Result]:
     from .engine import preflight_result, run, write_plan
     from .manners import Manners
@@ -461,6 +488,7 @@ def _run_foreign(
         request_timeout=budget.request_timeout,
         deadline=time.monotonic() + args.max_time if args.max_time else None,
     )
+    progress.status(f"preflight of {api} at {url}")
     try:
         preflight = run_preflight(api, url, credentials, manners=manners)
     except PreflightBound as exc:
@@ -487,13 +515,20 @@ def _run_foreign(
         only=only,
         fail_on=fail_on,
         allow_not_exercised=args.allow_not_exercised,
+        on_progress=on_progress,
+        values=args.parameter_values,
     )
     result.notes[:0] = preflight.notes
     return [result]
 
 
 def _run_embedded(
-    args: argparse.Namespace, apis: list[API], budget: Budget, fail_on: frozenset[Any], only: list[str] | None
+    args: argparse.Namespace,
+    apis: list[API],
+    budget: Budget,
+    fail_on: frozenset[Any],
+    only: list[str] | None,
+    on_progress: Callable[[Update], None],
 ) -> list[Result]:
     from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, create_app
     from datasync_openapi.server import running
@@ -529,6 +564,8 @@ def _run_embedded(
                     fail_on=fail_on,
                     allow_not_exercised=args.allow_not_exercised,
                     embedded=True,
+                    on_progress=on_progress,
+                    values=args.parameter_values,
                 )
             )
     return results

@@ -45,6 +45,7 @@ from . import lifecycle
 from .manners import DEADLINE_BOUND, MAX_TIME_BOUND, REFUSED, SAFE_METHODS, SIZE_BOUND, Manners, active
 from .options import DEFAULT_MAX_EXAMPLES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SEED, PHASES, ConformanceError
 from .preflight import Credentials, PreflightBound, PreflightError, id_of, patient_request, with_discovered_ids
+from .progress import Started, Step, Update
 from .triage import Triage
 
 BEARER_SCHEMES = ("oauth2ClientCredentials", "bearerAuth", "ltiJwt")
@@ -132,13 +133,16 @@ def run(
     fail_on: frozenset[FindingClass] = ALL_CLASSES,
     allow_not_exercised: bool = False,
     embedded: bool = False,
-    on_progress: Callable[[str], None] | None = None,
+    on_progress: Callable[[Update], None] | None = None,
+    values: dict[str, dict[str, Any]] | None = None,
 ) -> Result:
     """Fuzz one API. Give ``app`` (ASGI, in-process) or ``base_url`` (HTTP, e.g. https://host/v2/grades).
 
     ``bearer`` is a token already fetched (the preflight's); otherwise one is fetched with ``credentials``.
     ``reset`` is called before every non-stateful case (in-process, the mock's ``reset``); ``only`` limits
-    the run to these operationIds; ``ids`` are real ids per collection path, added as examples.
+    the run to these operationIds; ``ids`` are real ids per collection path, added as examples, and ``values``
+    (operationId -> parameter name -> value, the config file's) too, first.
+    ``on_progress`` (``progress.Progress``) hears when the engine starts (and how to stop it) and every event.
     """
     if (app is None) == (base_url is None):
         raise ConformanceError("give exactly one of app= and base_url=")
@@ -177,6 +181,9 @@ def run(
     }
     if ids:
         result.parameters["discovered ids"] = ", ".join(f"{k}={v}" for k, v in sorted(ids.items()))
+    if values:
+        given = (f"{op}.{name}={value}" for op, names in sorted(values.items()) for name, value in names.items())
+        result.parameters["given values"] = ", ".join(given)
     disabled: set[str] = set()
     basic_ops: set[str] = set()
     for op in operations(api):
@@ -198,7 +205,7 @@ def run(
     )
     included = [op for op in operations(api) if op.operation_id not in disabled]
     triage.include(op.key for op in included)
-    raw = with_discovered_ids(api, ids) if ids else load_spec(api)
+    raw = with_discovered_ids(api, ids or {}, values) if ids or values else load_spec(api)
     schema: BaseSchema = schemathesis.openapi.from_dict(raw, config=_config(url, budget, auth, writes))
     if app is not None:
         schema.app = app
@@ -266,11 +273,11 @@ def run(
             timer = threading.Timer(max(0.0, left), stream.stop)
             timer.daemon = True
             timer.start()
+        if on_progress is not None:
+            on_progress(Started(api, [op.key for op in included], stream.stop, budget, manners))
         for event in stream:
             if isinstance(event, events.ScenarioFinished):
                 triage.scenario(event.recorder)
-                if on_progress is not None:
-                    on_progress(f"{api} {event.recorder.label}: {len(event.recorder.cases)} cases")
             elif isinstance(event, events.NonFatalError):
                 message = str(event.info.message) if hasattr(event.info, "message") else str(event.info)
                 if "excluded by filters" in message:  # a filtered run without the linked operations
@@ -284,6 +291,8 @@ def run(
                 result.errors.append(f"fatal: {event.exception}")
             elif isinstance(event, events.EngineFinished):
                 result.stop_reason = str(event.stop_reason)
+            if on_progress is not None:
+                on_progress(Step(event, len(triage.findings)))
     finally:
         scope.__exit__()
         if timer is not None:

@@ -3,8 +3,9 @@
 The target is reachable; the base URL serves the API (a documented read does not answer 404); the
 credentials are accepted (it does not answer 401/403); client credentials come with a token URL. Each
 problem is one ``PreflightError`` line naming the Make variable to fix; the CLI exits 2 ("could not run").
-It also discovers one real id per collection (the first item of each list), so the by-id operations of a
-live server get requests for objects that exist.
+It also discovers one real id per collection (the first item of each list) and a section id where the data
+names one (an exchange's query conditions), so the by-id operations of a live server get requests for objects
+that exist.
 
 Its requests go through the run's ``Manners`` (``Manners.session()``): the same method gate, deadline per
 exchange, response-size cap and ``MAX_TIME`` as the fuzzing. A preflight request that passes one of those
@@ -252,7 +253,38 @@ def _discover(api: API, http: requests.Session, base_url: str, headers: dict[str
             found = id_of(items[0], path)
             if found:
                 ids[path] = found
+    if "/sections" not in ids and any(op.path.startswith("/sections/{id}") for op in ops):
+        section = _section_in_exchanges(http, base_url, headers)
+        if section:
+            ids["/sections"] = section
     return ids
+
+
+SECTION_SCOPES = ("course", "section")  # a Grades Exchange query condition scoped to a course names its section
+
+
+def _section_in_exchanges(http: requests.Session, base_url: str, headers: dict[str, str]) -> str | None:
+    """A section id the data names: ``query.conditions[].scope_id.$sys.id`` of a condition scoped to a course
+    (Grades has no list of sections, and ``GET /sections/{id}/resolve`` needs one)."""
+    try:
+        response = patient_request(
+            http, "GET", base_url + "/exchanges", base_url=base_url, params={"page_size": 20}, headers=headers
+        )
+        items = response.json().get("data") if response.status_code == 200 else None
+    except (requests.RequestException, ValueError, AttributeError):
+        return None
+    for item in items if isinstance(items, list) else []:
+        query = item.get("query") if isinstance(item, dict) else None
+        conditions = query.get("conditions") if isinstance(query, dict) else None
+        for condition in conditions if isinstance(conditions, list) else []:
+            if not isinstance(condition, dict) or condition.get("scope") not in SECTION_SCOPES:
+                continue
+            ref = condition.get("scope_id")
+            sys_ids = ref.get("$sys") if isinstance(ref, dict) else None
+            found = sys_ids.get("id") if isinstance(sys_ids, dict) else None
+            if isinstance(found, str) and found:
+                return found
+    return None
 
 
 def id_of(item: dict[str, Any], path: str) -> str | None:
@@ -263,9 +295,31 @@ def id_of(item: dict[str, Any], path: str) -> str | None:
     return None
 
 
-def with_discovered_ids(api: API, ids: dict[str, str]) -> dict[str, Any]:
-    """The spec with each discovered id added as the first example of its collection's ``{id}`` parameter."""
+def with_discovered_ids(
+    api: API, ids: dict[str, str], values: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The spec with each discovered id added as the first example of its collection's ``{id}`` parameter, and
+    each given value (operationId -> parameter name -> value, from the config file) as the first example of
+    that operation's parameter, before the discovered one."""
     spec = load_spec(api)
+    for item in spec.get("paths", {}).values():
+        for method, definition in item.items():
+            given = (values or {}).get(definition.get("operationId", "")) if isinstance(definition, dict) else None
+            if method == "parameters" or not given:
+                continue
+            declared = [resolve(spec, p) for p in definition.get("parameters", [])]
+            shared = [resolve(spec, p) for p in item.get("parameters", [])]
+            names = {p["name"] for p in declared}
+            definition["parameters"] = declared + [p for p in shared if p["name"] not in names]
+            for index, parameter in enumerate(definition["parameters"]):
+                if parameter.get("name") in given:
+                    changed = {k: v for k, v in parameter.items() if k != "example"}
+                    single = {"spec": {"value": parameter["example"]}} if "example" in parameter else {}
+                    changed["examples"] = {
+                        "given": {"summary": "from the config file", "value": given[parameter["name"]]},
+                        **parameter.get("examples", single),
+                    }
+                    definition["parameters"][index] = changed
     for path, item in spec.get("paths", {}).items():
         collection = path.split("/{id}")[0]
         if "/{id}" not in path or collection not in ids:
@@ -278,9 +332,12 @@ def with_discovered_ids(api: API, ids: dict[str, str]) -> dict[str, Any]:
                 if resolved.get("in") != "path" or resolved.get("name") != "id":
                     continue
                 own = dict(resolved)
+                examples = dict(resolved.get("examples", {}))
+                given = examples.pop("given", None)
                 own["examples"] = {
+                    **({"given": given} if given else {}),
                     "discovered": {"summary": "listed by the target", "value": ids[collection]},
-                    **resolved.get("examples", {}),
+                    **examples,
                 }
                 definition["parameters"][index] = own
     return spec
