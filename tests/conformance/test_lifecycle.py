@@ -112,3 +112,26 @@ def test_check_names_are_schemathesis_checks() -> None:
     from schemathesis.checks import CHECKS
 
     assert set(CHECK_NAMES) == set(CHECKS.get_all_names())
+
+
+@pytest.mark.parametrize("bug", ["deleted_still_served", "created_not_fetchable"])
+def test_lifecycle_bugs_are_found_in_process_without_the_stateful_walk(bug: str) -> None:
+    """In-process too the probes find them on purpose: no stateful phase, so no luck of its random walk."""
+    from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+    from datasync_openapi.mock.rogue import BUGS, RogueMockApp
+
+    app = RogueMockApp({bug})
+    credentials = conformance.Credentials(
+        client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, token_url="/oauth/token"
+    )
+    report = conformance.run(
+        "interop",
+        app=app,
+        credentials=credentials,
+        budget=conformance.Budget(max_examples=2, phases=("examples",)),
+        reset=app.reset,
+        only=["createScopingSchools", "getScopingSchool", "deleteScopingSchool"],
+        writes=True,
+    )
+    assert report.stateful_cases == 0
+    assert BUGS[bug][1] in report.failed_checks(), conformance.summary(report)

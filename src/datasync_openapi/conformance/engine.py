@@ -299,7 +299,7 @@ def run(
             timer.cancel()
         for hook in hooks:
             schemathesis.hooks.unregister(hook)
-    if writes and app is None and creates:
+    if writes and creates:
         # A stateful scenario ends at its first failure: probe what the links promise on its own.
         def mark(operation_id: str, body: Any) -> None:
             if foreign and operation_id == "createExchange" and isinstance(body, dict):
@@ -314,6 +314,7 @@ def run(
             checks=[c for c in (budget.checks or lifecycle.LIFECYCLE_CHECKS) if c not in budget.exclude_checks],
             manners=manners,
             mark=mark,
+            app=app,
         )
         for observation in probed.findings:
             triage.lifecycle(observation)

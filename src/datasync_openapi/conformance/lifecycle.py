@@ -3,7 +3,8 @@
 A stateful scenario ends at its first new failure, so a created-then-not-found or a deleted-then-still-there
 answer stays hidden whenever another check (a null field, ignored auth) fails earlier on the same chain, and
 schemathesis' random walk reaches a create, a delete and a read of the same object only by luck. These probes
-do it on purpose, once per create operation of a run with writes, following the spec's own links:
+do it on purpose, once per create operation of a run with writes (over HTTP or in-process), following the
+spec's own links:
 
 * create (the request body of the spec's example, a fresh id where the link reads one), then read the
   created object through the create's link to a GET: a 404 is ``ensure_resource_availability``;
@@ -104,11 +105,17 @@ def _curl(method: str, url: str, body: Any = None) -> str:
 
 class _Client:
     """The probes' requests go through the run's manners, as every other request of the run: the rate limit,
-    429 backpressure, the method gate, the response-size cap, the deadline of each exchange and ``MAX_TIME``."""
+    429 backpressure, the method gate, the response-size cap, the deadline of each exchange and ``MAX_TIME``.
+    In-process (``app``) they go to the ASGI app through schemathesis' own ASGI session, as its cases do."""
 
-    def __init__(self, base_url: str, headers: dict[str, str], manners: Manners) -> None:
+    def __init__(self, base_url: str, headers: dict[str, str], manners: Manners, app: Any = None) -> None:
         self.base_url = base_url
-        self.http = manners.session()
+        if app is None:
+            self.http = manners.session()
+        else:
+            from schemathesis.python import asgi
+
+            self.http = asgi.get_client(app)
         self.http.headers.update(headers)
 
     def send(self, method: str, path: str, *, params: dict[str, str] | None = None, body: Any = None) -> _Answer:
@@ -160,14 +167,16 @@ def probe(
     checks: Sequence[str],
     manners: Manners,
     mark: Callable[[str, Any], None] | None = None,
+    app: Any = None,
 ) -> Outcome:
-    """Create, read, delete and read again each of ``creates`` (operationIds) through the spec's links."""
+    """Create, read, delete and read again each of ``creates`` (operationIds) through the spec's links; over HTTP
+    to ``base_url``, or in-process to ``app`` (an ASGI app; ``base_url`` then only names it)."""
     outcome = Outcome()
     wanted = [c for c in LIFECYCLE_CHECKS if c in checks]
     if not wanted:
         return outcome
     api_ops = {op.operation_id: op for op in operations(api)}
-    client = _Client(base_url, headers, manners)
+    client = _Client(base_url, headers, manners, app)
     try:
         for operation_id in creates:
             create = api_ops.get(operation_id)
