@@ -52,6 +52,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
 from datasync_openapi.mock.http import dumps, error_body
+from datasync_openapi.numbers import positive_finite
 from datasync_openapi.server_options import HEADER_TIMEOUT, MAX_CONNECTIONS
 
 MAX_TARGET_BYTES = 8 * 1024
@@ -240,7 +241,7 @@ def _config(
     header_timeout: float = HEADER_TIMEOUT,
     max_connections: int = MAX_CONNECTIONS,
 ) -> Config:
-    if not (math.isfinite(header_timeout) and header_timeout > 0):
+    if positive_finite(header_timeout) is None:
         raise ValueError(f"the header timeout is a positive number of seconds, not {header_timeout}")
     if max_connections < 1:
         raise ValueError(f"the connection limit is at least 1, not {max_connections}")

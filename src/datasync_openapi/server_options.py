@@ -5,18 +5,16 @@ parser does not import the server stack."""
 from __future__ import annotations
 
 import argparse
-import math
+
+from datasync_openapi.numbers import positive_finite
 
 HEADER_TIMEOUT = 10.0  # seconds from a connection's opening or its last answer to a complete request head
 MAX_CONNECTIONS = 1000  # open connections per process (lowered to what the open-file limit allows)
 
 
 def _header_timeout(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not (math.isfinite(seconds) and seconds > 0):
+    seconds = positive_finite(text)
+    if seconds is None:
         raise argparse.ArgumentTypeError(f"the header timeout is a positive number of seconds, not {text!r}")
     return seconds
 

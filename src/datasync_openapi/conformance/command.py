@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from datasync_openapi.findings import ALL_CLASSES, FOREIGN_DEFAULT_FAIL_ON, BaselineError, Result, parse_classes, report
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.findings.merge import EMBEDDED
+from datasync_openapi.numbers import positive_finite
 from datasync_openapi.specs import API, APIS, operations
 
 from .options import (
@@ -196,11 +197,8 @@ def parse_rate(text: str | None, default: float | None) -> float | None:
         return default
     if text.strip().lower() == "unlimited":
         return None
-    try:
-        rate = float(text)
-    except ValueError:
-        rate = math.nan
-    if not (math.isfinite(rate) and rate > 0):
+    rate = positive_finite(text)
+    if rate is None:
         raise ConformanceError(f"RATE takes a positive number of requests per second or 'unlimited', not {text!r}")
     return rate
 
@@ -437,11 +435,8 @@ def main(args: argparse.Namespace) -> int:
 def _seconds(variable: str, text: str | None) -> float | None:
     if text is None:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
+    value = positive_finite(text)
+    if value is None:
         raise ConformanceError(f"{variable} takes a positive finite number of seconds; got {text!r}")
     return value
 

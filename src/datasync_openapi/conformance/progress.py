@@ -18,7 +18,6 @@ the engine runs, or a second signal, stops at once (``Interrupted``).
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import signal
 import sys
@@ -33,6 +32,7 @@ from schemathesis.engine import events
 from schemathesis.engine.run import PhaseName
 
 from datasync_openapi.findings import Result, neutral
+from datasync_openapi.numbers import positive_finite
 
 from .options import ConformanceError
 
@@ -84,11 +84,8 @@ def heartbeat_seconds() -> float:
     text = os.environ.get(HEARTBEAT_VARIABLE, "").strip()
     if not text:
         return HEARTBEAT_SECONDS
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
+    value = positive_finite(text)
+    if value is None:
         raise ConformanceError(f"{HEARTBEAT_VARIABLE} must be a positive number of seconds, got {text!r}")
     return value
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 import os
 import signal
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, BaselineError, Result, parse_classes, report
+from datasync_openapi.numbers import positive_finite
 from datasync_openapi.server_options import add_connection_options
 
 from .options import DEFAULT_TIMEOUT, MAX_BODY
@@ -150,7 +150,7 @@ def main(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     if args.update_baseline and args.baseline is None:
         return _fail("--update-baseline needs --baseline FILE (the file to write)")
-    if not (math.isfinite(args.timeout) and args.timeout > 0):
+    if positive_finite(args.timeout) is None:
         return _fail(f"--timeout must be a positive number of seconds, got {args.timeout}")
     if args.max_body < 0:
         return _fail("--max-body must be at least 0")
