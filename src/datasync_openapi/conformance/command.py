@@ -338,11 +338,18 @@ def _load_baseline(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 
 
 def _update_baseline(
-    args: argparse.Namespace, results: list[Result], entries: dict[str, dict[str, Any]], *, writes: bool, live: bool
+    args: argparse.Namespace,
+    results: list[Result],
+    entries: dict[str, dict[str, Any]],
+    *,
+    writes: bool,
+    live: bool,
+    narrowed: bool,
 ) -> dict[str, dict[str, Any]]:
     """Replace the entries of what this run covered with its findings, keep the rest; the entries written."""
-    kept = baselines.untouched(entries, results, writes=writes)
     findings = [f for r in results for f in r.findings]
+    seen = {f.key for f in findings}
+    kept = [e for e in baselines.untouched(entries, results, writes=writes, narrowed=narrowed) if e["key"] not in seen]
     try:
         count = baselines.write(args.baseline, findings, kept, writes=writes, live=live)
     except OSError as exc:
@@ -373,6 +380,7 @@ def main(args: argparse.Namespace) -> int:
     if foreign and len(apis) != 1:
         raise ConformanceError("BASE_URL needs API=grades or API=interop (one API per base URL)")
     apis, only, shard = select(args, apis, writes)
+    narrowed = bool(args.include) or shard is not None  # a baseline update from it removes no entry
     excluded = tuple(c.strip() for c in (args.exclude_checks or "").split(",") if c.strip())
     unknown_checks = sorted(set(excluded) - set(CHECK_NAMES))
     if unknown_checks:
@@ -420,10 +428,10 @@ def main(args: argparse.Namespace) -> int:
             if args.update_baseline and interrupt.signum is not None:
                 print(f"{interrupt.name}: baseline {args.baseline} not updated (the run is incomplete)")
             elif args.update_baseline:
-                entries = _update_baseline(args, results, entries, writes=writes, live=foreign)
+                entries = _update_baseline(args, results, entries, writes=writes, live=foreign, narrowed=narrowed)
             if args.baseline is not None:
                 for result in results:
-                    baselines.apply(result, entries, writes=writes)
+                    baselines.apply(result, entries, writes=writes, narrowed=narrowed)
                     result.parameters["baseline"] = str(args.baseline)
             status = write_reports(args.reports, results, shard.suffix if shard else "")
             return interrupt.status if interrupt.signum is not None else status

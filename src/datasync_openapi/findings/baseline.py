@@ -5,8 +5,11 @@ that makes it distinct; never a random payload), which is the same across seeds 
 
 Updating a baseline replaces only what the run covered: the entries of the operations it tested (of its APIs;
 an entry recorded by a run with writes is replaced only by a run with writes, since a read-only run cannot see
-what needs writes), and keeps every other entry. So runs narrowed by ``INCLUDE`` or split by ``SHARD`` can
-update one baseline in turn without losing each other's entries.
+what needs writes), and keeps every other entry. A run narrowed by ``INCLUDE`` or split by ``SHARD`` removes
+nothing: a finding on one operation can need another in the same run (schemathesis feeds one's answers to the
+other: a drifting field of ``GET /exchanges/{id}`` is seen only with an id from ``GET /exchanges``), so what a
+narrowed run did not see it cannot call fixed. It adds and refreshes its findings; a whole run prunes. So
+narrowed and sharded runs can update one baseline in turn without losing each other's entries.
 """
 
 from __future__ import annotations
@@ -94,13 +97,13 @@ def write(
     return len(entries)
 
 
-def apply(result: Result, entries: dict[str, dict[str, Any]], *, writes: bool = True) -> None:
+def apply(result: Result, entries: dict[str, dict[str, Any]], *, writes: bool = True, narrowed: bool = False) -> None:
     """Mark the result's findings known or new, and list the baseline entries it covered and did not see (what
     an update would drop; see ``untouched``)."""
     result.baseline_used = True
     seen = {f.key for f in result.findings}
     result.known = frozenset(key for key in seen if key in entries)
-    kept = {id(e) for e in untouched(entries, [result], writes=writes)}
+    kept = {id(e) for e in untouched(entries, [result], writes=writes, narrowed=narrowed)}
     result.fixed = [
         e for key, e in sorted(entries.items()) if e.get("api") == result.api and key not in seen and id(e) not in kept
     ]
@@ -112,11 +115,14 @@ def covered(results: Sequence[Result]) -> set[tuple[str, str]]:
 
 
 def untouched(
-    entries: dict[str, dict[str, Any]], results: Sequence[Result], *, writes: bool = True
+    entries: dict[str, dict[str, Any]], results: Sequence[Result], *, writes: bool = True, narrowed: bool = False
 ) -> list[dict[str, Any]]:
     """The entries these results did not cover, which an update keeps: of other APIs, of operations the run did
     not test (not included, another shard, writes in a read-only run, not reached before MAX_TIME), and, when the
-    run sent no writes, those recorded by a run with writes."""
+    run sent no writes, those recorded by a run with writes. A ``narrowed`` run (``INCLUDE``, ``SHARD``) keeps
+    every entry: it cannot tell fixed from out of its reach."""
+    if narrowed:
+        return list(entries.values())
     tested = covered(results)
     return [
         e
