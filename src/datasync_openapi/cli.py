@@ -10,6 +10,8 @@ artifacts (``artifacts``), run the conformance suite.
     datasync conformance --api interop --base-url URL --token T --basic KEY:SECRET [--writes]
     datasync report merge reports/conformance-grades.shard-*.json --reports reports
 
+    datasync --version                                     # also: python -m datasync_openapi ...
+
     datasync exchanges list [--state created] [--max 100]
     datasync exchanges get EXCHANGE_ID
     datasync artifacts details EXCHANGE_ID -o details.json      (or: artifacts consumerlogs ...)
@@ -24,6 +26,7 @@ DATASYNC_TOKEN_URL, default $DATASYNC_URL/oauth/token).
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import socket
@@ -352,10 +355,20 @@ def _add_api_parser(sub: Any, name: str, help_text: str, description: str) -> ar
     return parser
 
 
+def version() -> str:
+    """``datasync-openapi <version>``, the installed distribution's version (``datasync --version``)."""
+    try:
+        number = importlib.metadata.version("datasync-openapi")
+    except importlib.metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+        number = "(not installed)"
+    return f"datasync-openapi {number}"
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="datasync", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    top.add_argument("--version", action="version", version=version(), help="print the version and exit")
     sub = top.add_subparsers(dest="command", required=True)
 
     mock = sub.add_parser(
