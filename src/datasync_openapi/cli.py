@@ -29,7 +29,6 @@ import argparse
 import importlib.metadata
 import json
 import os
-import socket
 import sqlite3
 import sys
 import tempfile
@@ -41,7 +40,7 @@ from datasync_openapi.conformance import command as conformance_command
 from datasync_openapi.conformance import report_command
 from datasync_openapi.conformance.options import ConformanceError
 from datasync_openapi.proxy import command as proxy_command
-from datasync_openapi.server_options import add_connection_options
+from datasync_openapi.server_options import add_connection_options, cannot_listen
 
 DEFAULT_URL = "https://api.us2.kimonocloud.com"
 API_ENVIRONMENT = f"""environment:
@@ -67,7 +66,7 @@ def _mock(args: argparse.Namespace) -> int:
     )
     from datasync_openapi.server import serve
 
-    problem = _cannot_listen(args.host, args.port)
+    problem = cannot_listen(args.host, args.port)
     if problem:
         return _fail(problem)
     auth = AuthConfig(static_token=args.token or DEMO_TOKEN)
@@ -129,19 +128,6 @@ class _ConfigError(Exception):
 def _fail(message: str, status: int = 2) -> int:
     print(f"datasync: {message}", file=sys.stderr)
     return status
-
-
-def _cannot_listen(host: str, port: int) -> str | None:
-    """Why the mock could not listen on ``host:port`` (port taken, unknown host), or ``None``."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        family, kind, proto, _name, address = infos[0]
-        with socket.socket(family, kind, proto) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
-            probe.bind(address)
-    except OSError as exc:
-        return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
-    return None
 
 
 def _transport_problem(exc: Exception) -> str:

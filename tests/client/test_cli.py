@@ -262,6 +262,19 @@ def test_mock_on_a_taken_port_is_one_line(no_serving: None, capsys: pytest.Captu
     assert one_line(capsys.readouterr().err).startswith("datasync: cannot listen on no-such-host.invalid:8000: ")
 
 
+def test_proxy_on_a_taken_port_is_one_line(
+    no_serving: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The proxy checks its address with the mock's check (one shared helper): refused before it serves."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        argv = ["proxy", "--upstream", "http://127.0.0.1:9", "--port", str(port), "--reports", str(tmp_path)]
+        assert cli.main(argv) == 2
+    assert one_line(capsys.readouterr().err).startswith(f"datasync: cannot listen on 127.0.0.1:{port}: ")
+
+
 def test_mock_with_an_unusable_state_file_is_one_line(
     no_serving: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
