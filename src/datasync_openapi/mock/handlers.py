@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -416,8 +415,3 @@ for _kind in ("school", "course"):
 
 def handler_for(operation_id: str) -> Handler:
     return HANDLERS[operation_id.lower()]
-
-
-def artifact_json(data: bytes) -> Any:
-    """Decode a gzip JSON artifact (for tests and the CLI)."""
-    return json.loads(gzip.decompress(data))
