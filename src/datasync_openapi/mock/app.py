@@ -348,3 +348,6 @@ def _too_large() -> MockError:
 def create_app(config: MockConfig | None = None) -> MockApp:
     """A fresh mock with its own store (seeded) and credentials."""
     return MockApp(config)
+
+
+__all__ = ["ANSWER_CACHE", "ANSWER_CACHE_BODY", "MockApp", "MockConfig", "MockRequest", "create_app", "router"]

@@ -415,3 +415,6 @@ for _kind in ("school", "course"):
 
 def handler_for(operation_id: str) -> Handler:
     return HANDLERS[operation_id.lower()]
+
+
+__all__ = ["HANDLERS", "Context", "Runtime", "handler_for"]
