@@ -10,6 +10,8 @@ artifacts (``artifacts``), run the conformance suite.
     datasync conformance --api interop --base-url URL --token T --basic KEY:SECRET [--writes]
     datasync report merge reports/conformance-grades.shard-*.json --reports reports
 
+    datasync --version                                     # also: python -m datasync_openapi ...
+
     datasync exchanges list [--state created] [--max 100]
     datasync exchanges get EXCHANGE_ID
     datasync artifacts details EXCHANGE_ID -o details.json      (or: artifacts consumerlogs ...)
@@ -24,9 +26,9 @@ DATASYNC_TOKEN_URL, default $DATASYNC_URL/oauth/token).
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
-import socket
 import sqlite3
 import sys
 import tempfile
@@ -38,7 +40,7 @@ from datasync_openapi.conformance import command as conformance_command
 from datasync_openapi.conformance import report_command
 from datasync_openapi.conformance.options import ConformanceError
 from datasync_openapi.proxy import command as proxy_command
-from datasync_openapi.server_options import add_connection_options
+from datasync_openapi.server_options import add_connection_options, cannot_listen
 
 DEFAULT_URL = "https://api.us2.kimonocloud.com"
 API_ENVIRONMENT = f"""environment:
@@ -64,7 +66,7 @@ def _mock(args: argparse.Namespace) -> int:
     )
     from datasync_openapi.server import serve
 
-    problem = _cannot_listen(args.host, args.port)
+    problem = cannot_listen(args.host, args.port)
     if problem:
         return _fail(problem)
     auth = AuthConfig(static_token=args.token or DEMO_TOKEN)
@@ -126,19 +128,6 @@ class _ConfigError(Exception):
 def _fail(message: str, status: int = 2) -> int:
     print(f"datasync: {message}", file=sys.stderr)
     return status
-
-
-def _cannot_listen(host: str, port: int) -> str | None:
-    """Why the mock could not listen on ``host:port`` (port taken, unknown host), or ``None``."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        family, kind, proto, _name, address = infos[0]
-        with socket.socket(family, kind, proto) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
-            probe.bind(address)
-    except OSError as exc:
-        return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
-    return None
 
 
 def _transport_problem(exc: Exception) -> str:
@@ -352,10 +341,20 @@ def _add_api_parser(sub: Any, name: str, help_text: str, description: str) -> ar
     return parser
 
 
+def version() -> str:
+    """``datasync-openapi <version>``, the installed distribution's version (``datasync --version``)."""
+    try:
+        number = importlib.metadata.version("datasync-openapi")
+    except importlib.metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+        number = "(not installed)"
+    return f"datasync-openapi {number}"
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="datasync", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    top.add_argument("--version", action="version", version=version(), help="print the version and exit")
     sub = top.add_subparsers(dest="command", required=True)
 
     mock = sub.add_parser(
@@ -452,3 +451,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+__all__ = ["main", "parser"]

@@ -280,3 +280,6 @@ def extract(api: str, base_path: str, sources: Sequence[Path], decisions: dict[s
         "sources": [p.name for p in sources],
         "operations": [op.as_dict() for op in operations],
     }
+
+
+__all__ = ["INVENTORY_DIR", "InventoryError", "extract", "parse_field"]

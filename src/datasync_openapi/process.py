@@ -119,4 +119,4 @@ def _stop(process: subprocess.Popen[bytes], grace: float | None) -> None:
     process.wait(timeout=10)
 
 
-__all__ = ["ProcessDidNotStart", "RunningProcess", "running_process"]
+__all__ = ["Argument", "ProcessDidNotStart", "RunningProcess", "running_process"]

@@ -50,3 +50,6 @@ def datasync_mock(_datasync_mock_server: MockServer) -> Iterator[DatasyncMock]:
         yield mock
     finally:
         mock.close()
+
+
+__all__ = ["datasync_mock"]

@@ -341,4 +341,12 @@ def running(
         thread.join(timeout=10)
 
 
-__all__ = ["MAX_HEADER_BYTES", "MAX_HEADER_FIELDS", "MAX_TARGET_BYTES", "free_port", "running", "serve"]
+__all__ = [
+    "MAX_HEADER_BYTES",
+    "MAX_HEADER_FIELDS",
+    "MAX_HEAD_RAW_BYTES",
+    "MAX_TARGET_BYTES",
+    "free_port",
+    "running",
+    "serve",
+]

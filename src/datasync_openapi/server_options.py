@@ -1,10 +1,12 @@
-"""The connection bounds of ``datasync mock`` and ``datasync proxy`` (``--header-timeout``, ``--max-connections``):
-their defaults and options, defined once. Kept apart from ``datasync_openapi.server`` so that building the CLI's
-parser does not import the server stack."""
+"""What ``datasync mock`` and ``datasync proxy`` share about listening, defined once: the connection bounds
+(``--header-timeout``, ``--max-connections``), their defaults and options, and the check that the address can be
+listened on before anything starts. Kept apart from ``datasync_openapi.server`` so that building the CLI's parser
+does not import the server stack."""
 
 from __future__ import annotations
 
 import argparse
+import socket
 
 from datasync_openapi.numbers import positive_finite
 
@@ -50,4 +52,17 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-__all__ = ["HEADER_TIMEOUT", "MAX_CONNECTIONS", "add_connection_options"]
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why a server could not listen on ``host:port`` (port taken, unknown host), as one line, or ``None``."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except OSError as exc:
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
+__all__ = ["HEADER_TIMEOUT", "MAX_CONNECTIONS", "add_connection_options", "cannot_listen"]

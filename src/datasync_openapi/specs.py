@@ -121,3 +121,16 @@ def media_examples(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], 
             for status, response in op["responses"].items():
                 response = resolve(spec, response)
                 yield from from_content(f"{where} {status}", response.get("content", {}), False)
+
+
+__all__ = [
+    "API",
+    "APIS",
+    "Operation",
+    "iter_operations",
+    "load_spec",
+    "media_examples",
+    "operations",
+    "resolve",
+    "spec_path",
+]

@@ -4,6 +4,7 @@ output, one-line failures (never a traceback), retry messages, help texts."""
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import re
@@ -174,6 +175,32 @@ def test_the_real_entry_point_prints_no_traceback(nowhere: str) -> None:
     assert one_line(result.stderr).startswith("datasync: cannot connect for GET ")
 
 
+def test_version_is_the_installed_distributions(capsys: pytest.CaptureFixture[str]) -> None:
+    expected = f"datasync-openapi {importlib.metadata.version('datasync-openapi')}"
+    script = Path(sys.executable).with_name("datasync")  # the console script installed beside this interpreter
+    for argv in ([str(script), "--version"], [sys.executable, "-m", "datasync_openapi", "--version"]):
+        done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=60)
+        assert (done.returncode, done.stdout, done.stderr) == (0, expected + "\n", ""), argv
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == expected + "\n"
+
+
+def test_python_dash_m_runs_the_command_and_passes_its_exit_status(nowhere: str) -> None:
+    """`python -m datasync_openapi` is `datasync`: same parser, same one-line failure, same exit status."""
+    env = dict(os.environ, DATASYNC_URL=nowhere, DATASYNC_TOKEN=DEMO_TOKEN)
+    argv = [sys.executable, "-m", "datasync_openapi", "exchanges", "list"]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert one_line(done.stderr).startswith("datasync: cannot connect for GET ")
+    usage = subprocess.run([*argv[:3], "nonsense"], capture_output=True, text=True, check=False, timeout=60)
+    assert usage.returncode == 2
+    assert "usage: datasync " in usage.stderr
+    assert "invalid choice: 'nonsense'" in usage.stderr
+
+
 def test_an_unwritable_output_file_is_one_line(env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "missing-dir" / "details.json"
     assert cli.main(["artifacts", "details", EXCHANGE_COMPLETED, "-o", str(target)]) == 2
@@ -233,6 +260,19 @@ def test_mock_on_a_taken_port_is_one_line(no_serving: None, capsys: pytest.Captu
     assert one_line(capsys.readouterr().err).startswith(f"datasync: cannot listen on 127.0.0.1:{port}: ")
     assert cli.main(["mock", "--host", "no-such-host.invalid"]) == 2
     assert one_line(capsys.readouterr().err).startswith("datasync: cannot listen on no-such-host.invalid:8000: ")
+
+
+def test_proxy_on_a_taken_port_is_one_line(
+    no_serving: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The proxy checks its address with the mock's check (one shared helper): refused before it serves."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        argv = ["proxy", "--upstream", "http://127.0.0.1:9", "--port", str(port), "--reports", str(tmp_path)]
+        assert cli.main(argv) == 2
+    assert one_line(capsys.readouterr().err).startswith(f"datasync: cannot listen on 127.0.0.1:{port}: ")
 
 
 def test_mock_with_an_unusable_state_file_is_one_line(

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,9 @@ def test_the_tooling_wheel_installs_alone_and_its_plugin_works(tmp_path: Path) -
     assert spec.parent.parent.name == "datasync_openapi", spec  # the specs inside the package, not the checkout's
     assert spec.is_relative_to(venv), spec
     assert "{mock,conformance,report,proxy,exchanges,artifacts}" in run(str(venv / "bin" / "datasync"), "--help")
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert run(str(venv / "bin" / "datasync"), "--version") == f"datasync-openapi {version}\n"
+    assert "{mock,conformance,report,proxy,exchanges,artifacts}" in run(python, "-I", "-m", "datasync_openapi", "-h")
 
     user = tmp_path / "user"
     user.mkdir()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import gzip
-import json
 import pkgutil
 import struct
 import time
@@ -19,7 +18,6 @@ import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import datasync_grades.api.artifacts
@@ -403,14 +401,11 @@ def test_a_404_from_an_artifact_operation_is_artifact_not_available(body: dict[s
             workflows.download_details(client, EXCHANGE_COMPLETED)
         with pytest.raises(ArtifactNotAvailable):
             workflows.download_consumer_logs(client, EXCHANGE_COMPLETED)
-    detailed = SimpleNamespace(status_code=404, content=json.dumps(body).encode(), headers={}, parsed=None)
-    with pytest.raises(ArtifactNotAvailable):  # a generated *_detailed response
-        runtime.parsed_or_raise(detailed, operation=get_exchange_details)
-    with pytest.raises(ArtifactNotAvailable):
-        runtime.parsed_or_raise(detailed, operation="get_exchange_consumer_logs")
-    with pytest.raises(ApiError) as caught:
-        runtime.parsed_or_raise(detailed)
-    assert type(caught.value) is ApiError  # no operation named: nothing says it is about an artifact
+    response = httpx.Response(404, json=body, request=httpx.Request("GET", f"{BASE}/exchanges/x/details"))
+    assert isinstance(runtime.error_for(response, get_exchange_details), ArtifactNotAvailable)
+    assert isinstance(runtime.error_for(response, "get_exchange_consumer_logs"), ArtifactNotAvailable)
+    # no operation named: nothing says it is about an artifact
+    assert type(runtime.error_for(response)) is ApiError
 
 
 def test_other_operations_and_statuses_are_plain_api_errors() -> None:

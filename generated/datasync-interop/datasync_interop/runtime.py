@@ -48,7 +48,7 @@ import typing
 import zlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Any, Final
 from uuid import UUID
 
 import httpx
@@ -225,29 +225,6 @@ def _without_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
     if not parsed.userinfo:
         return url, None
     return str(parsed.copy_with(userinfo=b"")), (parsed.username, parsed.password)
-
-
-class _DetailedResponse(Protocol):
-    status_code: Any
-    content: bytes
-    headers: Any
-    parsed: Any
-
-
-def parsed_or_raise(response: _DetailedResponse, http: httpx.Response | None = None, *, operation: Any = None) -> Any:
-    """The parsed body of a generated ``*_detailed`` response if its status is 2xx, else ``ApiError``
-    (documented error responses and undocumented statuses alike). ``http`` is the raw response, if known;
-    ``operation`` the generated module (or its name) that made it, which tells ``ArtifactNotAvailable``."""
-    status = int(response.status_code)
-    if 200 <= status < 300:
-        return response.parsed
-    raw = http or httpx.Response(
-        status,
-        headers=dict(response.headers),
-        content=response.content,
-        request=httpx.Request("GET", "http://api.invalid/"),  # the generated Response keeps no request
-    )
-    raise error_for(raw, operation)
 
 
 ARTIFACT_OPERATIONS: Final = frozenset({"get_exchange_details", "get_exchange_consumer_logs"})

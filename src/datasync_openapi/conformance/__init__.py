@@ -43,8 +43,6 @@ __getattr__ = lazy_names(
     },
 )
 
-Report = Result  # the name earlier versions used
-
 
 __all__ = [
     "DEFAULT_MAX_EXAMPLES",
@@ -59,7 +57,6 @@ __all__ = [
     "Manners",
     "Preflight",
     "PreflightError",
-    "Report",
     "Result",
     "run",
     "run_preflight",

@@ -610,3 +610,6 @@ def write_reports(directory: Path, results: Sequence[Result], suffix: str = "", 
     )
     sys.stdout.flush()
     return 0 if ok else 1
+
+
+__all__ = ["Shard", "add_parser", "check_reports", "parse_shard", "select", "write_reports"]

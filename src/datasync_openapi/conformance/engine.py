@@ -490,3 +490,6 @@ def write_plan(api: API, base_url: str) -> str:
             )
         lines.append(f"  {op.method.upper()} {op.path}{effect}")
     return "\n".join(lines)
+
+
+__all__ = ["Budget", "preflight_result", "run", "write_plan"]

@@ -457,3 +457,18 @@ def _read_capped(response: requests.Response, limit: int, *, head: bool = False)
     response._content = b"".join(chunks)
     response._content_consumed = True
     response.raw.release_conn()
+
+
+__all__ = [
+    "DEADLINE_BOUND",
+    "MAX_TIME_BOUND",
+    "REFUSED",
+    "SAFE_METHODS",
+    "SIZE_BOUND",
+    "BoundExceeded",
+    "Manners",
+    "MethodRefused",
+    "RateLimiter",
+    "active",
+    "retry_after",
+]

@@ -341,3 +341,15 @@ def with_discovered_ids(
                 }
                 definition["parameters"][index] = own
     return spec
+
+
+__all__ = [
+    "Credentials",
+    "Preflight",
+    "PreflightBound",
+    "PreflightError",
+    "id_of",
+    "patient_request",
+    "run_preflight",
+    "with_discovered_ids",
+]

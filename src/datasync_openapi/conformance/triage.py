@@ -272,3 +272,6 @@ def _json(response: Any) -> Any:
         return json.loads(response.content)
     except (ValueError, TypeError):
         return None
+
+
+__all__ = ["Triage", "redact"]

@@ -348,3 +348,19 @@ def result_from_dict(data: dict[str, Any]) -> Result:
         known=frozenset(_strings(baseline.get("known", []))),
         fixed=[dict(e) for e in baseline.get("fixed", [])],
     )
+
+
+__all__ = [
+    "ALL_CLASSES",
+    "CLASS_DESCRIPTIONS",
+    "FOREIGN_DEFAULT_FAIL_ON",
+    "Finding",
+    "FindingClass",
+    "OperationCoverage",
+    "Result",
+    "classify",
+    "normalise_pointer",
+    "parse_classes",
+    "pointer",
+    "result_from_dict",
+]

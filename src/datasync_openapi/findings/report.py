@@ -299,6 +299,7 @@ def read_json(path: Path) -> Result:
 __all__ = [
     "FORMAT_VERSION",
     "ReportError",
+    "first_line",
     "read_json",
     "render_html",
     "summary",

@@ -28,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 
 from .auth import AuthConfig, Authenticator, parse_authorization
 from .faults import Fault, FaultQueue
-from .handlers import Context, Runtime, handler_for
+from .handlers import Clock, Context, handler_for
 from .http import MockError, json_response
 from .routing import Route, Router
 from .seed import seed
@@ -92,7 +92,7 @@ class MockApp:
         self.store = Store(self.config.seeder, self.config.state_file, shared=self.config.shared)
         self.auth = Authenticator(self.config.auth, clock=self.config.clock, store=self.store)
         self.faults = FaultQueue(self.store)
-        self.runtime = Runtime(clock=self.config.clock)
+        self.clock = Clock(time=self.config.clock)
         # A GET's answer is a function of the store and of its path, query and the address the client used (for
         # paging links): remembered per store generation. Not for a subclass that changes how answers are made.
         self._answers: dict[tuple[str, bytes, str, str], tuple[int, Response]] = {}
@@ -188,7 +188,7 @@ class MockApp:
         params, decoded = self.validate(route, path_values, query, body, request.fields.get("content-type", ""))
         context = Context(
             store=self.store,
-            runtime=self.runtime,
+            clock=self.clock,
             params=params,
             body=decoded,
             url=f"{scheme}://{netloc}{path}",
@@ -348,3 +348,6 @@ def _too_large() -> MockError:
 def create_app(config: MockConfig | None = None) -> MockApp:
     """A fresh mock with its own store (seeded) and credentials."""
     return MockApp(config)
+
+
+__all__ = ["ANSWER_CACHE", "ANSWER_CACHE_BODY", "MockApp", "MockConfig", "MockRequest", "create_app", "router"]

@@ -167,3 +167,17 @@ class Authenticator:
         if kind == "basic" and "basicAuth" in schemes:
             return self.basic_ok(credentials)
         return False
+
+
+__all__ = [
+    "DEMO_API_KEY",
+    "DEMO_API_SECRET",
+    "DEMO_CLIENT_ID",
+    "DEMO_CLIENT_SECRET",
+    "DEMO_LTI_SECRET",
+    "DEMO_TOKEN",
+    "AuthConfig",
+    "Authenticator",
+    "make_lti_jwt",
+    "parse_authorization",
+]

@@ -178,3 +178,6 @@ def _number(text: str) -> Any:
     except ValueError:
         return text
     return value if isinstance(value, int | float) and not isinstance(value, bool) else text
+
+
+__all__ = ["Fault", "FaultQueue"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,19 +36,20 @@ RUN_WINDOW = 60.0
 
 
 @dataclass
-class Runtime:
-    """The clock the handlers read (the schedule-run limiter's times are in the store, ``_runs``)."""
+class Clock:
+    """The time the handlers read, ``MockConfig.clock`` (the schedule-run limiter's times are in the store,
+    ``_runs``)."""
 
-    clock: Callable[[], float]
+    time: Callable[[], float]
 
     def now_iso(self) -> str:
-        return datetime.fromtimestamp(self.clock(), UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return datetime.fromtimestamp(self.time(), UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass
 class Context:
     store: Store
-    runtime: Runtime
+    clock: Clock
     params: dict[str, Any]
     body: Any
     url: str  # scheme://host/path of this request, for paging links
@@ -134,7 +134,7 @@ def countexchanges(ctx: Context) -> Response:
 @handler
 def createexchange(ctx: Context) -> Response:
     body = ctx.body or {}
-    now = ctx.runtime.now_iso()
+    now = ctx.clock.now_iso()
     key = str(uuid.uuid4())
     obj: JSONObject = {
         "id": key,
@@ -169,7 +169,7 @@ def listexchangeerrors(ctx: Context) -> Response:
 def createexchangeerror(ctx: Context) -> Response:
     exchange = _exchange(ctx)
     body = ctx.body or {}
-    now = ctx.runtime.now_iso()
+    now = ctx.clock.now_iso()
     key = str(uuid.uuid4())
     code = body.get("code", "unspecified")
     error = {"id": key, "created_at": now, "updated_at": now, "code": code, "message": error_message(code)}
@@ -196,7 +196,7 @@ def createexchangedata(ctx: Context) -> Response:
         "_assignments": assignments,
         "_summaries": summaries,
         "_chunks": exchange.get("_chunks", 0) + 1,
-        "updated_at": ctx.runtime.now_iso(),
+        "updated_at": ctx.clock.now_iso(),
         "state": "processing",
     }
     if body.get("final") is True:
@@ -276,7 +276,7 @@ def getbatchexchangecourseids(ctx: Context) -> Response:
 def createbatchexchangeerror(ctx: Context) -> Response:
     batch = require(ctx.store, "batch_exchanges", ctx.params["id"], "Batch exchange")
     code = (ctx.body or {}).get("code", "unspecified")
-    ctx.store.update("batch_exchanges", batch["id"], error_code=code, state="failed", updated_at=ctx.runtime.now_iso())
+    ctx.store.update("batch_exchanges", batch["id"], error_code=code, state="failed", updated_at=ctx.clock.now_iso())
     return envelope({"code": code})
 
 
@@ -284,7 +284,7 @@ def createbatchexchangeerror(ctx: Context) -> Response:
 def createbatchexchangecontextdata(ctx: Context) -> Response:
     batch = require(ctx.store, "batch_exchanges", ctx.params["id"], "Batch exchange")
     course_ids = list((ctx.body or {}).get("course_ids", []))
-    ctx.store.update("batch_exchanges", batch["id"], course_ids=course_ids, updated_at=ctx.runtime.now_iso())
+    ctx.store.update("batch_exchanges", batch["id"], course_ids=course_ids, updated_at=ctx.clock.now_iso())
     return envelope({"course_ids": course_ids})
 
 
@@ -299,7 +299,7 @@ def updateschedule(ctx: Context) -> Response:
     schedule = require(ctx.store, "schedules", ctx.params["id"], "Schedule")
     body = ctx.body or {}
     if "enabled" in body:  # only `enabled` may be updated; anything else is ignored
-        meta = {**schedule.get("metadata", {}), "updated": ctx.runtime.now_iso()}
+        meta = {**schedule.get("metadata", {}), "updated": ctx.clock.now_iso()}
         ctx.store.update("schedules", schedule["id"], enabled=body["enabled"], metadata=meta)
     return no_content()
 
@@ -307,8 +307,8 @@ def updateschedule(ctx: Context) -> Response:
 @handler
 def runschedule(ctx: Context) -> Response:
     schedule = require(ctx.store, "schedules", ctx.params["id"], "Schedule")
-    runtime = ctx.runtime
-    now = runtime.clock()
+    clock = ctx.clock
+    now = clock.time()
     # The run times live in the store (``_runs``), so the limit holds across worker processes and a request
     # that fails later in its transaction takes its run back.
     runs = [t for t in (ctx.store.get("_runs", "schedule") or {"times": []})["times"] if t > now - RUN_WINDOW]
@@ -324,7 +324,7 @@ def runschedule(ctx: Context) -> Response:
         raise MockError(409, "A run of this schedule is already pending", f"schedule {schedule['id']}")
     ctx.store.put("_runs", "schedule", {"times": [*runs, now]})
     ctx.store.update(
-        "schedules", schedule["id"], _pending_until=now + RUN_PENDING_SECONDS, last_executed_at=runtime.now_iso()
+        "schedules", schedule["id"], _pending_until=now + RUN_PENDING_SECONDS, last_executed_at=clock.now_iso()
     )
     return no_content()
 
@@ -418,6 +418,4 @@ def handler_for(operation_id: str) -> Handler:
     return HANDLERS[operation_id.lower()]
 
 
-def artifact_json(data: bytes) -> Any:
-    """Decode a gzip JSON artifact (for tests and the CLI)."""
-    return json.loads(gzip.decompress(data))
+__all__ = ["HANDLERS", "Clock", "Context", "handler_for"]

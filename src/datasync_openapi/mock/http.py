@@ -179,3 +179,18 @@ def bad_request(details: str, message: str = "The request is invalid") -> MockEr
 
 def not_found(what: str, key: str) -> MockError:
     return MockError(404, f"{what} not found", f"no {what.lower()} with id {key!r}")
+
+
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "JSONBytes",
+    "JSONRejected",
+    "MockError",
+    "bad_request",
+    "decode_body",
+    "dumps",
+    "error_body",
+    "json_response",
+    "loads",
+    "not_found",
+]

@@ -343,3 +343,15 @@ class Router:
                         found.append((route, m.groupdict()))
                 return api, found
         return None
+
+
+__all__ = [
+    "INT_RANGES",
+    "InvalidRequest",
+    "Route",
+    "Router",
+    "check",
+    "compile_schema",
+    "documented_status",
+    "is_json_media",
+]

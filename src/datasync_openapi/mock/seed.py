@@ -211,3 +211,29 @@ def tenant(key: str, name: str) -> dict[str, Any]:
         "sis_status": status,
         "auth": {"type": "oauth2", "client_id": f"client-{key[:8]}", "client_secret": "********", "updated_at": T0},
     }
+
+
+__all__ = [
+    "ACCOUNT",
+    "BATCH_COMPLETED",
+    "BATCH_CREATED",
+    "BATCH_FAILED",
+    "COURSE",
+    "DEFAULT_MAX_DATA_CONTENT_LENGTH",
+    "DEMO_COURSE_APP_ID",
+    "EXCHANGE_COMPLETED",
+    "EXCHANGE_CREATED",
+    "EXCHANGE_FAILED",
+    "EXCHANGE_NO_LOGS",
+    "EXCHANGE_PROCESSING",
+    "INTEGRATION",
+    "SCHEDULE_DISABLED",
+    "SCHEDULE_ENABLED",
+    "SCHOOL",
+    "SECTION",
+    "TENANT",
+    "TENANT_2",
+    "error_message",
+    "exchange",
+    "seed",
+]

@@ -327,3 +327,6 @@ class Store:
                 self._encoded.pop(id(obj), None)
             self._data[collection] = {}
             self.generation += 1
+
+
+__all__ = ["JSONObject", "StorageError", "Store", "public"]

@@ -29,3 +29,6 @@ def app() -> MockApp:
 
         config.seeder = har.with_demo_data(har.load(values["seed_from"]))
     return create_app(config)
+
+
+__all__ = ["ENV", "app", "settings"]

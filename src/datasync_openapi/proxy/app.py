@@ -847,4 +847,4 @@ def create_proxy(config: ProxyConfig) -> ProxyApp:
     return ProxyApp(config)
 
 
-__all__ = ["APIS", "MAX_BODY", "REDACTED", "ProxyApp", "ProxyConfig", "create_proxy", "parse_upstream"]
+__all__ = ["APIS", "MAX_BODY", "REDACTED", "REPORT_NAME", "ProxyApp", "ProxyConfig", "create_proxy", "parse_upstream"]

@@ -287,4 +287,4 @@ def _copy(coverage: OperationCoverage) -> OperationCoverage:
     return replace(coverage, statuses=Counter(coverage.statuses))
 
 
-__all__ = ["Collector", "Observed", "check"]
+__all__ = ["UNPARSED", "Collector", "Observed", "check", "loads_json"]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, BaselineError, Result, parse_classes, report
 from datasync_openapi.numbers import positive_finite
-from datasync_openapi.server_options import add_connection_options
+from datasync_openapi.server_options import add_connection_options, cannot_listen
 
 from .options import DEFAULT_TIMEOUT, MAX_BODY
 
@@ -138,7 +138,6 @@ def _summary(directory: Path, recording: Path | None, outcome: list[bool]) -> An
 
 
 def main(args: argparse.Namespace) -> int:
-    from datasync_openapi.cli import _cannot_listen as cannot_listen
     from datasync_openapi.server import serve
 
     from .app import ProxyApp, ProxyConfig, parse_upstream

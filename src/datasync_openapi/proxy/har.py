@@ -265,4 +265,4 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-__all__ = ["Entry", "HarRecorder", "Message", "Mode", "appendable", "now"]
+__all__ = ["TOKEN_PATH", "Entry", "HarRecorder", "Message", "Mode", "appendable", "now"]

@@ -350,9 +350,11 @@ class PrintableFilter(logging.Filter):
 
 __all__ = [
     "REDACTED",
+    "SECRET_WORDS",
     "TEMPLATE_SECRET_NAMES",
     "PrintableFilter",
     "Redactor",
+    "body_hint",
     "printable",
     "redacted",
     "secret_name",

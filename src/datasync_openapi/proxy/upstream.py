@@ -511,3 +511,23 @@ def _has_length(head: bytes) -> bool:
 
 class _Stale(Exception):
     """A reused connection was found closed before any byte of the answer came (the connection is released)."""
+
+
+__all__ = [
+    "Body",
+    "ConnectError",
+    "ConnectTimeout",
+    "Headers",
+    "InvalidTarget",
+    "PoolTimeout",
+    "ReadError",
+    "ReadTimeout",
+    "RemoteProtocolError",
+    "ResponseHeadTooLarge",
+    "UpstreamError",
+    "UpstreamPool",
+    "UpstreamResponse",
+    "UpstreamTimeout",
+    "WriteError",
+    "WriteTimeout",
+]
