@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from exchange_data import Recording, assert_answered_once, create_pending
 
 from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_NO_LOGS
+from tests.apps.exchange_data import Recording, assert_answered_once, create_pending
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

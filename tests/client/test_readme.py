@@ -19,10 +19,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from exchange_data import Recording, assert_answered_once, create_pending, shape_errors
 
 from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, MockApp
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS
+from tests.apps.exchange_data import Recording, assert_answered_once, create_pending, shape_errors
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)

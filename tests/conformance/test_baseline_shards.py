@@ -1,7 +1,7 @@
 """Baselines and shards: an update replaces only what the run covered; ``--shard I/N`` is a stable, exact split with
 reports of its own; ``datasync report merge`` reads the shards' JSON reports back into one verdict.
 
-Against tests/conformance/realistic_server.py (a server written from the docs, not the mock), over HTTP.
+Against tests/apps/realistic_server.py (a server written from the docs, not the mock), over HTTP.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
-from realistic_server import RealisticServer
 
 from datasync_openapi import cli
 from datasync_openapi.conformance.command import Shard, parse_shard, select
@@ -25,6 +24,7 @@ from datasync_openapi.findings.model import Finding, result_from_dict
 from datasync_openapi.findings.report import read_json, write_json
 from datasync_openapi.server import running
 from datasync_openapi.specs import APIS, operations
+from tests.apps.realistic_server import RealisticServer
 
 TOKEN = "live-token"
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from realistic_server import RealisticServer
 
 from datasync_openapi import cli, conformance
 from datasync_openapi.conformance.options import CHECK_NAMES
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, FindingClass
 from datasync_openapi.server import running
+from tests.apps.realistic_server import RealisticServer
 
 TOKEN = "live-token"
 STATEFUL = conformance.Budget(max_examples=2, phases=("stateful",), max_steps=4)
@@ -118,7 +118,7 @@ def test_check_names_are_schemathesis_checks() -> None:
 def test_lifecycle_bugs_are_found_in_process_without_the_stateful_walk(bug: str) -> None:
     """In-process too the probes find them on purpose: no stateful phase, so no luck of its random walk."""
     from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
-    from datasync_openapi.mock.rogue import BUGS, RogueMockApp
+    from tests.apps.rogue import BUGS, RogueMockApp
 
     app = RogueMockApp({bug})
     credentials = conformance.Credentials(

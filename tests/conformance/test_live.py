@@ -1,4 +1,4 @@
-"""The suite against a server it was not shaped to pass (tests/conformance/realistic_server.py, over HTTP).
+"""The suite against a server it was not shaped to pass (tests/apps/realistic_server.py, over HTTP).
 
 Proves what makes a live run trustworthy: preflight failures are one line and exit 2; coverage truth;
 no masking (a drift and a 500 on one operation are both reported); classes; stable keys; the baseline
@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from realistic_server import RealisticServer
 
 from datasync_openapi import cli, conformance
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, FindingClass
 from datasync_openapi.findings.report import render_html
 from datasync_openapi.server import free_port, running
+from tests.apps.realistic_server import RealisticServer
 
 TOKEN = "live-token"
 QUICK = conformance.Budget(max_examples=3, phases=("examples", "coverage", "fuzzing"))

@@ -21,13 +21,13 @@ from typing import Any
 
 import pytest
 import requests
-from hostile_server import Behaviour, HostileServer, answer, drip, endless, huge
 from schemathesis.config._phases import DEFAULT_UNEXPECTED_METHODS
 
 from datasync_openapi import cli, conformance
 from datasync_openapi.conformance import engine
 from datasync_openapi.conformance.manners import SAFE_METHODS, BoundExceeded, Manners, MethodRefused
 from datasync_openapi.server import free_port
+from tests.apps.hostile_server import Behaviour, HostileServer, answer, drip, endless, huge
 
 BASE = "/v2/grades"
 
@@ -316,7 +316,7 @@ def test_sizes_take_units(exchange: dict[str, Any]) -> None:
 
 
 def test_a_head_answer_declares_a_length_it_does_not_send() -> None:
-    from hostile_server import head
+    from tests.apps.hostile_server import head
 
     with HostileServer(lambda m, p: [head(length=200_000_000)] if m == "HEAD" else huge(2048, declared=True)) as server:
         manners = Manners(max_response_size=1024)

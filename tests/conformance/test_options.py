@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from realistic_server import RealisticServer
 
 from datasync_openapi import cli
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.server import free_port, running
+from tests.apps.realistic_server import RealisticServer
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "live-token"

@@ -24,12 +24,12 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from realistic_server import RealisticServer
 
 from datasync_openapi import conformance
 from datasync_openapi.conformance.progress import Progress, no_color
 from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, create_app
 from datasync_openapi.server import running
+from tests.apps.realistic_server import RealisticServer
 
 TOKEN = "live-token"
 SGR_COLOUR = re.compile(r"\x1b\[[0-9;]*3[0-9]m|\x1b\[[0-9;]*38;")  # a foreground colour escape

@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import jsonschema
 import pytest
-from realistic_server import DEFECTS, QUIRKS, RealisticServer
 
 from datasync_openapi.server import running
 from datasync_openapi.specs import API, APIS, load_spec, operations, resolve
+from tests.apps.realistic_server import DEFECTS, QUIRKS, RealisticServer
 
 ROOT = Path(__file__).resolve().parents[2]
 G = "/v2/grades"

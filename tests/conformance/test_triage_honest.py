@@ -19,8 +19,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 from markdown_it import MarkdownIt
-from realistic_server import RealisticServer
-from rewriting import Headers, Rewriting
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -32,6 +30,8 @@ from datasync_openapi.findings.hints import contract_errors
 from datasync_openapi.findings.model import normalise_pointer
 from datasync_openapi.server import running
 from datasync_openapi.specs import operations
+from tests.apps.realistic_server import RealisticServer
+from tests.apps.rewriting import Headers, Rewriting
 
 TOKEN = "live-token"
 EVIL = "\x01\x1b[2J\x1b]0;pwned\x07<script>alert(1)</script><img src=x onerror=alert(2)>\ud800"

@@ -15,8 +15,8 @@ import pytest
 
 from datasync_openapi import cli
 from datasync_openapi.mock import DEMO_TOKEN
-from datasync_openapi.mock.rogue import RogueMockApp
 from datasync_openapi.server import free_port, running
+from tests.apps.rogue import RogueMockApp
 
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 

@@ -1,4 +1,4 @@
-"""The proxy in front of the independent, drifting realistic server (tests/conformance/realistic_server.py).
+"""The proxy in front of the independent, drifting realistic server (tests/apps/realistic_server.py).
 
 Each response drift injected into the server is reported once, with its class, its stable key (the same key
 the conformance suite gives it) and its spec-fix hint; ``--strict`` answers it with a 502 and the error
@@ -17,10 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
-from proxy_helpers import RealisticServer, findings, proxied, report
 
 from datasync_openapi.findings import FindingClass
 from datasync_openapi.server import running
+from tests.apps.proxy_helpers import RealisticServer, findings, proxied, report
 
 TOKEN = "tok-5e3c1b7a9f2d4e6b8a0c"  # distinctive, so a leak is found wherever it is
 CLIENT = ("proxy-client", "client-secret-7d1f9a2b")

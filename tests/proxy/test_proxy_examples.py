@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from proxy_helpers import proxied, report, run_example
 
 from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp, create_app
-from datasync_openapi.mock.rogue import RogueMockApp
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS
 from datasync_openapi.server import running
+from tests.apps.proxy_helpers import proxied, report, run_example
+from tests.apps.rogue import RogueMockApp
 
 CREDENTIALS = {
     "DATASYNC_CLIENT_ID": DEMO_CLIENT_ID,

@@ -17,10 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
-from proxy_helpers import findings, proxied, report
 
 from datasync_openapi.mock import DEMO_TOKEN, create_app
 from datasync_openapi.server import free_port, running
+from tests.apps.proxy_helpers import findings, proxied, report
 
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 CAP = 64 * 1024
