@@ -134,6 +134,7 @@ def test_an_update_replaces_only_what_the_run_covered() -> None:
     assert [e["key"] for e in run.fixed] == ["grades GET /exchanges response_schema_conformance /a"]
 
 
+@pytest.mark.slow
 def test_sharded_updates_and_a_narrowed_update_lose_nothing(
     base: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -178,6 +179,7 @@ def test_an_unreadable_baseline_is_not_replaced(base: str, tmp_path: Path, capsy
 
 
 # -- shards' reports and the merge -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_shards_reports_do_not_collide_and_merge_into_one_verdict(
     base: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -223,6 +225,7 @@ def test_shards_reports_do_not_collide_and_merge_into_one_verdict(
     assert status == 0, capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_merge_refuses_what_would_give_a_wrong_verdict(
     base: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -250,6 +253,7 @@ def test_merge_refuses_what_would_give_a_wrong_verdict(
     assert not (tmp_path / "merged").exists()
 
 
+@pytest.mark.slow
 def test_the_json_report_round_trips(base: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     baseline = tmp_path / "baseline.json"
     # a baseline with an entry this run will call fixed, so every part of the report has content

@@ -47,6 +47,7 @@ def _run(base: str, api: str, only: list[str], budget: conformance.Budget = STAT
     )
 
 
+@pytest.mark.slow
 def test_lifecycle_drift_is_reported_beside_other_drift(drifting: tuple[RealisticServer, str]) -> None:
     app, base = drifting
     grades = _run(base, "grades", GRADES_OPS)
@@ -77,6 +78,7 @@ def test_lifecycle_drift_is_reported_beside_other_drift(drifting: tuple[Realisti
     assert all(i in " ".join(grades.left_behind) for i in made)
 
 
+@pytest.mark.slow
 def test_a_conforming_server_gives_no_lifecycle_finding() -> None:
     app = RealisticServer()
     with running(app) as base:
@@ -85,6 +87,7 @@ def test_a_conforming_server_gives_no_lifecycle_finding() -> None:
     assert any(f.cls is FindingClass.RESPONSE_CONTRACT for f in results[0].findings), "the quirks were not seen"
 
 
+@pytest.mark.slow
 def test_excluded_checks_are_not_run(drifting: tuple[RealisticServer, str]) -> None:
     _, base = drifting
     budget = conformance.Budget(

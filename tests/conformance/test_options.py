@@ -228,6 +228,7 @@ def _make(*variables: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_make_conformance_prints_the_suites_exit_status_last(live: str, tmp_path: Path) -> None:
     reports = f"REPORTS={tmp_path}"
     could_not = _make("API=grades", "TOKEN=x", reports)  # no BASE_URL

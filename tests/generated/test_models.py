@@ -722,6 +722,7 @@ def _kept_raw_object(model: Any) -> bool:
     return False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api", APIS)
 def test_well_formed_data_parses_and_writes_as_with_the_generators_templates(
     api: API, stock: dict[API, ModuleType]

@@ -74,6 +74,7 @@ def _parse_error(models: ModuleType, data: Any) -> tuple[str, Any]:
     return caught.value.field, caught.value.value
 
 
+@pytest.mark.slow
 def test_the_generated_code_is_mypy_strict_clean(package: Path) -> None:
     result = subprocess.run(
         [str(BIN / "mypy"), "--strict", "--cache-dir", os.devnull, "coverage_pkg"],

@@ -32,6 +32,7 @@ def _wait_until_serving(process: subprocess.Popen[str], base: str) -> None:
     raise AssertionError("the proxy did not start")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_the_proxy_writes_the_reports_and_completes_the_har(stop: signal.Signals, tmp_path: Path) -> None:
     reports, har = tmp_path / "reports", tmp_path / "traffic.har"

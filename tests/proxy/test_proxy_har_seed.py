@@ -200,6 +200,7 @@ def test_an_unusable_file_is_one_clear_error(tmp_path: Path, content: str, probl
         har.load(path)
 
 
+@pytest.mark.slow
 def test_datasync_mock_seed_from(recording: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     port = free_port()
     process = subprocess.Popen(
