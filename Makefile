@@ -22,7 +22,7 @@ REDOCLY := node_modules/.bin/redocly
 WHEELHOUSE := $(TOOLS)/wheelhouse
 PYTEST_ARGS ?=
 
-.PHONY: help install chromium generate check-generated lint test conformance mock proxy bench dist clean
+.PHONY: help install chromium generate check-generated lint test test-fast conformance mock proxy bench dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ lint: install ## ruff, mypy --strict (hand-written and generated code), spec val
 
 test: lint ## everything CI runs: lint, then the pytest tiers (spec, generated, client, mock, conformance)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.synced ## the inner loop: every tier without the tests marked slow (no lint, no wheels)
+	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 # make conformance                      both APIs against the embedded mock (started on a free port)
 # make conformance API=grades BASE_URL=https://host/v2/grades TOKEN=...        read-only unless WRITES=1

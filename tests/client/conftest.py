@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from exchange_data import Recording
 
 from datasync_openapi.mock import MockApp, create_app
 from datasync_openapi.server import running
+from tests.apps.exchange_data import Recording
 
 
 @pytest.fixture(scope="module")

@@ -160,6 +160,7 @@ def test_a_timeout_is_one_line() -> None:
     assert "pw" not in cli._transport_problem(httpx.RemoteProtocolError("dropped", request=request))
 
 
+@pytest.mark.slow
 def test_the_real_entry_point_prints_no_traceback(nowhere: str) -> None:
     env = dict(os.environ, DATASYNC_URL=nowhere, DATASYNC_TOKEN=DEMO_TOKEN)
     result = subprocess.run(
@@ -217,6 +218,7 @@ def inject(base: str, **fault: Any) -> None:
     assert httpx.post(f"{base}/_mock/faults", json=fault).status_code == 200
 
 
+@pytest.mark.slow
 def test_retries_are_one_line_each(env: str, capsys: pytest.CaptureFixture[str]) -> None:
     inject(env, status=503, count=2, path="/v2/grades/exchanges")
     assert cli.main(["exchanges", "list"]) == 0
@@ -352,6 +354,7 @@ def test_help_texts(capsys: pytest.CaptureFixture[str]) -> None:
     assert "exit status: 0 done, 1 the API answered with an error, 2 bad configuration" in text
 
 
+@pytest.mark.slow
 def test_the_conformance_engine_and_the_proxy_are_imported_only_to_run_them() -> None:
     """`datasync mock` and every `--workers` worker start without schemathesis (about 1 s) or the proxy (httpx,
     its checks: about 0.5 s); `datasync proxy` without schemathesis. Each package's names still resolve."""

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from exchange_data import Recording, assert_answered_once, create_pending
 
 from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_NO_LOGS
+from tests.apps.exchange_data import Recording, assert_answered_once, create_pending
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -45,6 +45,7 @@ def run(example: str, base: str, *args: str) -> str:
     return result.stdout
 
 
+@pytest.mark.slow
 def test_list_exchanges(mock: tuple[MockApp, str]) -> None:
     app, base = mock
     app.reset()
@@ -55,6 +56,7 @@ def test_list_exchanges(mock: tuple[MockApp, str]) -> None:
     assert run("list_exchanges.py", base, "created").splitlines()[0] == "1 exchanges"
 
 
+@pytest.mark.slow
 def test_producer_flow(recorded: tuple[MockApp, Recording, str]) -> None:
     app, recording, base = recorded
     app.reset()
@@ -77,6 +79,7 @@ def test_producer_flow(recorded: tuple[MockApp, Recording, str]) -> None:
     assert (first["summaries"][1]["summary_type"], first["summaries"][1]["score"]) == ("final", 82.5)
 
 
+@pytest.mark.slow
 def test_download_artifacts(mock: tuple[MockApp, str], tmp_path: Path) -> None:
     app, base = mock
     app.reset()
@@ -100,6 +103,7 @@ def test_manage_scoping(mock: tuple[MockApp, str]) -> None:
     assert len(app.store.all("scoping_schools")) == 3
 
 
+@pytest.mark.slow
 def test_my_integration_runs_under_pytest_with_the_plugin() -> None:
     """examples/test_my_integration.py is a user's test module: pytest, started in the project with its strict
     settings (warnings are errors, strict markers), finds ``datasync_mock`` through the installed plugin."""

@@ -140,6 +140,7 @@ def test_produce_and_answer_accept_generated_models(server: tuple[MockApp, str])
 
 
 # -- answering every pending exchange -------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_naive_loop_skips_work_which_is_why_answer_pending_exists(server: tuple[MockApp, str]) -> None:
     """The README's old loop: paging through a filter that shrinks as exchanges are answered."""
     app, base = server

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from exchange_data import Recording, assert_answered_once, create_pending, shape_errors
 
 from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, MockApp
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS
+from tests.apps.exchange_data import Recording, assert_answered_once, create_pending, shape_errors
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)
@@ -69,12 +69,14 @@ def test_the_readme_has_python_blocks_and_no_placeholders() -> None:
         assert "..." not in block.replace('"..."', "")  # an Ellipsis placeholder would run, and post nonsense
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(python_blocks())))
 def test_every_python_block_runs(mock: tuple[MockApp, Recording, str], tmp_path: Path, index: int) -> None:
     _, _, base = mock
     run_block(python_blocks()[index], base, tmp_path)
 
 
+@pytest.mark.slow
 def test_the_pytest_block_is_a_test_module_whose_tests_pass(
     mock: tuple[MockApp, Recording, str], tmp_path: Path
 ) -> None:
@@ -88,6 +90,7 @@ def test_the_pytest_block_is_a_test_module_whose_tests_pass(
     assert out.splitlines()[-1].startswith(f"{len(tests)} passed")
 
 
+@pytest.mark.slow
 def test_the_producer_block_answers_every_pending_exchange_once(
     mock: tuple[MockApp, Recording, str], tmp_path: Path
 ) -> None:
@@ -103,6 +106,7 @@ def test_the_producer_block_answers_every_pending_exchange_once(
     assert assignment["scores"][0]["$person"]["$sys"] == {"source_id": {"sis": "s-1001"}}
 
 
+@pytest.mark.slow
 def test_the_runtime_block_reads_and_changes_nothing(mock: tuple[MockApp, Recording, str], tmp_path: Path) -> None:
     app, recording, base = mock
     before = copy.deepcopy(app.store.all("exchanges"))

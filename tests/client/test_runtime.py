@@ -324,6 +324,7 @@ items = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(assignments=items, summaries=items, limit=st.integers(min_value=250, max_value=2000))
 def test_chunks_stay_under_the_limit_and_lose_nothing(

@@ -1,7 +1,7 @@
 """Baselines and shards: an update replaces only what the run covered; ``--shard I/N`` is a stable, exact split with
 reports of its own; ``datasync report merge`` reads the shards' JSON reports back into one verdict.
 
-Against tests/conformance/realistic_server.py (a server written from the docs, not the mock), over HTTP.
+Against tests/apps/realistic_server.py (a server written from the docs, not the mock), over HTTP.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
-from realistic_server import RealisticServer
 
 from datasync_openapi import cli
 from datasync_openapi.conformance.command import Shard, parse_shard, select
@@ -25,6 +24,7 @@ from datasync_openapi.findings.model import Finding, result_from_dict
 from datasync_openapi.findings.report import read_json, write_json
 from datasync_openapi.server import running
 from datasync_openapi.specs import APIS, operations
+from tests.apps.realistic_server import RealisticServer
 
 TOKEN = "live-token"
 
@@ -134,6 +134,7 @@ def test_an_update_replaces_only_what_the_run_covered() -> None:
     assert [e["key"] for e in run.fixed] == ["grades GET /exchanges response_schema_conformance /a"]
 
 
+@pytest.mark.slow
 def test_sharded_updates_and_a_narrowed_update_lose_nothing(
     base: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -196,6 +197,7 @@ def test_an_unreadable_baseline_is_not_replaced(base: str, tmp_path: Path, capsy
 
 
 # -- shards' reports and the merge -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_shards_reports_do_not_collide_and_merge_into_one_verdict(
     base: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -241,6 +243,7 @@ def test_shards_reports_do_not_collide_and_merge_into_one_verdict(
     assert status == 0, capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_merge_refuses_what_would_give_a_wrong_verdict(
     base: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -268,6 +271,7 @@ def test_merge_refuses_what_would_give_a_wrong_verdict(
     assert not (tmp_path / "merged").exists()
 
 
+@pytest.mark.slow
 def test_the_json_report_round_trips(base: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     baseline = tmp_path / "baseline.json"
     # a baseline with an entry this run will call fixed, so every part of the report has content

@@ -38,6 +38,7 @@ def _workflow() -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 def test_the_workflow_matches_the_published_schema() -> None:
     checked = _check(WORKFLOW)
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -1,6 +1,6 @@
 """Every operation reachable on a live tenant, and a tenant's settings in a config file.
 
-Against the independent test server (tests/conformance/realistic_server.py), whose lists hand out no section
+Against the independent test server (tests/apps/realistic_server.py), whose lists hand out no section
 id: the preflight finds one where the data names it (an exchange's query conditions), and a user gives ids and
 parameter values per operation in datasync.toml. The file's settings and profiles fill what the command line
 does not give; flags and the DATASYNC_* credential variables override it; a wrong key is exit 2 naming it.
@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from realistic_server import SECTIONS, RealisticServer
 
 from datasync_openapi import cli, conformance
 from datasync_openapi.conformance import config
 from datasync_openapi.conformance.preflight import with_discovered_ids
 from datasync_openapi.server import running
+from tests.apps.realistic_server import SECTIONS, RealisticServer
 
 TOKEN = "live-token"
 QUICK = conformance.Budget(max_examples=2, phases=("examples", "fuzzing"))

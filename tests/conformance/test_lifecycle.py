@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from realistic_server import RealisticServer
 
 from datasync_openapi import cli, conformance
 from datasync_openapi.conformance.options import CHECK_NAMES
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, FindingClass
 from datasync_openapi.server import running
+from tests.apps.realistic_server import RealisticServer
 
 TOKEN = "live-token"
 STATEFUL = conformance.Budget(max_examples=2, phases=("stateful",), max_steps=4)
@@ -47,6 +47,7 @@ def _run(base: str, api: str, only: list[str], budget: conformance.Budget = STAT
     )
 
 
+@pytest.mark.slow
 def test_lifecycle_drift_is_reported_beside_other_drift(drifting: tuple[RealisticServer, str]) -> None:
     app, base = drifting
     grades = _run(base, "grades", GRADES_OPS)
@@ -77,6 +78,7 @@ def test_lifecycle_drift_is_reported_beside_other_drift(drifting: tuple[Realisti
     assert all(i in " ".join(grades.left_behind) for i in made)
 
 
+@pytest.mark.slow
 def test_a_conforming_server_gives_no_lifecycle_finding() -> None:
     app = RealisticServer()
     with running(app) as base:
@@ -85,6 +87,7 @@ def test_a_conforming_server_gives_no_lifecycle_finding() -> None:
     assert any(f.cls is FindingClass.RESPONSE_CONTRACT for f in results[0].findings), "the quirks were not seen"
 
 
+@pytest.mark.slow
 def test_excluded_checks_are_not_run(drifting: tuple[RealisticServer, str]) -> None:
     _, base = drifting
     budget = conformance.Budget(
@@ -118,7 +121,7 @@ def test_check_names_are_schemathesis_checks() -> None:
 def test_lifecycle_bugs_are_found_in_process_without_the_stateful_walk(bug: str) -> None:
     """In-process too the probes find them on purpose: no stateful phase, so no luck of its random walk."""
     from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
-    from datasync_openapi.mock.rogue import BUGS, RogueMockApp
+    from tests.apps.rogue import BUGS, RogueMockApp
 
     app = RogueMockApp({bug})
     credentials = conformance.Credentials(

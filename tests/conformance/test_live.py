@@ -1,4 +1,4 @@
-"""The suite against a server it was not shaped to pass (tests/conformance/realistic_server.py, over HTTP).
+"""The suite against a server it was not shaped to pass (tests/apps/realistic_server.py, over HTTP).
 
 Proves what makes a live run trustworthy: preflight failures are one line and exit 2; coverage truth;
 no masking (a drift and a 500 on one operation are both reported); classes; stable keys; the baseline
@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from realistic_server import RealisticServer
 
 from datasync_openapi import cli, conformance
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, FindingClass
 from datasync_openapi.findings.report import render_html
 from datasync_openapi.server import free_port, running
+from tests.apps.realistic_server import RealisticServer
 
 TOKEN = "live-token"
 QUICK = conformance.Budget(max_examples=3, phases=("examples", "coverage", "fuzzing"))
@@ -124,6 +124,7 @@ def test_rejected_client_credentials(server: tuple[RealisticServer, str], capsys
 
 
 # -- coverage truth, no masking, classes, hints ---------------------------------------------------------------
+@pytest.mark.slow
 def test_drift_and_500_on_one_operation_are_both_reported(server: tuple[RealisticServer, str]) -> None:
     app, base = server
     app.set_defects({"error_count_string", "negative_page_500"})
@@ -172,6 +173,7 @@ def test_an_operation_that_never_reaches_a_2xx_fails_the_run(server: tuple[Reali
     assert result.ok, [f.key for f in result.failing()]
 
 
+@pytest.mark.slow
 def test_keys_are_stable_across_seeds(server: tuple[RealisticServer, str]) -> None:
     app, base = server
     app.set_defects({"error_count_string", "negative_page_500"})
@@ -185,6 +187,7 @@ def test_keys_are_stable_across_seeds(server: tuple[RealisticServer, str]) -> No
 
 
 # -- baseline: known findings pass, a new defect is the only new one -------------------------------------------
+@pytest.mark.slow
 def test_baseline_workflow(
     server: tuple[RealisticServer, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -239,6 +242,7 @@ def test_missing_baseline_file_is_exit_2(
 
 
 # -- manners ---------------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_rate_limit_holds_at_the_server(server: tuple[RealisticServer, str]) -> None:
     app, base = server
     budget = conformance.Budget(max_examples=50, phases=("examples", "fuzzing"), max_time=4)
@@ -261,6 +265,7 @@ def test_rate_limit_holds_at_the_server(server: tuple[RealisticServer, str]) -> 
     assert any("stopped by MAX_TIME" in n for n in result.notes)
 
 
+@pytest.mark.slow
 def test_429_is_backpressure_not_a_finding() -> None:
     app = RealisticServer(rate_limit=4, burst=2)
     with running(app) as base:
@@ -273,6 +278,7 @@ def test_429_is_backpressure_not_a_finding() -> None:
     assert result.findings == [] or all(f.cls is FindingClass.ACCEPTS_INVALID for f in result.findings)
 
 
+@pytest.mark.slow
 def test_writes_are_announced_marked_and_cleaned_up(
     server: tuple[RealisticServer, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -327,6 +333,7 @@ def test_reports_start_with_parameters_and_hold_no_secret(
     assert all(f["key"] and f["hint"] is not None for f in data["findings"] if f["class"] == "response-contract")
 
 
+@pytest.mark.slow
 def test_html_report_is_self_contained_and_renders_in_chromium(
     server: tuple[RealisticServer, str], tmp_path: Path
 ) -> None:

@@ -21,13 +21,13 @@ from typing import Any
 
 import pytest
 import requests
-from hostile_server import Behaviour, HostileServer, answer, drip, endless, huge
 from schemathesis.config._phases import DEFAULT_UNEXPECTED_METHODS
 
 from datasync_openapi import cli, conformance
 from datasync_openapi.conformance import engine
 from datasync_openapi.conformance.manners import SAFE_METHODS, BoundExceeded, Manners, MethodRefused
 from datasync_openapi.server import free_port
+from tests.apps.hostile_server import Behaviour, HostileServer, answer, drip, endless, huge
 
 BASE = "/v2/grades"
 
@@ -92,6 +92,7 @@ def _transport(report: dict[str, Any]) -> dict[str, str]:
 
 
 # -- read-only means safe methods only --------------------------------------------------------------------------
+@pytest.mark.slow
 def test_a_default_read_only_run_sends_only_safe_methods(
     exchange: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -145,6 +146,7 @@ def test_the_suites_own_requests_pass_the_same_gate(exchange: dict[str, Any]) ->
 
 
 # -- bounded by the suite's own limits -------------------------------------------------------------------------
+@pytest.mark.slow
 def test_a_dripped_answer_is_cut_at_the_deadline_not_per_read(exchange: dict[str, Any]) -> None:
     # a byte every 50 ms: no single read ever waits long, only the whole exchange is too slow
     with HostileServer(lambda m, p: drip(answer({"data": [exchange]}), 0.05)) as server:
@@ -155,6 +157,7 @@ def test_a_dripped_answer_is_cut_at_the_deadline_not_per_read(exchange: dict[str
         assert time.monotonic() - started < 1.5
 
 
+@pytest.mark.slow
 def test_a_server_that_drips_is_a_transport_finding(
     exchange: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -174,6 +177,7 @@ def test_a_server_that_drips_is_a_transport_finding(
     assert elapsed < 10, elapsed
 
 
+@pytest.mark.slow
 def test_max_time_bounds_the_preflight(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # every answer drips (a byte every 200 ms): the first preflight request is in flight when MAX_TIME passes
     with HostileServer(lambda m, p: drip(answer({"data": []}), 0.2)) as server:
@@ -187,6 +191,7 @@ def test_max_time_bounds_the_preflight(tmp_path: Path, capsys: pytest.CaptureFix
     assert any("preflight did not pass" in n for n in report["notes"])
 
 
+@pytest.mark.slow
 def test_max_time_cuts_requests_in_flight(
     exchange: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -222,6 +227,7 @@ def test_a_200_mb_answer_does_not_pass_the_preflight(
     assert "preflight did not pass" in out
 
 
+@pytest.mark.slow
 def test_a_never_ending_body_is_cut_in_bounded_memory(exchange: dict[str, Any], tmp_path: Path) -> None:
     # A separate process, so its peak memory is the run's own (ru_maxrss of that process).
     script = (
@@ -248,6 +254,7 @@ def test_a_never_ending_body_is_cut_in_bounded_memory(exchange: dict[str, Any], 
     assert elapsed < 30, elapsed
 
 
+@pytest.mark.slow
 def test_a_large_body_with_one_drift_is_reported_as_that_drift(exchange: dict[str, Any]) -> None:
     items = []
     for index in range(3000):
@@ -316,7 +323,7 @@ def test_sizes_take_units(exchange: dict[str, Any]) -> None:
 
 
 def test_a_head_answer_declares_a_length_it_does_not_send() -> None:
-    from hostile_server import head
+    from tests.apps.hostile_server import head
 
     with HostileServer(lambda m, p: [head(length=200_000_000)] if m == "HEAD" else huge(2048, declared=True)) as server:
         manners = Manners(max_response_size=1024)
@@ -326,6 +333,7 @@ def test_a_head_answer_declares_a_length_it_does_not_send() -> None:
                 session.get(server.url + BASE + "/exchanges")
 
 
+@pytest.mark.slow
 def test_the_rate_limit_does_not_wait_past_max_time() -> None:
     with HostileServer(lambda m, p: answer({"data": []})) as server:
         manners = Manners(rate=0.2, deadline=time.monotonic() + 1.0)  # a turn every 5 s; 1 s left

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from realistic_server import RealisticServer
 
 from datasync_openapi import cli
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.server import free_port, running
+from tests.apps.realistic_server import RealisticServer
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "live-token"
@@ -228,6 +228,7 @@ def _make(*variables: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_make_conformance_prints_the_suites_exit_status_last(live: str, tmp_path: Path) -> None:
     reports = f"REPORTS={tmp_path}"
     could_not = _make("API=grades", "TOKEN=x", reports)  # no BASE_URL

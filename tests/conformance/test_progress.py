@@ -24,12 +24,12 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from realistic_server import RealisticServer
 
 from datasync_openapi import conformance
 from datasync_openapi.conformance.progress import Progress, no_color
 from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, create_app
 from datasync_openapi.server import running
+from tests.apps.realistic_server import RealisticServer
 
 TOKEN = "live-token"
 SGR_COLOUR = re.compile(r"\x1b\[[0-9;]*3[0-9]m|\x1b\[[0-9;]*38;")  # a foreground colour escape
@@ -61,6 +61,7 @@ def server() -> Iterator[tuple[RealisticServer, str]]:
         yield app, base
 
 
+@pytest.mark.slow
 def test_heartbeat_off_a_tty_while_the_rate_limiter_waits(server: tuple[RealisticServer, str]) -> None:
     app, base = server
     stream = Stamped()
@@ -131,6 +132,7 @@ def test_no_color_turns_the_colours_off(monkeypatch: pytest.MonkeyPatch) -> None
     assert not no_color()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_mid_run_writes_reports_marked_incomplete(
     server: tuple[RealisticServer, str], tmp_path: Path, signum: int, status: int

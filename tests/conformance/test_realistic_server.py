@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import jsonschema
 import pytest
-from realistic_server import DEFECTS, QUIRKS, RealisticServer
 
 from datasync_openapi.server import running
 from datasync_openapi.specs import API, APIS, load_spec, operations, resolve
+from tests.apps.realistic_server import DEFECTS, QUIRKS, RealisticServer
 
 ROOT = Path(__file__).resolve().parents[2]
 G = "/v2/grades"
@@ -443,6 +443,7 @@ def test_exchange_query_is_required_although_the_docs_do_not_say_so(client: http
     assert "exchange_query_required" in QUIRKS
 
 
+@pytest.mark.slow
 def test_requests_over_the_rate_limit_answer_429_with_retry_after() -> None:
     server = RealisticServer(rate_limit=1, burst=3)
     with running(server) as base, httpx.Client(base_url=base, headers=BEARER) as http:
@@ -459,6 +460,7 @@ def test_requests_over_the_rate_limit_answer_429_with_retry_after() -> None:
     assert [s for *_, s in server.requests].count(429) == statuses.count(429) + 1
 
 
+@pytest.mark.slow
 def test_requests_under_the_rate_limit_are_served() -> None:
     server = RealisticServer(rate_limit=20, burst=2)
     with running(server) as base, httpx.Client(base_url=base, headers=BEARER) as http:

@@ -9,9 +9,9 @@ import pytest
 
 from datasync_openapi import cli, conformance
 from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, create_app
-from datasync_openapi.mock.rogue import BUGS, RogueMockApp
 from datasync_openapi.server import running
 from datasync_openapi.specs import API, APIS, operations
+from tests.apps.rogue import BUGS, RogueMockApp
 
 CREDENTIALS = conformance.Credentials(
     client_id=DEMO_CLIENT_ID,
@@ -40,6 +40,7 @@ def test_every_bug_has_a_target() -> None:
     assert set(TARGETS) == set(BUGS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api", APIS)
 def test_clean_mock_has_zero_findings_in_process(api: API) -> None:
     app = create_app()
@@ -57,6 +58,7 @@ def test_clean_mock_has_zero_findings_in_process(api: API) -> None:
     assert report.ok
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bug", sorted(BUGS))
 def test_each_injected_bug_is_reported(bug: str) -> None:
     api, only = TARGETS[bug]
@@ -79,6 +81,7 @@ def test_rogue_rejects_unknown_bug_names() -> None:
         RogueMockApp({"no_such_bug"})
 
 
+@pytest.mark.slow
 def test_over_http_read_only_by_default_and_reports_bugs(tmp_path: Path) -> None:
     """Against a server that is not the embedded mock: only GETs run unless writes are allowed."""
     app = RogueMockApp({"schema_violation"})
@@ -117,6 +120,7 @@ def test_operations_without_credentials_are_skipped_not_failed() -> None:
     assert report.findings == []
 
 
+@pytest.mark.slow
 def test_cli_runs_the_embedded_mock_and_writes_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = cli.main(
         ["conformance", "--phases", "examples,fuzzing", "--max-examples", "2", "--reports", str(tmp_path)]

@@ -19,8 +19,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 from markdown_it import MarkdownIt
-from realistic_server import RealisticServer
-from rewriting import Headers, Rewriting
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -32,6 +30,8 @@ from datasync_openapi.findings.hints import contract_errors
 from datasync_openapi.findings.model import normalise_pointer
 from datasync_openapi.server import running
 from datasync_openapi.specs import operations
+from tests.apps.realistic_server import RealisticServer
+from tests.apps.rewriting import Headers, Rewriting
 
 TOKEN = "live-token"
 EVIL = "\x01\x1b[2J\x1b]0;pwned\x07<script>alert(1)</script><img src=x onerror=alert(2)>\ud800"
@@ -97,6 +97,7 @@ def _prism_like_run(base: str, only: list[str], budget: conformance.Budget) -> c
     )
 
 
+@pytest.mark.slow
 def test_a_405_without_allow_is_a_response_contract_finding(prism_like: str) -> None:
     budget = conformance.Budget(max_examples=2, phases=("coverage",))
     result = _prism_like_run(prism_like, ["listExchanges", "getExchange"], budget)
@@ -109,6 +110,7 @@ def test_a_405_without_allow_is_a_response_contract_finding(prism_like: str) -> 
     assert {f.key for f in unsupported} <= {f.key for f in result.failing()}
 
 
+@pytest.mark.slow
 def test_a_refused_value_schemathesis_carried_across_resources_is_not_rejects_valid(prism_like: str) -> None:
     only = [
         *("listExchanges", "getExchange", "createExchange", "createBatchExchangeError"),
@@ -244,6 +246,7 @@ def _hostile_type(scope: Scope, status: int, headers: Headers) -> Headers:
     return [(k, v) for k, v in headers if k != b"content-type"] + [(b"content-type", EVIL_TYPE.encode("latin-1"))]
 
 
+@pytest.mark.slow
 def test_hostile_server_text_is_neutralised_in_every_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     app = Rewriting(RealisticServer(), body=_hostile_body, headers=_hostile_type)
     with running(app) as base:

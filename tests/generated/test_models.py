@@ -676,13 +676,13 @@ def stock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[API, Module
     output = tmp_path_factory.mktemp("stock")
     for api in APIS:
         _generate(spec_path(api), output, f"stock_{api}", templates=None)
-    sys.path.insert(0, str(output))
-    try:
-        yield {api: importlib.import_module(f"stock_{api}.models") for api in APIS}
-    finally:
-        sys.path.remove(str(output))
-        for module in [m for m in sys.modules if m.startswith("stock_")]:
-            del sys.modules[module]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(output)
+        try:
+            yield {api: importlib.import_module(f"stock_{api}.models") for api in APIS}
+        finally:
+            for module in [m for m in sys.modules if m.startswith("stock_")]:
+                del sys.modules[module]
 
 
 def _variants(example: Any) -> Iterator[Any]:
@@ -722,6 +722,7 @@ def _kept_raw_object(model: Any) -> bool:
     return False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api", APIS)
 def test_well_formed_data_parses_and_writes_as_with_the_generators_templates(
     api: API, stock: dict[API, ModuleType]

@@ -53,13 +53,13 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         env=env,
         cwd=output,
     )
-    sys.path.insert(0, str(output))
-    try:
-        yield output
-    finally:
-        sys.path.remove(str(output))
-        for module in [m for m in sys.modules if m.startswith("coverage_pkg")]:
-            del sys.modules[module]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(output)
+        try:
+            yield output
+        finally:
+            for module in [m for m in sys.modules if m.startswith("coverage_pkg")]:
+                del sys.modules[module]
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +74,7 @@ def _parse_error(models: ModuleType, data: Any) -> tuple[str, Any]:
     return caught.value.field, caught.value.value
 
 
+@pytest.mark.slow
 def test_the_generated_code_is_mypy_strict_clean(package: Path) -> None:
     result = subprocess.run(
         [str(BIN / "mypy"), "--strict", "--cache-dir", os.devnull, "coverage_pkg"],

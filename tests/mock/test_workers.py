@@ -77,12 +77,14 @@ def pid(client: httpx.Client) -> int:
     return int(client.get("/_mock/health").json()["pid"])
 
 
+@pytest.mark.slow
 def test_the_clients_are_on_different_workers(clients: list[httpx.Client]) -> None:
     a, b = clients
     assert pid(a) != pid(b)
     assert pid(a) == pid(a)  # a connection stays with its worker
 
 
+@pytest.mark.slow
 def test_what_one_worker_creates_another_serves_lists_counts_and_deletes(clients: list[httpx.Client]) -> None:
     a, b = clients
     created = a.post(G + "/exchanges", json={"metadata": {"via": "a"}})
@@ -104,6 +106,7 @@ def test_what_one_worker_creates_another_serves_lists_counts_and_deletes(clients
     assert school not in [s["school_id"] for s in a.get(schools).json()["data"]]
 
 
+@pytest.mark.slow
 def test_an_answer_one_worker_remembers_follows_the_other_workers_writes(clients: list[httpx.Client]) -> None:
     a, b = clients
     key = a.post(G + "/exchanges", json={}).json()["data"]["id"]
@@ -117,6 +120,7 @@ def test_an_answer_one_worker_remembers_follows_the_other_workers_writes(clients
     assert len(b.get(listed).json()["data"]) == count + 1
 
 
+@pytest.mark.slow
 def test_concurrent_writes_through_both_workers_lose_nothing(clients: list[httpx.Client], base: str) -> None:
     a, _b = clients
     key = a.post(G + "/exchanges", json={}).json()["data"]["id"]
@@ -148,6 +152,7 @@ def test_concurrent_writes_through_both_workers_lose_nothing(clients: list[httpx
         assert client.get(f"{G}/exchanges/{key}").json()["data"]["error_count"] == WRITES
 
 
+@pytest.mark.slow
 def test_tokens_faults_and_reset_are_shared(clients: list[httpx.Client]) -> None:
     a, b = clients
     form = {"grant_type": "client_credentials", "client_id": "demo-client", "client_secret": "demo-secret"}
@@ -168,6 +173,7 @@ def test_tokens_faults_and_reset_are_shared(clients: list[httpx.Client]) -> None
     assert a.get(G + "/exchanges/count").json() == 5
 
 
+@pytest.mark.slow
 def test_schedule_runs_are_limited_across_workers(clients: list[httpx.Client]) -> None:
     a, b = clients
     schedules = a.get(G + "/schedules").json()["data"]

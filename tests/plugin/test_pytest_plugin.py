@@ -42,6 +42,7 @@ def run(pytester: pytest.Pytester, source: str, passed: int) -> pytest.RunResult
     return result
 
 
+@pytest.mark.slow
 def test_each_test_gets_a_fresh_mock_on_one_lazily_started_server(strict: pytest.Pytester) -> None:
     run(
         strict,
@@ -110,6 +111,7 @@ def test_5_reset_within_a_test(datasync_mock):
     )
 
 
+@pytest.mark.slow
 def test_faults_are_queued_matched_counted_and_cleared(strict: pytest.Pytester) -> None:
     run(
         strict,
@@ -197,6 +199,7 @@ def test_faults_reach_in_process_clients(datasync_mock):
     )
 
 
+@pytest.mark.slow
 def test_expired_tokens_are_refreshed_by_connect_and_refused_to_a_fixed_token(strict: pytest.Pytester) -> None:
     run(
         strict,
@@ -249,6 +252,7 @@ def test_a_fixed_token_gets_401(datasync_mock):
     )
 
 
+@pytest.mark.slow
 def test_ids_credentials_and_both_clients(strict: pytest.Pytester) -> None:
     run(
         strict,
@@ -301,6 +305,7 @@ def test_urls_and_credentials(datasync_mock):
     )
 
 
+@pytest.mark.slow
 def test_in_process_use_starts_no_server_and_sync_calls_explain(strict: pytest.Pytester) -> None:
     run(
         strict,
@@ -335,6 +340,7 @@ def test_in_process_only(datasync_mock):
     )
 
 
+@pytest.mark.slow
 def test_a_missing_generated_package_is_a_clear_error(strict: pytest.Pytester) -> None:
     run(
         strict,
@@ -361,6 +367,7 @@ def test_interop_missing(datasync_mock, monkeypatch):
     )
 
 
+@pytest.mark.slow
 def test_loading_the_plugin_imports_nothing_heavy(strict: pytest.Pytester) -> None:
     strict.makepyfile(
         test_user="""

@@ -15,8 +15,8 @@ import pytest
 
 from datasync_openapi import cli
 from datasync_openapi.mock import DEMO_TOKEN
-from datasync_openapi.mock.rogue import RogueMockApp
 from datasync_openapi.server import free_port, running
+from tests.apps.rogue import RogueMockApp
 
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 
@@ -32,6 +32,7 @@ def _wait_until_serving(process: subprocess.Popen[str], base: str) -> None:
     raise AssertionError("the proxy did not start")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_the_proxy_writes_the_reports_and_completes_the_har(stop: signal.Signals, tmp_path: Path) -> None:
     reports, har = tmp_path / "reports", tmp_path / "traffic.har"

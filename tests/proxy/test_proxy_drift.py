@@ -1,4 +1,4 @@
-"""The proxy in front of the independent, drifting realistic server (tests/conformance/realistic_server.py).
+"""The proxy in front of the independent, drifting realistic server (tests/apps/realistic_server.py).
 
 Each response drift injected into the server is reported once, with its class, its stable key (the same key
 the conformance suite gives it) and its spec-fix hint; ``--strict`` answers it with a 502 and the error
@@ -17,10 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
-from proxy_helpers import RealisticServer, findings, proxied, report
 
 from datasync_openapi.findings import FindingClass
 from datasync_openapi.server import running
+from tests.apps.proxy_helpers import RealisticServer, findings, proxied, report
 
 TOKEN = "tok-5e3c1b7a9f2d4e6b8a0c"  # distinctive, so a leak is found wherever it is
 CLIENT = ("proxy-client", "client-secret-7d1f9a2b")
@@ -126,6 +126,7 @@ def test_the_clean_server_gives_only_its_quirks(clean: dict[str, dict[str, Any]]
     assert '-H "Authorization: Bearer $TOKEN"' in null["reproduce"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("defect", sorted(DRIFTS))
 def test_each_drift_is_reported_once_with_class_and_hint(defect: str, clean: dict[str, dict[str, Any]]) -> None:
     _, found = _run(defect)
@@ -159,6 +160,7 @@ def _baseline(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_strict_answers_a_contract_breaking_response_with_502(tmp_path: Path) -> None:
     baseline = _baseline(tmp_path)
     headers = {"Authorization": f"Bearer {TOKEN}"}
@@ -187,6 +189,7 @@ def test_strict_answers_a_contract_breaking_response_with_502(tmp_path: Path) ->
     assert grades["coverage"]["per_operation"][0]["statuses"] == {"200": 1}  # what the upstream answered
 
 
+@pytest.mark.slow
 def test_a_baseline_marks_known_findings_and_new_drift(tmp_path: Path) -> None:
     baseline = _baseline(tmp_path)
     entries = json.loads(baseline.read_text(encoding="utf-8"))["findings"]
@@ -212,6 +215,7 @@ def test_a_baseline_marks_known_findings_and_new_drift(tmp_path: Path) -> None:
     assert grades["baseline"]["fixed"] == []  # the only operation seen still shows its known finding
 
 
+@pytest.mark.slow
 def test_updating_a_baseline_keeps_what_the_traffic_did_not_reach(tmp_path: Path) -> None:
     path = _baseline(tmp_path)
     other = {
@@ -231,6 +235,7 @@ def test_updating_a_baseline_keeps_what_the_traffic_did_not_reach(tmp_path: Path
     assert len(keys) == 5
 
 
+@pytest.mark.slow
 def test_no_credential_reaches_the_report_the_har_or_the_log(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     har = tmp_path / "traffic.har"

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from proxy_helpers import proxied, report, run_example
 
 from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp, create_app
-from datasync_openapi.mock.rogue import RogueMockApp
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS
 from datasync_openapi.server import running
+from tests.apps.proxy_helpers import proxied, report, run_example
+from tests.apps.rogue import RogueMockApp
 
 CREDENTIALS = {
     "DATASYNC_CLIENT_ID": DEMO_CLIENT_ID,
@@ -31,6 +31,7 @@ def mock() -> Iterator[tuple[MockApp, str]]:
         yield app, base
 
 
+@pytest.mark.slow
 def test_examples_run_through_the_proxy_with_zero_findings(mock: tuple[MockApp, str], tmp_path: Path) -> None:
     app, upstream = mock
     with proxied(upstream) as (_, base):
@@ -79,6 +80,7 @@ def test_examples_run_through_the_proxy_with_zero_findings(mock: tuple[MockApp, 
     assert results["interop"]["notes"] == []
 
 
+@pytest.mark.slow
 def test_the_same_run_in_front_of_a_drifting_mock_is_not_silent(tmp_path: Path) -> None:
     """The control of the test above: one injected drift, and the same script run yields its finding."""
     rogue = RogueMockApp({"schema_violation"})

@@ -18,11 +18,11 @@ from typing import Any
 
 import httpx
 import pytest
-from proxy_helpers import RealisticServer, findings, proxied
 
 from datasync_openapi.mock import DEMO_TOKEN, MockApp, MockConfig, create_app, har
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED as DEMO_EXCHANGE
 from datasync_openapi.server import free_port, running
+from tests.apps.proxy_helpers import RealisticServer, findings, proxied
 
 LIVE = "live-token"
 EXCHANGE = "7294f213-c134-4555-b14d-693a3562302b"
@@ -200,6 +200,7 @@ def test_an_unusable_file_is_one_clear_error(tmp_path: Path, content: str, probl
         har.load(path)
 
 
+@pytest.mark.slow
 def test_datasync_mock_seed_from(recording: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     port = free_port()
     process = subprocess.Popen(

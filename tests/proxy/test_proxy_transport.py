@@ -17,10 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
-from proxy_helpers import findings, proxied, report
 
 from datasync_openapi.mock import DEMO_TOKEN, create_app
 from datasync_openapi.server import free_port, running
+from tests.apps.proxy_helpers import findings, proxied, report
 
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 CAP = 64 * 1024
@@ -102,6 +102,7 @@ def test_an_upstream_that_is_down_is_a_clear_502() -> None:
     assert transport["class"] == "transport"
 
 
+@pytest.mark.slow
 def test_an_upstream_that_does_not_answer_in_time_is_a_clear_504() -> None:
     with running(create_app()) as mock, proxied(mock, timeout=0.3) as (_, base):
         slow = {**AUTH, "X-Mock-Fault": "delay=3"}  # the mock's fault header, passed through like any header
@@ -229,6 +230,7 @@ class LinkingUpstream:
         await send({"type": "http.response.body", "body": body})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["identity", "gzip"])
 def test_paging_links_into_the_upstream_point_at_the_proxy(encoding: str) -> None:
     linking = LinkingUpstream()
@@ -303,6 +305,7 @@ def test_a_generated_client_pages_through_the_proxy() -> None:
     assert grades["findings"] == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("sniffio") is not None, reason="sniffio is installed here")
 def test_sniffio_is_marked_absent_only_when_the_httpx_transport_is_used() -> None:
     """Importing or starting the proxy leaves sys.modules alone; its httpx fallback (an environment proxy

@@ -179,6 +179,7 @@ def _slow_503s(app: MockApp, seconds: float) -> None:
     app.faults.add(Fault(status=503, retry_after="0", delay=seconds, count=5, path=GRADES + "/exchanges"))
 
 
+@pytest.mark.slow
 def test_no_retry_starts_that_cannot_finish_before_the_deadline(mock: tuple[MockApp, str]) -> None:
     app, base = mock
     events: list[runtime.RetryEvent] = []
@@ -193,6 +194,7 @@ def test_no_retry_starts_that_cannot_finish_before_the_deadline(mock: tuple[Mock
     assert elapsed < 2.0 + SLACK
 
 
+@pytest.mark.slow
 def test_a_slow_retry_is_cut_at_the_deadline(mock: tuple[MockApp, str]) -> None:
     app, base = mock
     client = runtime.connect(base + GRADES, token=DEMO_TOKEN, retry=RetryPolicy(max_total=1.5, rng=lambda: 0.0))
@@ -204,6 +206,7 @@ def test_a_slow_retry_is_cut_at_the_deadline(mock: tuple[MockApp, str]) -> None:
     assert time.monotonic() - started < 1.5 + SLACK
 
 
+@pytest.mark.slow
 def test_the_async_deadline_is_the_same(mock: tuple[MockApp, str]) -> None:
     app, base = mock
     events: list[runtime.RetryEvent] = []

@@ -146,6 +146,7 @@ def check(base: str, acked: Acknowledged) -> None:
         assert client.get(G + "/batch/count").json() == len(walk(client, G + "/batch"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_a_mock_killed_mid_load_restarts_consistent(tmp_path: Path) -> None:
     state, log = tmp_path / "state.sqlite", tmp_path / "mock.log"

@@ -120,6 +120,7 @@ def test_request_target_past_the_limit_answers_414_however_it_arrives(
     assert_refused(exchange(address, get(target), piece), 414, "uri_too_long")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("piece", PIECES)
 def test_requests_within_the_limits_are_served_however_they_arrive(address: tuple[str, int], piece: int | None) -> None:
     padding = b"X-Pad: " + b"a" * (MAX_HEADER_BYTES - 1024) + b"\r\n"

@@ -101,6 +101,7 @@ def test_a_dripped_head_does_not_extend_the_header_timeout(quick: tuple[str, int
     assert (status, error["code"], headers["connection"]) == (408, "request_timeout", "close")
 
 
+@pytest.mark.slow
 def test_the_header_timeout_runs_again_after_each_answer(quick: tuple[str, int]) -> None:
     with socket.create_connection(quick) as sock:
         sock.sendall(HEALTH)
@@ -117,6 +118,7 @@ def test_the_header_timeout_runs_again_after_each_answer(quick: tuple[str, int])
 
 
 # -- 12: connection limit -----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_past_the_connection_limit_new_connections_are_answered_503_and_normal_requests_come_back() -> None:
     with running(create_app(), header_timeout=1.0, max_connections=20) as url, ExitStack() as stack:
         address = _address(url)
@@ -140,6 +142,7 @@ def test_past_the_connection_limit_new_connections_are_answered_503_and_normal_r
         assert served == [200] * 10
 
 
+@pytest.mark.slow
 def test_many_idle_connections_under_a_small_open_file_limit_leave_the_mock_serving() -> None:
     """`datasync mock` with 128 open files at most (its connection limit then lowered to 64) and 150 idle
     connections: a normal request is never held (answered 503 at once), and all are served once the header

@@ -230,6 +230,7 @@ DRIP_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: %b\r\
 DRIP_BODY = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n" + b" " * 198 + b"{}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "handler",
     [drip(DRIP_HEAD, DRIP_INTERVAL), drip(DRIP_BODY, DRIP_INTERVAL, head_at_once=True)],
@@ -251,6 +252,7 @@ def test_a_dripping_upstream_is_a_504_at_the_deadline(handler: Handler) -> None:
     assert timeout <= elapsed < timeout + 1.5
 
 
+@pytest.mark.slow
 def test_a_dripping_environment_proxy_is_a_504_at_the_deadline_too(monkeypatch: pytest.MonkeyPatch) -> None:
     """Through ``HTTP_PROXY`` the upstream is reached with httpx's transport: the same one deadline holds."""
     for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):

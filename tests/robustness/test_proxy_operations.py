@@ -150,6 +150,7 @@ def _quota(limit: int) -> Any:
     return write
 
 
+@pytest.mark.slow
 def test_a_full_disk_stops_the_recording_once_and_the_proxy_keeps_forwarding_and_reporting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -209,6 +210,7 @@ def test_reports_that_cannot_be_written_are_one_log_line_and_the_summary_still_p
     assert len(finished) == 1  # the summary (and the verdict) still come
 
 
+@pytest.mark.slow
 def test_append_record_adds_to_a_recording_the_proxy_completed(tmp_path: Path) -> None:
     har = tmp_path / "traffic.har"
     with running(create_app()) as upstream:
@@ -268,6 +270,7 @@ def _run_proxy(upstream: str, arguments: list[str], requests: list[str], stop: s
     return process.returncode, out, err
 
 
+@pytest.mark.slow
 def test_the_exit_status_is_the_verdict_and_what_it_prints_is_printable(tmp_path: Path) -> None:
     har, reports = tmp_path / "traffic.har", tmp_path / "reports"
     options = ["--reports", str(reports), "--record", str(har)]

@@ -133,6 +133,7 @@ def _session(base: str) -> None:
         assert first in client.get("/v2/grades/consumer", headers=bearer).text  # the upstream echoes it
 
 
+@pytest.mark.slow
 def test_no_kind_of_credential_reaches_the_har_the_reports_the_log_or_the_seeded_mock(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

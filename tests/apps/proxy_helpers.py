@@ -14,10 +14,7 @@ import httpx
 
 from datasync_openapi.proxy import ProxyApp, ProxyConfig
 from datasync_openapi.server import running
-
-# the independent realistic server lives with the conformance tests
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "conformance"))
-from realistic_server import RealisticServer
+from tests.apps.realistic_server import RealisticServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
