@@ -319,6 +319,8 @@ def _attach(connection: HTTPConnection) -> None:
 
 
 class _WatchedHTTPConnection(HTTPConnection):
+    """A connection the current exchange's watchdog can shut (the HTTPS one below shares these two methods)."""
+
     def connect(self) -> None:
         super().connect()
         _attach(self)
@@ -328,14 +330,8 @@ class _WatchedHTTPConnection(HTTPConnection):
         super().request(*args, **kwargs)
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _attach(self)
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _attach(self)
-        super().request(*args, **kwargs)
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    pass
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
