@@ -416,6 +416,17 @@ class _MannersAdapter(HTTPAdapter):
             _CURRENT.exchange = None
 
 
+# What reading a body can raise below requests, and the requests error it is (as requests' own reading maps
+# them), first match wins.
+_READ_ERRORS: tuple[tuple[type[Exception], type[requests.exceptions.RequestException]], ...] = (
+    (ProtocolError, requests.exceptions.ChunkedEncodingError),
+    (DecodeError, requests.exceptions.ContentDecodingError),
+    (ReadTimeoutError, requests.exceptions.ConnectionError),
+    (SSLError, requests.exceptions.SSLError),
+    (OSError, requests.exceptions.ConnectionError),
+)
+
+
 def _read_capped(response: requests.Response, limit: int, *, head: bool = False) -> None:
     """Read the body into ``response`` (as ``response.content``), at most ``limit`` decoded bytes."""
     declared = response.headers.get("Content-Length", "")
@@ -435,21 +446,10 @@ def _read_capped(response: requests.Response, limit: int, *, head: bool = False)
             chunks.append(chunk)
     except BoundExceeded:  # a requests error is an OSError too: keep it as it is
         raise
-    except ProtocolError as exc:
+    except tuple(theirs for theirs, _ in _READ_ERRORS) as exc:
         response.close()
-        raise requests.exceptions.ChunkedEncodingError(exc) from None
-    except DecodeError as exc:
-        response.close()
-        raise requests.exceptions.ContentDecodingError(exc) from None
-    except ReadTimeoutError as exc:
-        response.close()
-        raise requests.exceptions.ConnectionError(exc) from None
-    except SSLError as exc:
-        response.close()
-        raise requests.exceptions.SSLError(exc) from None
-    except OSError as exc:
-        response.close()
-        raise requests.exceptions.ConnectionError(exc) from None
+        ours = next(ours for theirs, ours in _READ_ERRORS if isinstance(exc, theirs))
+        raise ours(exc) from None
     response._content = b"".join(chunks)
     response._content_consumed = True
     response.raw.release_conn()
