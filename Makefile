@@ -58,7 +58,7 @@ endif
 install: $(VENV)/.synced $(WHEELHOUSE)/.done $(REDOCLY) chromium ## create .venv (uv.lock), node_modules (package-lock.json), .tools/wheelhouse; chromium
 
 generate: $(VENV)/.synced ## regenerate generated/ from openapi/ with the pinned generator and ruff
-	$(BIN)/python scripts/generate.py
+	$(BIN)/python clients/generate.py
 
 check-generated: $(VENV)/.synced ## regenerate into a temp dir and compare with generated/ byte for byte
 	$(BIN)/pytest -q tests/generated -k regenerate

@@ -1,4 +1,4 @@
-"""The client runtime (runtime/ copied into the generated packages) against the mock, using its faults."""
+"""The client runtime (clients/runtime/ copied into the generated packages) against the mock, using its faults."""
 
 from __future__ import annotations
 

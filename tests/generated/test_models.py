@@ -1,4 +1,4 @@
-"""The generated models (generator-templates/, issue 11): behaviour, errors and the client's repr.
+"""The generated models (clients/templates/, issue 11): behaviour, errors and the client's repr.
 
 - null in an optional property whose schema does not allow null parses as UNSET; where null is allowed it is None;
 - a required property that is missing or null, and any value of the wrong type, raise one ModelParseError (a
@@ -658,7 +658,7 @@ def test_spec_examples_round_trip(api: API, where: str) -> None:
 
 def _generate(spec: Path, output: Path, package: str, templates: Path | None) -> None:
     """Generate spec into output/package with the pinned generator, our settings and the given templates."""
-    config = yaml.safe_load((ROOT / "generator-config.yaml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((ROOT / "clients" / "config.yaml").read_text(encoding="utf-8"))
     config.update(project_name_override=package.replace("_", "-"), package_name_override=package)
     config_path = output / f"{package}.yaml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=True), encoding="utf-8")

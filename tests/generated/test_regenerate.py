@@ -25,7 +25,7 @@ def _files(root: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_regenerate_matches_generated_byte_for_byte(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "generate.py"), "--output-dir", str(tmp_path)],
+        [sys.executable, str(ROOT / "clients" / "generate.py"), "--output-dir", str(tmp_path)],
         check=True,
         capture_output=True,
     )

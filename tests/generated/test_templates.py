@@ -1,4 +1,4 @@
-"""generator-templates/ on the shapes openapi/ does not use (template_coverage.yaml): the code is mypy --strict
+"""clients/templates/ on the shapes openapi/ does not use (template_coverage.yaml): the code is mypy --strict
 clean, imports despite an import cycle between two models, and parses, writes and refuses data as the real
 packages do (the generator's own templates parse what ours do not know: a oneOf of two objects, a const)."""
 
@@ -28,7 +28,7 @@ SPEC = Path(__file__).with_name("template_coverage.yaml")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """template_coverage.yaml generated with our templates and settings into a package named `coverage_pkg`."""
     output = tmp_path_factory.mktemp("templates")
-    config = yaml.safe_load((ROOT / "generator-config.yaml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((ROOT / "clients" / "config.yaml").read_text(encoding="utf-8"))
     config.update(project_name_override="coverage-pkg", package_name_override="coverage_pkg")
     (output / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=True), encoding="utf-8")
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
@@ -45,7 +45,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             "--output-path",
             str(output / "coverage_pkg"),
             "--custom-template-path",
-            str(ROOT / "generator-templates"),
+            str(ROOT / "clients" / "templates"),
             "--fail-on-warning",
         ],
         check=True,

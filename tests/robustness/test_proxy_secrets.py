@@ -206,7 +206,7 @@ def test_the_name_rules_and_the_spec_rules() -> None:
 
 
 def test_the_templates_hide_the_same_names_and_the_body_hint_misses_no_secret_name() -> None:
-    template = (Path(__file__).resolve().parents[2] / "generator-templates" / "model.py.jinja").read_text("utf-8")
+    template = (Path(__file__).resolve().parents[2] / "clients" / "templates" / "model.py.jinja").read_text("utf-8")
     listed = re.search(r"\{% set SECRET_NAMES = \[([^\]]*)\] %\}", template)
     assert listed is not None
     assert tuple(re.findall(r'"([^"]+)"', listed.group(1))) == TEMPLATE_SECRET_NAMES

@@ -1,4 +1,4 @@
-# Copied from runtime/grades.py by scripts/generate.py: edit that file, not this copy.
+# Copied from clients/workflows/grades.py by clients/generate.py: edit that file, not this copy.
 """Grades Exchange workflows: artifacts, the course IDs report, and the producer flow a SIS connector runs.
 
     from datasync_grades.runtime import connect

@@ -1,4 +1,4 @@
-# Copied from runtime/runtime.py by scripts/generate.py: edit that file, not this copy.
+# Copied from clients/runtime/runtime.py by clients/generate.py: edit that file, not this copy.
 """What every integration needs around the generated functions: auth, retries, typed errors, pagination.
 
 Built on httpx's own extension points: ``httpx.Auth`` flows for credentials and transports for retries, so

@@ -1,11 +1,11 @@
 """Regenerate the client packages from the specs with the pinned openapi-python-client.
 
-Usage: python scripts/generate.py [--output-dir DIR]
+Usage: python clients/generate.py [--output-dir DIR]
 
 Each spec in openapi/ becomes one pip-installable package under DIR (default: generated/):
 openapi/grades.yaml -> DIR/datasync-grades (import datasync_grades), and the same for interop.
-The shared generator settings live in generator-config.yaml; this script only adds the names.
-The templates in generator-templates/ replace the generator's own of the same name (--custom-template-path);
+The shared generator settings live in clients/config.yaml; this script only adds the names.
+The templates in clients/templates/ replace the generator's own of the same name (--custom-template-path);
 they are copies of openapi-python-client 0.29.1's templates with our changes (see README.md).
 The generator's ruff post-hooks need the pinned ruff first on PATH: the venv's bin is prepended.
 """
@@ -23,16 +23,17 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = ROOT / "clients"
 APIS = ("grades", "interop")
 # Hand-written runtime modules copied into the generated packages (so they travel with a vendored client):
-# source in runtime/ -> module name inside the package, per API.
+# source in clients/ -> module name inside the package, per API.
 RUNTIME = {
-    "grades": {"runtime.py": "runtime.py", "grades.py": "workflows.py"},
-    "interop": {"runtime.py": "runtime.py"},
+    "grades": {"runtime/runtime.py": "runtime.py", "workflows/grades.py": "workflows.py"},
+    "interop": {"runtime/runtime.py": "runtime.py"},
 }
 # Our versions of some of the generator's templates; the generator falls back to its own for the others.
-TEMPLATES = ROOT / "generator-templates"
-RUNTIME_HEADER = "# Copied from runtime/{source} by scripts/generate.py: edit that file, not this copy.\n"
+TEMPLATES = CLIENTS / "templates"
+RUNTIME_HEADER = "# Copied from clients/{source} by clients/generate.py: edit that file, not this copy.\n"
 
 
 def project_name(api: str) -> str:
@@ -45,7 +46,7 @@ def package_name(api: str) -> str:
 
 def generate(api: str, output_dir: Path) -> Path:
     """Generate one API's package into output_dir; return the package's project folder."""
-    config = yaml.safe_load((ROOT / "generator-config.yaml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((CLIENTS / "config.yaml").read_text(encoding="utf-8"))
     config["project_name_override"] = project_name(api)
     config["package_name_override"] = package_name(api)
     target = output_dir / project_name(api)
@@ -78,7 +79,7 @@ def generate(api: str, output_dir: Path) -> Path:
             cwd=output_dir,
         )
     for source, module in RUNTIME[api].items():
-        text = (ROOT / "runtime" / source).read_text(encoding="utf-8")
+        text = (CLIENTS / source).read_text(encoding="utf-8")
         (target / package_name(api) / module).write_text(RUNTIME_HEADER.format(source=source) + text, encoding="utf-8")
     return target
 
