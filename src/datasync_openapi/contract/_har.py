@@ -1,46 +1,50 @@
-"""``--record FILE.har``: the exchanges the proxy validated, as a HAR 1.2 file with credentials redacted.
+"""HAR 1.2, the one module that knows the format: an exchange's entry, a file written as traffic passes, and a
+file read with bounds. What is recorded (``proxy.recorder``: redaction, the token endpoint, the annotations) and
+what a recording seeds (``mock.har``) live with their users; the shape of an entry, the file's framing and the
+limits of reading live here.
 
-Written as traffic passes (each entry appended and flushed, memory stays flat) and completed when the proxy
-stops; a proxy killed with SIGKILL leaves a file without its closing brackets. An existing file is replaced
-only with ``--overwrite-record``; ``--append-record`` adds to a recording the proxy completed (``appendable``).
-When a write fails (a full disk), the proxy says so once in its log, cuts the file back to its last complete
-entry, completes it if it can and records no more; it keeps forwarding. Bodies up to the proxy's size cap are
-recorded (JSON and text as text, anything else base64); a larger body is left out and the entry says so in its
-``comment``. ``datasync mock --seed-from FILE.har`` turns such a file into the mock's data.
+Writing (``HarWriter``): each entry is appended and flushed (memory stays flat) and ``close()`` completes the
+file; a writer killed with SIGKILL leaves a file without its closing brackets. ``mode`` ``new`` refuses an
+existing file, ``overwrite`` replaces it, ``append`` adds to a file such a writer completed (``appendable``).
+When a write fails (a full disk), the file is cut back to its last complete entry, completed if it can be, and
+nothing more is written (``failed`` says why; ``stopped`` is called once).
 
-What is redacted is ``redact``'s one policy, applied to every header, the query, and request and response
-bodies (JSON and form-encoded), then every credential seen anywhere is scrubbed from every string of the
-entry. Each entry carries ``_datasync``: the API, operationId and the keys of the findings the exchange
-produced.
+An entry (``entry_json``): bodies that are JSON or text and valid UTF-8 are kept as text, anything else base64;
+a body that was not held is left out and the entry says why in its ``comment``; form-encoded request bodies (and
+the token request's) also as ``params``. A ``Redaction`` sees every header, the query and each body first.
+
+Reading (``read_entries``, ``har_body``): a file of at most ``MAX_HAR_BYTES``, complete JSON, with a ``log.entries``
+list of at most ``MAX_HAR_ENTRIES``; a recorded body decoded (text or base64) only up to ``MAX_HAR_BODY`` bytes.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
-import importlib.metadata
 import json
-import logging
 import os
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import parse_qsl
 
-from datasync_openapi.mock.routing import is_json_media
-
-from .redact import Redactor, printable
-
-log = logging.getLogger("datasync_openapi.proxy")
+from ._routing import is_json_media
 
 Mode = Literal["new", "overwrite", "append"]
 HEAD = b'{"log": {"version": "1.2", "creator": '
 ENTRIES = b'"entries": [\n'
 TAIL = b"\n]}}\n"
-TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path, not a credential
+MAX_HAR_BYTES = 1024 * 1024 * 1024  # a larger file is refused (it is read whole)
+MAX_HAR_ENTRIES = 200_000
+MAX_HAR_BODY = 16 * 1024 * 1024  # bytes of one decoded body (an artifact, a list answer)
+
+
+class HarError(ValueError):
+    """The file is not a usable HAR file (one line saying why)."""
 
 
 @dataclass
@@ -68,6 +72,19 @@ class Entry:
     annotations: dict[str, Any] = field(default_factory=dict)
 
 
+class Redaction(Protocol):
+    """What an entry's headers, query and bodies pass through before they are written (``proxy.redact``)."""
+
+    def header(self, name: str, value: str) -> str: ...
+
+    def query_pairs(self, query: str) -> list[tuple[str, str]]: ...
+
+    def query(self, query: str) -> str: ...
+
+    def body(self, body: bytes, media: str, token: bool = False, answer: bool = False) -> bytes: ...
+
+
+# -- one entry -------------------------------------------------------------------------------------------------
 def _text_media(media: str) -> bool:
     media = media.split(";", 1)[0].strip().lower()
     return media.startswith("text/") or is_json_media(media) or media in ("application/x-www-form-urlencoded",)
@@ -86,6 +103,73 @@ def _content(body: bytes, media: str) -> dict[str, Any]:
     return {"text": base64.b64encode(body).decode("ascii"), "encoding": "base64"}
 
 
+def _headers(redaction: Redaction, headers: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"name": name, "value": redaction.header(name, value)} for name, value in headers]
+
+
+def _url(redaction: Redaction, url: str, query: str) -> str:
+    if not query:
+        return url
+    return url[: len(url) - len(query)] + redaction.query(query)
+
+
+def entry_json(e: Entry, redaction: Redaction, token: bool = False) -> dict[str, Any]:
+    """The HAR entry of ``e``, its headers, query and bodies through ``redaction`` (``token``: an exchange with
+    the token endpoint, whose request is form-encoded and whose bodies are all credentials)."""
+    request: dict[str, Any] = {
+        "method": e.method,
+        "url": _url(redaction, e.url, e.query),
+        "httpVersion": "HTTP/1.1",
+        "cookies": [],
+        "headers": _headers(redaction, e.request.headers),
+        "queryString": [{"name": name, "value": value} for name, value in redaction.query_pairs(e.query)],
+        "headersSize": -1,
+        "bodySize": e.request.size,
+    }
+    media = _header(e.request.headers, "content-type")
+    if e.request.body is not None and (e.request.body or e.method not in ("GET", "HEAD", "DELETE")):
+        body = redaction.body(e.request.body, media, token=token)
+        request["postData"] = {"mimeType": media, **_content(body, media)}
+        form = media.split(";", 1)[0].strip().lower() == "application/x-www-form-urlencoded"
+        if form or (token and b"=" in body):
+            params = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+            request["postData"]["params"] = [{"name": name, "value": value} for name, value in params]
+    elif e.request.omitted:
+        request["postData"] = {"mimeType": media, "text": "", "comment": e.request.omitted}
+    response_media = _header(e.response.headers, "content-type")
+    content: dict[str, Any] = {"size": e.response.size, "mimeType": response_media}
+    if e.response.body is not None:
+        content["size"] = len(e.response.body)
+        answer = redaction.body(e.response.body, response_media, token=token, answer=True)
+        content.update(_content(answer, response_media))
+    elif e.response.omitted:
+        content["comment"] = e.response.omitted
+    try:
+        reason = HTTPStatus(e.status).phrase
+    except ValueError:
+        reason = ""
+    return {
+        "startedDateTime": e.started.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "time": round(e.wait_ms + e.receive_ms, 3),
+        "request": request,
+        "response": {
+            "status": e.status,
+            "statusText": reason,
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": _headers(redaction, e.response.headers),
+            "content": content,
+            "redirectURL": _header(e.response.headers, "location"),
+            "headersSize": -1,
+            "bodySize": e.response.size,
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": round(e.wait_ms, 3), "receive": round(e.receive_ms, 3)},
+        **({"_datasync": e.annotations} if e.annotations else {}),
+    }
+
+
+# -- writing ---------------------------------------------------------------------------------------------------
 def appendable(path: Path) -> bool:
     """Whether the HAR file the proxy completed at ``path`` has entries; ``ValueError`` (one line) when it is
     not such a file (another tool's, or cut off by SIGKILL), which ``--append-record`` cannot extend cleanly."""
@@ -113,16 +197,16 @@ def _write(fd: int, data: bytes, offset: int) -> None:
         view, offset = view[written:], offset + written
 
 
-class HarRecorder:
+class HarWriter:
     """Appends entries to a HAR 1.2 file; ``close()`` completes it. Thread-safe. ``mode``: ``new`` refuses an
-    existing file (``FileExistsError``), ``overwrite`` replaces it, ``append`` adds to it (see ``appendable``)."""
+    existing file (``FileExistsError``), ``overwrite`` replaces it, ``append`` adds to it (see ``appendable``).
+    ``creator`` is the log's ``creator`` object (a new file's)."""
 
-    def __init__(self, path: Path, redactor: Redactor, mode: Mode = "overwrite") -> None:
+    def __init__(self, path: Path, mode: Mode, creator: dict[str, str]) -> None:
         self.path = path
-        self.redactor = redactor
-        self.entries = 0  # recorded by this recorder
+        self.entries = 0  # written by this writer
         self._any = False  # the file holds an entry (a comma goes before the next)
-        self.failed = ""  # why recording stopped early ("" while it records)
+        self.failed = ""  # why writing stopped early ("" while it writes)
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         if mode == "append":
@@ -135,15 +219,15 @@ class HarRecorder:
         flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if mode == "overwrite" else os.O_EXCL)
         self._fd = os.open(path, flags, 0o644)
         self._offset = self._good = 0
-        try:
-            version = importlib.metadata.version("datasync-openapi")
-        except importlib.metadata.PackageNotFoundError:
-            version = "unknown"
-        creator = json.dumps({"name": "datasync proxy", "version": version}).encode()
-        self._append(HEAD + creator + b", " + ENTRIES)
+        self._append(HEAD + json.dumps(creator).encode() + b", " + ENTRIES)
+
+    @property
+    def writing(self) -> bool:
+        """Whether entries are still written (not closed, no write failed)."""
+        return self._fd is not None
 
     def _append(self, data: bytes) -> bool:
-        """Write ``data`` after what is written; on failure stop recording (``False``). Under the lock."""
+        """Write ``data`` after what is written; on failure stop writing (``False``). Under the lock."""
         if self._fd is None:
             return False
         try:
@@ -156,7 +240,7 @@ class HarRecorder:
         return True
 
     def _fail(self, exc: OSError) -> None:
-        """Say so once, cut the file back to its last complete entry, complete it if there is room, stop."""
+        """Cut the file back to its last complete entry, complete it if there is room, stop, tell ``stopped``."""
         fd, self._fd = self._fd, None
         self.failed = exc.strerror or str(exc)
         completed = False
@@ -169,19 +253,16 @@ class HarRecorder:
                 pass
             with contextlib.suppress(OSError):
                 os.close(fd)
-        log.error(
-            "recording to %s stopped: %s; the proxy keeps forwarding, the file keeps its complete entries "
-            "(%d of this session)%s",
-            printable(str(self.path)),
-            printable(self.failed),
-            self.entries,
-            "" if completed else " (not completed: the closing brackets did not fit)",
-        )
+        self.stopped(completed)
 
-    def add(self, entry: Entry) -> None:
+    def stopped(self, completed: bool) -> None:
+        """Called once when a write failed (``failed`` says why); ``completed``: the closing brackets fit."""
+
+    def write(self, entry: dict[str, Any]) -> None:
+        """Append one entry (a HAR entry object, e.g. ``entry_json``'s)."""
         if self._fd is None:
             return
-        text = json.dumps(self.redactor.scrub_all(self.entry(entry)), ensure_ascii=False)
+        text = json.dumps(entry, ensure_ascii=False)
         with self._lock:
             if self._append(((",\n" if self._any else "") + text).encode("utf-8")):
                 self.entries += 1
@@ -195,74 +276,59 @@ class HarRecorder:
                 fd, self._fd = self._fd, None
                 os.close(fd)
 
-    # -- one entry ----------------------------------------------------------------------------------------
-    def entry(self, e: Entry) -> dict[str, Any]:
-        """The entry with ``redact``'s policy applied to its headers, query and bodies (not yet scrubbed)."""
-        token = e.path == TOKEN_PATH
-        redactor = self.redactor
-        request: dict[str, Any] = {
-            "method": e.method,
-            "url": self._url(e.url, e.query),
-            "httpVersion": "HTTP/1.1",
-            "cookies": [],
-            "headers": self._headers(e.request.headers),
-            "queryString": [{"name": name, "value": value} for name, value in redactor.query_pairs(e.query)],
-            "headersSize": -1,
-            "bodySize": e.request.size,
-        }
-        media = _header(e.request.headers, "content-type")
-        if e.request.body is not None and (e.request.body or e.method not in ("GET", "HEAD", "DELETE")):
-            body = redactor.body(e.request.body, media, token=token)
-            request["postData"] = {"mimeType": media, **_content(body, media)}
-            form = media.split(";", 1)[0].strip().lower() == "application/x-www-form-urlencoded"
-            if form or (token and b"=" in body):
-                params = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-                request["postData"]["params"] = [{"name": name, "value": value} for name, value in params]
-        elif e.request.omitted:
-            request["postData"] = {"mimeType": media, "text": "", "comment": e.request.omitted}
-        response_media = _header(e.response.headers, "content-type")
-        content: dict[str, Any] = {"size": e.response.size, "mimeType": response_media}
-        if e.response.body is not None:
-            content["size"] = len(e.response.body)
-            answer = redactor.body(e.response.body, response_media, token=token, answer=True)
-            content.update(_content(answer, response_media))
-        elif e.response.omitted:
-            content["comment"] = e.response.omitted
+
+# -- reading ---------------------------------------------------------------------------------------------------
+def read_entries(path: Path) -> list[Any]:
+    """The ``log.entries`` of the HAR file at ``path`` (each still to be checked); ``HarError`` if it cannot be
+    used: unreadable, larger than ``MAX_HAR_BYTES``, not complete JSON, no entries list, or more than
+    ``MAX_HAR_ENTRIES`` of them."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_HAR_BYTES:
+            raise HarError(f"{path} is {size} bytes; at most {MAX_HAR_BYTES} are read")
+        data = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise HarError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise HarError(
+            f"{path} is not complete JSON ({exc}); a proxy stopped with SIGKILL leaves its HAR file unfinished"
+        ) from None
+    entries = data.get("log", {}).get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise HarError(f"{path} is not a HAR file (no log.entries)")
+    if len(entries) > MAX_HAR_ENTRIES:
+        raise HarError(f"{path} has {len(entries)} entries; at most {MAX_HAR_ENTRIES} are used")
+    return entries
+
+
+def har_body(content: Any) -> bytes | None:
+    """The bytes of a recorded ``content`` or ``postData`` object (text, or base64 with ``encoding``); ``None``
+    when there is none, it is not valid base64, or it is larger than ``MAX_HAR_BODY``."""
+    if not isinstance(content, dict) or not isinstance(content.get("text"), str):
+        return None
+    text: str = content["text"]
+    if content.get("encoding") == "base64":
         try:
-            reason = HTTPStatus(e.status).phrase
-        except ValueError:
-            reason = ""
-        return {
-            "startedDateTime": e.started.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "time": round(e.wait_ms + e.receive_ms, 3),
-            "request": request,
-            "response": {
-                "status": e.status,
-                "statusText": reason,
-                "httpVersion": "HTTP/1.1",
-                "cookies": [],
-                "headers": self._headers(e.response.headers),
-                "content": content,
-                "redirectURL": _header(e.response.headers, "location"),
-                "headersSize": -1,
-                "bodySize": e.response.size,
-            },
-            "cache": {},
-            "timings": {"send": 0, "wait": round(e.wait_ms, 3), "receive": round(e.receive_ms, 3)},
-            **({"_datasync": e.annotations} if e.annotations else {}),
-        }
-
-    def _headers(self, headers: list[tuple[str, str]]) -> list[dict[str, str]]:
-        return [{"name": name, "value": self.redactor.header(name, value)} for name, value in headers]
-
-    def _url(self, url: str, query: str) -> str:
-        if not query:
-            return url
-        return url[: len(url) - len(query)] + self.redactor.query(query)
+            raw = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            return None
+    else:
+        raw = text.encode("utf-8")
+    return raw if len(raw) <= MAX_HAR_BODY else None
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-__all__ = ["TOKEN_PATH", "Entry", "HarRecorder", "Message", "Mode", "appendable", "now"]
+__all__ = [
+    "MAX_HAR_BODY",
+    "MAX_HAR_BYTES",
+    "MAX_HAR_ENTRIES",
+    "Entry",
+    "HarError",
+    "HarWriter",
+    "Message",
+    "Mode",
+    "Redaction",
+    "appendable",
+    "entry_json",
+    "har_body",
+    "read_entries",
+]

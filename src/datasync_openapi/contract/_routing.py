@@ -21,10 +21,9 @@ from typing import Any
 
 import jsonschema_rs
 
-from datasync_openapi.specs import API, load_spec, operations, resolve
-from datasync_openapi.validation import explain
-
-from .http import MockError, decode_body
+from ._envelope import MockError, decode_body
+from ._explain import explain
+from ._specs import API, load_spec, operations, resolve
 
 INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _PARAM = re.compile(r"\{([^}/]+)\}")
@@ -345,13 +344,27 @@ class Router:
         return None
 
 
+_ROUTER: Router | None = None
+
+
+def router() -> Router:
+    """The compiled routes (compiled once per process: validators are reusable and thread-safe)."""
+    global _ROUTER
+    if _ROUTER is None:
+        _ROUTER = Router()
+    return _ROUTER
+
+
 __all__ = [
     "INT_RANGES",
     "InvalidRequest",
+    "Param",
+    "ResponseSpec",
     "Route",
     "Router",
     "check",
     "compile_schema",
     "documented_status",
     "is_json_media",
+    "router",
 ]

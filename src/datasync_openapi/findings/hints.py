@@ -8,7 +8,7 @@ property it belongs to (``ExchangeError.details``), so a run says "details was n
 string" as two findings with stable keys.
 
 Which documented response covers a status (``documented_status``) and how a schema becomes a validator
-(``compile_schema``, int32/int64 ranges included) come from ``mock.routing``, where the request and response
+(``compile_schema``, int32/int64 ranges included) come from ``contract``, where the request and response
 validators are compiled: an explanation never disagrees with the validator that found the problem.
 
 The hints of the other spec-related findings (an undeclared status or content type, input accepted or refused
@@ -25,8 +25,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from datasync_openapi.mock.routing import compile_schema, documented_status
-from datasync_openapi.specs import API, Operation, load_spec, resolve
+from datasync_openapi.contract import API, Operation, compile_schema, documented_status, load_spec, resolve
 
 from .model import normalise_pointer, pointer
 

@@ -46,17 +46,24 @@ from urllib.request import getproxies, proxy_bypass
 import httpx
 from starlette.types import Receive, Scope, Send
 
+from datasync_openapi.contract import (
+    APIS,
+    Entry,
+    InvalidRequest,
+    Message,
+    Mode,
+    Route,
+    error_body,
+    is_json_media,
+    router,
+)
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, BaselineError, Finding, FindingClass, Result, report
 from datasync_openapi.findings import baseline as baselines
-from datasync_openapi.mock.app import router
-from datasync_openapi.mock.http import error_body
-from datasync_openapi.mock.routing import InvalidRequest, Route, is_json_media
-from datasync_openapi.specs import APIS
+from datasync_openapi.findings.redact import REDACTED, PrintableFilter, Redactor
 
 from .checks import UNPARSED, Collector, Observed, check, loads_json
-from .har import TOKEN_PATH, Entry, HarRecorder, Message, Mode, now
 from .options import DEFAULT_TIMEOUT, MAX_BODY
-from .redact import REDACTED, PrintableFilter, Redactor
+from .recorder import TOKEN_PATH, HarRecorder, now
 from .upstream import (
     Body,
     ConnectError,
