@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         json_response,
         not_found,
     )
-    from ._explain import explain, field_name
+    from ._explain import explain, field_name, json_type
     from ._har import (
         MAX_HAR_BODY,
         MAX_HAR_BYTES,
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
         compile_schema,
         documented_status,
         is_json_media,
+        response_schema,
         router,
     )
 
@@ -66,6 +67,7 @@ __getattr__ = lazy_names(
     {
         "explain": "._explain",
         "field_name": "._explain",
+        "json_type": "._explain",
         "INT_RANGES": "._routing",
         "InvalidRequest": "._routing",
         "Param": "._routing",
@@ -76,6 +78,7 @@ __getattr__ = lazy_names(
         "compile_schema": "._routing",
         "documented_status": "._routing",
         "is_json_media": "._routing",
+        "response_schema": "._routing",
         "router": "._routing",
         "ERROR_CODES": "._envelope",
         "JSONBytes": "._envelope",
@@ -140,6 +143,7 @@ __all__ = [
     "is_json_media",
     "iter_operations",
     "json_response",
+    "json_type",
     "load_spec",
     "loads",
     "media_examples",
@@ -147,6 +151,7 @@ __all__ = [
     "operations",
     "read_entries",
     "resolve",
+    "response_schema",
     "router",
     "spec_path",
 ]
