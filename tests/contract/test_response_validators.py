@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from datasync_openapi.contract import InvalidRequest, Route, documented_status, operations
+from datasync_openapi.contract import InvalidRequest, Route, documented_status, operations, router
 from datasync_openapi.findings.hints import contract_errors
-from datasync_openapi.mock.app import router
 
 EXCHANGE = "e1000000-0000-4000-8000-000000000001"
 

@@ -339,4 +339,4 @@ def create_app(config: MockConfig | None = None) -> MockApp:
     return MockApp(config)
 
 
-__all__ = ["ANSWER_CACHE", "ANSWER_CACHE_BODY", "MockApp", "MockConfig", "MockRequest", "create_app", "router"]
+__all__ = ["ANSWER_CACHE", "ANSWER_CACHE_BODY", "MockApp", "MockConfig", "MockRequest", "create_app"]

@@ -9,7 +9,7 @@ file that holds data is used as it is).
 
 Which exchanges are used, in the order recorded (a later answer about an object replaces an earlier one):
 
-- only 2xx answers of operations of the specs (matched with the mock's router on the URL path, so the
+- only 2xx answers of operations of the specs (matched with the contract's router on the URL path, so the
   upstream's host and any path prefix before ``/v2/`` do not matter); others are counted and ignored;
 - the objects of list answers (``data[]``), of GET-by-id answers and of the POST/PUT answers that return an
   object (``data``), into the collection of ``store.COLLECTIONS`` the operation serves: exchanges (also

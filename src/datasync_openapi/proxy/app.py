@@ -8,7 +8,7 @@ headers but hop-by-hop, body), redirects included, except links into the upstrea
 client following them stays behind the proxy; such an answer goes out decoded, with its own length, and is
 checked and recorded as the upstream sent it. ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` apply to the
 upstream as they would for httpx: when an environment proxy applies, requests go through httpx's transport.
-Requests under ``/v2/grades`` and ``/v2/interop`` are matched to their operation with the mock's router and
+Requests under ``/v2/grades`` and ``/v2/interop`` are matched to their operation with the contract's router and
 checked with its request validators; answers are checked with the same routes' response validators (see
 ``checks``). ``/oauth/token`` is forwarded and recorded (redacted), not checked: the specs do not describe it.
 

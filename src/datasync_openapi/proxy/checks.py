@@ -3,7 +3,7 @@
 The checks are the conformance suite's, applied to real traffic, with the same check names, classes
 (``findings.model.CHECK_CLASSES``), stable keys and hints (``findings.hints``), so one baseline serves both:
 
-    request   the mock's request validation (``contract.Route.validate``): a request the spec forbids
+    request   the contract's request validation (``contract.Route.validate``): a request the spec forbids
               that the server answered 2xx is ``negative_data_rejection`` (accepts-invalid), keyed by the part
               that was invalid (``query.page_size``, ``body/data/*/school_id``); one the spec allows that the
               server answered 400/422 is ``positive_data_acceptance`` (rejects-valid); a request without
