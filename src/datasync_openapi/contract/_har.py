@@ -284,11 +284,13 @@ def read_entries(path: Path) -> list[Any]:
     ``MAX_HAR_ENTRIES`` of them."""
     try:
         size = path.stat().st_size
-        if size > MAX_HAR_BYTES:
+        if size > MAX_HAR_BYTES:  # HarError is a ValueError: said as it is, not as JSON that did not parse
             raise HarError(f"{path} is {size} bytes; at most {MAX_HAR_BYTES} are read")
         data = json.loads(path.read_bytes())
     except OSError as exc:
         raise HarError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except HarError:
+        raise
     except (ValueError, RecursionError) as exc:
         raise HarError(
             f"{path} is not complete JSON ({exc}); a proxy stopped with SIGKILL leaves its HAR file unfinished"
