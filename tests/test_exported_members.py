@@ -94,6 +94,21 @@ def test_the_scan_sees_each_kind_of_import() -> None:
     assert "datasync_openapi.proxy.command" in USES["datasync_openapi.proxy.options"]["MAX_BODY"]
     assert "datasync_openapi.cli" in USES["datasync_openapi.proxy.command"]["add_parser"]
     assert "datasync_openapi.__main__" in USES["datasync_openapi.cli"]["main"]
+    assert "datasync_openapi.server" in USES["datasync_openapi.contract"]["error_body"]
+
+
+def test_the_contract_exports_every_name_of_its_private_modules() -> None:
+    """``contract`` is used through its ``__init__`` (as httpx is): each name its private modules list is there,
+    the same object."""
+    import datasync_openapi.contract as contract
+
+    private = [name for name in MODULES if name.startswith(f"{contract.__name__}._")]
+    assert len(private) >= 6
+    for name in private:
+        module = importlib.import_module(name)
+        missing = [each for each in module.__all__ if each not in contract.__all__]
+        assert missing == [], f"{name} lists names the contract does not export"
+        assert all(getattr(contract, each) is getattr(module, each) for each in module.__all__), name
 
 
 @pytest.mark.parametrize("name", sorted(set(MODULES) - {SCRIPT} - TEST_ONLY))

@@ -51,7 +51,7 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
-from datasync_openapi.mock.http import dumps, error_body
+from datasync_openapi.contract import dumps, error_body
 from datasync_openapi.numbers import positive_finite
 from datasync_openapi.server_options import HEADER_TIMEOUT, MAX_CONNECTIONS
 

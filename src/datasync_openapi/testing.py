@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 from starlette.types import Receive, Scope, Send
 
+from datasync_openapi.contract import MockError
 from datasync_openapi.mock import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
@@ -46,7 +47,6 @@ from datasync_openapi.mock import (
 )
 from datasync_openapi.mock import seed as _seed
 from datasync_openapi.mock.faults import Fault
-from datasync_openapi.mock.http import MockError
 
 if TYPE_CHECKING:
     from datasync_grades.client import Client as GradesClient
@@ -196,7 +196,7 @@ class _Switchboard:
             return
         if scope["type"] != "http":
             return
-        from datasync_openapi.mock.http import dumps, error_body
+        from datasync_openapi.contract import dumps, error_body
 
         details = "the datasync_mock fixture of the test that used this URL has ended"
         body = dumps(error_body(503, "No mock is active", details))

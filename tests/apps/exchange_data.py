@@ -16,10 +16,9 @@ from typing import Any
 import httpx
 import jsonschema_rs
 
+from datasync_openapi.contract import explain, load_spec
 from datasync_openapi.mock import DEMO_TOKEN, MockApp
 from datasync_openapi.mock.seed import EXCHANGE_CREATED
-from datasync_openapi.specs import load_spec
-from datasync_openapi.validation import explain
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -11,10 +11,9 @@ from typing import Any
 
 from starlette.responses import PlainTextResponse, Response
 
+from datasync_openapi.contract import MockError, Route
 from datasync_openapi.mock.app import MockApp, MockConfig, MockRequest
 from datasync_openapi.mock.handlers import Context
-from datasync_openapi.mock.http import MockError
-from datasync_openapi.mock.routing import Route
 
 # bug flag -> (what it does, the schemathesis check that must report it)
 BUGS: dict[str, tuple[str, str]] = {

@@ -121,7 +121,7 @@ def test_the_tooling_wheel_installs_alone_and_its_plugin_works(tmp_path: Path) -
     names = {p["name"] for p in json.loads(run(UV, "pip", "list", "--python", python, "--format", "json"))}
     assert {"datasync-openapi", "pytest", "starlette", "uvicorn"} <= names
     assert not names & {"datasync-grades", "datasync-interop"}, names
-    where = "from datasync_openapi.specs import spec_path; print(spec_path('grades'))"
+    where = "from datasync_openapi.contract import spec_path; print(spec_path('grades'))"
     spec = Path(run(python, "-I", "-c", where).strip())
     assert spec.is_file(), spec
     assert spec.parent.parent.name == "datasync_openapi", spec  # the specs inside the package, not the checkout's

@@ -18,12 +18,12 @@ import pytest
 from datasync_openapi import cli
 from datasync_openapi.conformance.command import Shard, parse_shard, select
 from datasync_openapi.conformance.options import ConformanceError
+from datasync_openapi.contract import APIS, operations
 from datasync_openapi.findings import FindingClass, OperationCoverage, Result
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.findings.model import Finding, result_from_dict
 from datasync_openapi.findings.report import read_json, write_json
 from datasync_openapi.server import running
-from datasync_openapi.specs import APIS, operations
 from tests.apps.realistic_server import RealisticServer
 
 TOKEN = "live-token"

@@ -10,11 +10,11 @@ import pytest
 
 from datasync_openapi.conformance.manners import Manners, RateLimiter, retry_after
 from datasync_openapi.conformance.triage import redact
+from datasync_openapi.contract import Operation, operations
 from datasync_openapi.findings import ALL_CLASSES, Finding, FindingClass, OperationCoverage, Result, parse_classes
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.findings.hints import contract_errors
 from datasync_openapi.findings.model import normalise_pointer
-from datasync_openapi.specs import Operation, operations
 
 OPS: dict[str, Operation] = {op.operation_id: op for api in ("grades", "interop") for op in operations(api)}
 EXCHANGE = "e1000000-0000-4000-8000-000000000001"

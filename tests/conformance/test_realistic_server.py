@@ -17,8 +17,8 @@ import httpx
 import jsonschema
 import pytest
 
+from datasync_openapi.contract import API, APIS, load_spec, operations, resolve
 from datasync_openapi.server import running
-from datasync_openapi.specs import API, APIS, load_spec, operations, resolve
 from tests.apps.realistic_server import DEFECTS, QUIRKS, RealisticServer
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,9 +8,9 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from datasync_openapi import cli, conformance
+from datasync_openapi.contract import API, APIS, operations
 from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, create_app
 from datasync_openapi.server import running
-from datasync_openapi.specs import API, APIS, operations
 from tests.apps.rogue import BUGS, RogueMockApp
 
 CREDENTIALS = conformance.Credentials(

@@ -25,11 +25,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from datasync_openapi import cli, conformance
 from datasync_openapi.conformance.triage import Triage
+from datasync_openapi.contract import operations
 from datasync_openapi.findings import Finding, FindingClass, OperationCoverage, Result, classify, neutral, report
 from datasync_openapi.findings.hints import contract_errors
 from datasync_openapi.findings.model import normalise_pointer
 from datasync_openapi.server import running
-from datasync_openapi.specs import operations
 from tests.apps.realistic_server import RealisticServer
 from tests.apps.rewriting import Headers, Rewriting
 

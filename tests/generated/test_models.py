@@ -56,7 +56,7 @@ from datasync_interop.errors import ModelParseError as InteropModelParseError
 from datasync_interop.models import ScopingSchoolsCreate, TenantInfoList
 from datasync_interop.types import UNSET as INTEROP_UNSET
 
-from datasync_openapi.specs import API, APIS, load_spec, media_examples, spec_path
+from datasync_openapi.contract import API, APIS, load_spec, media_examples, spec_path
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from starlette.types import Message
 
+from datasync_openapi.contract import API, APIS, operations
 from datasync_openapi.mock import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
@@ -43,7 +44,6 @@ from datasync_openapi.mock.seed import (
     SCHOOL,
     TENANT,
 )
-from datasync_openapi.specs import API, APIS, operations
 
 BEARER = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 G = "/v2/grades"

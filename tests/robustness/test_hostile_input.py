@@ -22,10 +22,10 @@ import httpx
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
+from datasync_openapi.contract import operations
 from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, MockApp, create_app
 from datasync_openapi.mock.seed import EXCHANGE_CREATED
 from datasync_openapi.server import running
-from datasync_openapi.specs import operations
 
 G = "/v2/grades"
 BEARER = {"Authorization": f"Bearer {DEMO_TOKEN}"}

@@ -25,10 +25,11 @@ import httpx
 import pytest
 
 from datasync_openapi import cli
+from datasync_openapi.contract import _har as recording  # the HAR writer, whose _write a test fills the disk of
+from datasync_openapi.findings.redact import Redactor
 from datasync_openapi.mock import DEMO_TOKEN, create_app
 from datasync_openapi.proxy import ProxyApp, ProxyConfig
-from datasync_openapi.proxy import har as recording
-from datasync_openapi.proxy.redact import Redactor
+from datasync_openapi.proxy.recorder import HarRecorder
 from datasync_openapi.server import free_port, running
 
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
@@ -217,7 +218,7 @@ def test_append_record_adds_to_a_recording_the_proxy_completed(tmp_path: Path) -
         with proxied(upstream, record=har, record_mode="new") as base:
             httpx.get(f"{base}/v2/grades/exchanges", headers=AUTH)
         with pytest.raises(FileExistsError):
-            recording.HarRecorder(har, Redactor(), "new")
+            HarRecorder(har, Redactor(), "new")
         with proxied(upstream, record=har, record_mode="append") as base:
             httpx.get(f"{base}/v2/grades/schedules", headers=AUTH)
             httpx.get(f"{base}/v2/grades/consumer", headers=AUTH)

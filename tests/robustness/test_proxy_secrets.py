@@ -20,10 +20,7 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from datasync_openapi.mock import DEMO_TOKEN, MockConfig, create_app
-from datasync_openapi.mock import har as seed
-from datasync_openapi.proxy import ProxyApp, ProxyConfig
-from datasync_openapi.proxy.redact import (
+from datasync_openapi.findings.redact import (
     REDACTED,
     SECRET_WORDS,
     TEMPLATE_SECRET_NAMES,
@@ -33,6 +30,9 @@ from datasync_openapi.proxy.redact import (
     secret_name,
     spec_secret_names,
 )
+from datasync_openapi.mock import DEMO_TOKEN, MockConfig, create_app
+from datasync_openapi.mock import har as seed
+from datasync_openapi.proxy import ProxyApp, ProxyConfig
 from datasync_openapi.server import running
 
 TENANT = "be0a6d64-54b1-4a5c-9d62-6f9e8b7a1c01"

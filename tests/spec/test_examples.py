@@ -7,7 +7,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from datasync_openapi.specs import API, APIS, load_spec, media_examples
+from datasync_openapi.contract import API, APIS, load_spec, media_examples
 
 # Example objects copied from the vendor docs, per API: counted by hand from the seeds
 # (grades: 19 request/response bodies incl. the bare count `1` and the run body `{}`; interop: 14).

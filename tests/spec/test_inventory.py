@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from datasync_openapi import inventory
-from datasync_openapi.specs import API, APIS, Operation, load_spec, operations, resolve
+from datasync_openapi.contract import API, APIS, Operation, load_spec, operations, resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "extract_inventory.py"

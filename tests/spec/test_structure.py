@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from datasync_openapi.specs import API, APIS, Operation, iter_operations, load_spec, operations, resolve
+from datasync_openapi.contract import API, APIS, Operation, iter_operations, load_spec, operations, resolve
 
 ALL_OPERATIONS = [op for api in APIS for op in operations(api)]
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from datasync_openapi.contract import API, APIS, operations
 from datasync_openapi.findings import ALL_CLASSES, FOREIGN_DEFAULT_FAIL_ON, BaselineError, Result, parse_classes, report
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.findings.merge import EMBEDDED
 from datasync_openapi.numbers import positive_finite
-from datasync_openapi.specs import API, APIS, operations
 
 from .options import (
     CHECK_NAMES,

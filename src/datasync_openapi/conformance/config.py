@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from datasync_openapi.specs import APIS, operations
+from datasync_openapi.contract import APIS, operations
 
 from .options import ConformanceError
 

@@ -37,9 +37,9 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 from schemathesis.schemas import BaseSchema
 
+from datasync_openapi.contract import API, load_spec, operations, spec_path
 from datasync_openapi.findings import ALL_CLASSES, FindingClass, Result
 from datasync_openapi.findings.report import first_line
-from datasync_openapi.specs import API, load_spec, operations, spec_path
 
 from . import lifecycle
 from .manners import DEADLINE_BOUND, MAX_TIME_BOUND, REFUSED, SAFE_METHODS, SIZE_BOUND, Manners, active

@@ -27,7 +27,7 @@ from typing import Any
 
 import requests
 
-from datasync_openapi.specs import API, Operation, operations
+from datasync_openapi.contract import API, Operation, operations
 
 from .manners import Manners
 

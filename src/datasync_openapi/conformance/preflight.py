@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from datasync_openapi.specs import API, load_spec, operations, resolve
+from datasync_openapi.contract import API, load_spec, operations, resolve
 
 from .manners import BoundExceeded, Manners
 from .options import ConformanceError

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from datasync_openapi.contract import API, Operation, operations
 from datasync_openapi.findings import Finding, FindingClass, OperationCoverage, classify, hints
 from datasync_openapi.findings.hints import ContractError, contract_errors
 from datasync_openapi.findings.model import normalise_pointer, pointer
-from datasync_openapi.specs import API, Operation, operations
 
 from .lifecycle import Observation
 

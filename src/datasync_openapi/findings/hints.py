@@ -7,9 +7,10 @@ spec itself instead and reports each offending value at its own JSON pointer, wi
 property it belongs to (``ExchangeError.details``), so a run says "details was null" and "error_count was a
 string" as two findings with stable keys.
 
-Which documented response covers a status (``documented_status``) and how a schema becomes a validator
-(``compile_schema``, int32/int64 ranges included) come from ``mock.routing``, where the request and response
-validators are compiled: an explanation never disagrees with the validator that found the problem.
+Which documented response covers a status and its schema (``response_schema``, by ``documented_status``), how a
+schema becomes a validator (``compile_schema``, int32/int64 ranges included) and a value's JSON type come from
+``contract``, where the request and response validators are compiled: an explanation never disagrees with the
+validator that found the problem.
 
 The hints of the other spec-related findings (an undeclared status or content type, input accepted or refused
 against the spec, ignored auth) live here too, so the conformance suite and the validating proxy word them
@@ -25,16 +26,9 @@ from typing import Any
 
 import jsonschema_rs
 
-from datasync_openapi.mock.routing import compile_schema, documented_status
-from datasync_openapi.specs import API, Operation, load_spec, resolve
+from datasync_openapi.contract import API, Operation, compile_schema, json_type, load_spec, resolve, response_schema
 
 from .model import normalise_pointer, pointer
-
-_JSON_TYPES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string", list: "array"}
-
-
-def json_type(value: Any) -> str:
-    return "object" if isinstance(value, dict) else _JSON_TYPES.get(type(value), type(value).__name__)
 
 
 def _short(value: Any, limit: int = 40) -> str:
@@ -249,20 +243,6 @@ def _walk(
     return []
 
 
-def response_schema(operation: Operation, status: int, media: str = "application/json") -> dict[str, Any] | None:
-    """The documented schema of a response (exact status, then ``4XX``, then ``default``), or None."""
-    responses: dict[str, Any] = operation.definition.get("responses", {})
-    key = documented_status(responses, status)
-    if key is None:
-        return None
-    response, _ = _deref(_spec(operation.api), responses[key])
-    content = response.get("content", {})
-    entry = content.get(media) or content.get("application/json")
-    if isinstance(entry, dict) and isinstance(entry.get("schema"), dict):
-        return dict(entry["schema"])
-    return None
-
-
 def contract_errors(operation: Operation, status: int, body: Any) -> list[ContractError]:
     """Every value in a JSON response body that its documented schema does not allow, most specific first."""
     schema = response_schema(operation, status)
@@ -365,9 +345,7 @@ __all__ = [
     "accepted_invalid",
     "contract_errors",
     "forbidden_inputs",
-    "json_type",
     "refused_valid",
-    "response_schema",
     "undeclared_content_type",
     "undeclared_status",
     "unsupported_method",

@@ -26,11 +26,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from datasync_openapi.contract import MockError, Route, json_response, router
+
 from .auth import AuthConfig, Authenticator, parse_authorization
 from .faults import Fault, FaultQueue
 from .handlers import Clock, Context, handler_for
-from .http import MockError, json_response
-from .routing import Route, Router
 from .seed import seed
 from .store import StorageError, Store
 
@@ -70,17 +70,6 @@ def _one_body(response: Response) -> bool:
     """Whether ``response`` is a plain Starlette response: one body, no background task, sent as is (what the mock
     sends directly, and what it may remember)."""
     return type(response).__call__ is Response.__call__ and response.background is None
-
-
-_ROUTER: Router | None = None
-
-
-def router() -> Router:
-    """The compiled routes (compiled once per process: validators are reusable and thread-safe)."""
-    global _ROUTER
-    if _ROUTER is None:
-        _ROUTER = Router()
-    return _ROUTER
 
 
 class MockApp:
@@ -350,4 +339,4 @@ def create_app(config: MockConfig | None = None) -> MockApp:
     return MockApp(config)
 
 
-__all__ = ["ANSWER_CACHE", "ANSWER_CACHE_BODY", "MockApp", "MockConfig", "MockRequest", "create_app", "router"]
+__all__ = ["ANSWER_CACHE", "ANSWER_CACHE_BODY", "MockApp", "MockConfig", "MockRequest", "create_app"]

@@ -23,7 +23,8 @@ import time
 from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 
-from .http import loads
+from datasync_openapi.contract import loads
+
 from .store import Store
 
 DEMO_CLIENT_ID = "demo-client"

@@ -20,8 +20,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .http import MockError, bad_request, decode_body, loads
-from .routing import check, compile_schema
+from datasync_openapi.contract import MockError, bad_request, check, compile_schema, decode_body, loads
 
 if TYPE_CHECKING:
     from .store import Store

@@ -21,9 +21,8 @@ from urllib.parse import urlencode
 
 from starlette.responses import Response
 
-from datasync_openapi.specs import load_spec
+from datasync_openapi.contract import JSONBytes, MockError, bad_request, dumps, json_response, load_spec, not_found
 
-from .http import JSONBytes, MockError, bad_request, dumps, json_response, not_found
 from .seed import DEFAULT_MAX_DATA_CONTENT_LENGTH, DEMO_COURSE_APP_ID, error_message
 from .store import JSONObject, Store, public
 

@@ -9,7 +9,7 @@ file that holds data is used as it is).
 
 Which exchanges are used, in the order recorded (a later answer about an object replaces an earlier one):
 
-- only 2xx answers of operations of the specs (matched with the mock's router on the URL path, so the
+- only 2xx answers of operations of the specs (matched with the contract's router on the URL path, so the
   upstream's host and any path prefix before ``/v2/`` do not matter); others are counted and ignored;
 - the objects of list answers (``data[]``), of GET-by-id answers and of the POST/PUT answers that return an
   object (``data``), into the collection of ``store.COLLECTIONS`` the operation serves: exchanges (also
@@ -25,13 +25,11 @@ common drift of real servers) is dropped, as the spec says the field is then abs
 does not match, or has no id, is skipped and named in the summary. Exchanges get ``error_count`` 0 and state
 ``created`` when the recording has none (the mock's handlers need both). Fields starting with ``_`` are the
 mock's own and are not taken from recordings. Credentials are never held or served: the values of secret
-fields (``proxy.redact``'s policy, e.g. a tenant's ``auth.client_secret``) become ``[redacted]`` as read.
+fields (``findings.redact``'s policy, e.g. a tenant's ``auth.client_secret``) become ``[redacted]`` as read.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import csv
 import io
 import json
@@ -45,25 +43,28 @@ from urllib.parse import parse_qsl, urlsplit
 
 import jsonschema_rs
 
-from datasync_openapi.proxy.redact import redacted
-from datasync_openapi.specs import API
-from datasync_openapi.validation import explain
+from datasync_openapi.contract import (
+    API,
+    MAX_HAR_BODY,
+    HarError,
+    Route,
+    Router,
+    compile_schema,
+    explain,
+    har_body,
+    read_entries,
+)
+from datasync_openapi.contract import router as compiled_router
+from datasync_openapi.findings.redact import redacted
 
-from .routing import Route, Router, compile_schema
 from .seed import seed
 from .store import JSONObject, Store
 
-MAX_HAR_BYTES = 1024 * 1024 * 1024  # a larger file is refused (it is read whole)
-MAX_ENTRIES = 200_000
-MAX_BODY = 16 * 1024 * 1024  # bytes of one decoded body (an artifact, a list answer)
+MAX_BODY = MAX_HAR_BODY  # bytes of one decoded body (an artifact, a list answer)
 MAX_REPAIRS = 50  # rounds of dropping disallowed nulls from one object
 MAX_SKIPPED_SHOWN = 20
 
 Step = Callable[[Store], None]
-
-
-class HarError(ValueError):
-    """The file is not a usable HAR file (one line saying why)."""
 
 
 @dataclass(frozen=True)
@@ -168,35 +169,15 @@ def with_demo_data(recorded: Recorded) -> Step:
 
 # -- reading -------------------------------------------------------------------------------------------------
 def load(path: Path, router: Router | None = None) -> Recorded:
-    """Read a HAR file and turn its entries into store steps; ``HarError`` if it cannot be used."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_HAR_BYTES:
-            raise HarError(f"{path} is {size} bytes; at most {MAX_HAR_BYTES} are read")
-        data = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise HarError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except (ValueError, RecursionError) as exc:
-        raise HarError(
-            f"{path} is not complete JSON ({exc}); a proxy stopped with SIGKILL leaves its HAR file unfinished"
-        ) from None
-    entries = data.get("log", {}).get("entries") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise HarError(f"{path} is not a HAR file (no log.entries)")
-    if len(entries) > MAX_ENTRIES:
-        raise HarError(f"{path} has {len(entries)} entries; at most {MAX_ENTRIES} are used")
-    router = router or _router()
+    """Read a HAR file (``contract.read_entries``: its bounds) and turn its entries into store steps; ``HarError``
+    if it cannot be used."""
+    entries = read_entries(path)
+    router = router or compiled_router()
     recorded = Recorded(source=path)
     for entry in entries:
         recorded.entries += 1
         _entry(recorded, router, entry)
     return recorded
-
-
-def _router() -> Router:
-    from .app import router
-
-    return router()
 
 
 def _entry(recorded: Recorded, router: Router, entry: Any) -> None:
@@ -228,7 +209,7 @@ def _entry(recorded: Recorded, router: Router, entry: Any) -> None:
     if operation not in OBJECTS and operation not in ARTIFACTS and operation != "getBatchExchangeCourseIds":
         recorded.ignored["operations that carry no object"] += 1
         return
-    body = _body(response.get("content"))
+    body = har_body(response.get("content"))
     if body is None:
         recorded.ignored["answers without a recorded body"] += 1
         return
@@ -241,20 +222,6 @@ def _entry(recorded: Recorded, router: Router, entry: Any) -> None:
         if operation in REPLACING and query.get("replace", "true") != "false":
             recorded.steps.append(_clear(OBJECTS[operation][0]))
         _objects(recorded, route, path_values, body)
-
-
-def _body(content: Any) -> bytes | None:
-    if not isinstance(content, dict) or not isinstance(content.get("text"), str):
-        return None
-    text: str = content["text"]
-    if content.get("encoding") == "base64":
-        try:
-            raw = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            return None
-    else:
-        raw = text.encode("utf-8")
-    return raw if len(raw) <= MAX_BODY else None
 
 
 def _objects(recorded: Recorded, route: Route, path_values: dict[str, str], body: bytes) -> None:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .http import dumps
+from datasync_openapi.contract import dumps
 
 JSONObject = dict[str, Any]
 T = TypeVar("T")

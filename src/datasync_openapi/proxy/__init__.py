@@ -1,5 +1,5 @@
 """A validating reverse proxy for both DataSync APIs (``datasync proxy``): forwards traffic to an upstream
-unchanged, checks every request and response against the specs with the mock's validators, and reports what
+unchanged, checks every request and response against the specs with the contract's validators, and reports what
 disagrees as findings (the conformance suite's classes, keys, hints, baselines and reports). See ``app``.
 
 The names of ``app`` are imported on first use (PEP 562): importing ``.command`` to build the ``datasync``

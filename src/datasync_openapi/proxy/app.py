@@ -8,7 +8,7 @@ headers but hop-by-hop, body), redirects included, except links into the upstrea
 client following them stays behind the proxy; such an answer goes out decoded, with its own length, and is
 checked and recorded as the upstream sent it. ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` apply to the
 upstream as they would for httpx: when an environment proxy applies, requests go through httpx's transport.
-Requests under ``/v2/grades`` and ``/v2/interop`` are matched to their operation with the mock's router and
+Requests under ``/v2/grades`` and ``/v2/interop`` are matched to their operation with the contract's router and
 checked with its request validators; answers are checked with the same routes' response validators (see
 ``checks``). ``/oauth/token`` is forwarded and recorded (redacted), not checked: the specs do not describe it.
 
@@ -46,17 +46,24 @@ from urllib.request import getproxies, proxy_bypass
 import httpx
 from starlette.types import Receive, Scope, Send
 
+from datasync_openapi.contract import (
+    APIS,
+    Entry,
+    InvalidRequest,
+    Message,
+    Mode,
+    Route,
+    error_body,
+    is_json_media,
+    router,
+)
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, BaselineError, Finding, FindingClass, Result, report
 from datasync_openapi.findings import baseline as baselines
-from datasync_openapi.mock.app import router
-from datasync_openapi.mock.http import error_body
-from datasync_openapi.mock.routing import InvalidRequest, Route, is_json_media
-from datasync_openapi.specs import APIS
+from datasync_openapi.findings.redact import REDACTED, PrintableFilter, Redactor
 
 from .checks import UNPARSED, Collector, Observed, check, loads_json
-from .har import TOKEN_PATH, Entry, HarRecorder, Message, Mode, now
 from .options import DEFAULT_TIMEOUT, MAX_BODY
-from .redact import REDACTED, PrintableFilter, Redactor
+from .recorder import TOKEN_PATH, HarRecorder, now
 from .upstream import (
     Body,
     ConnectError,

@@ -3,7 +3,7 @@
 The checks are the conformance suite's, applied to real traffic, with the same check names, classes
 (``findings.model.CHECK_CLASSES``), stable keys and hints (``findings.hints``), so one baseline serves both:
 
-    request   the mock's request validation (``mock.routing.Route.validate``): a request the spec forbids
+    request   the contract's request validation (``contract.Route.validate``): a request the spec forbids
               that the server answered 2xx is ``negative_data_rejection`` (accepts-invalid), keyed by the part
               that was invalid (``query.page_size``, ``body/data/*/school_id``); one the spec allows that the
               server answered 400/422 is ``positive_data_acceptance`` (rejects-valid); a request without
@@ -31,12 +31,10 @@ from typing import Any
 
 import orjson
 
+from datasync_openapi.contract import APIS, InvalidRequest, Operation, Route, explain, is_json_media, operations
 from datasync_openapi.findings import Finding, FindingClass, OperationCoverage, Result, classify, hints
 from datasync_openapi.findings import baseline as baselines
 from datasync_openapi.findings.model import normalise_pointer, pointer
-from datasync_openapi.mock.routing import InvalidRequest, Route, is_json_media
-from datasync_openapi.specs import APIS, Operation, operations
-from datasync_openapi.validation import explain
 
 MAX_FINDINGS = 1000  # distinct findings kept per API (keys are stable, so this bounds a hostile client only)
 MAX_NOTES = 200  # distinct note lines kept

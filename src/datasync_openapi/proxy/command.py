@@ -29,7 +29,7 @@ from datasync_openapi.server_options import add_connection_options, cannot_liste
 from .options import DEFAULT_TIMEOUT, MAX_BODY
 
 if TYPE_CHECKING:
-    from .har import Mode
+    from datasync_openapi.contract import Mode
 
 DEFAULT_PORT = 8080
 
@@ -245,7 +245,7 @@ def _directory_problem(directory: Path) -> str:
 
 def _record_problem(path: Path, overwrite: bool, append: bool) -> tuple[str, Mode]:
     """Why ``path`` cannot be recorded to (or ``""``), and how to open it."""
-    from .har import appendable
+    from datasync_openapi.contract import appendable
 
     if overwrite and append:
         return "--overwrite-record and --append-record exclude each other", "new"

@@ -21,10 +21,9 @@ from typing import Any
 
 import jsonschema_rs
 
-from datasync_openapi.specs import API, load_spec, operations, resolve
-from datasync_openapi.validation import explain
-
-from .http import MockError, decode_body
+from ._envelope import MockError, decode_body
+from ._explain import explain
+from ._specs import API, Operation, load_spec, operations, resolve
 
 INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _PARAM = re.compile(r"\{([^}/]+)\}")
@@ -74,6 +73,20 @@ def documented_status(responses: dict[str, Any], status: int) -> str | None:
     for key in (str(status), f"{str(status)[0]}XX", "default"):
         if key in responses:
             return key
+    return None
+
+
+def response_schema(operation: Operation, status: int, media: str = "application/json") -> dict[str, Any] | None:
+    """The documented schema of a response (exact status, then ``4XX``, then ``default``), or None."""
+    responses: dict[str, Any] = operation.definition.get("responses", {})
+    key = documented_status(responses, status)
+    if key is None:
+        return None
+    response = resolve(_spec(operation.api), responses[key])
+    content = response.get("content", {}) if isinstance(response, dict) else {}
+    entry = content.get(media) or content.get("application/json")
+    if isinstance(entry, dict) and isinstance(entry.get("schema"), dict):
+        return dict(entry["schema"])
     return None
 
 
@@ -345,13 +358,28 @@ class Router:
         return None
 
 
+_ROUTER: Router | None = None
+
+
+def router() -> Router:
+    """The compiled routes (compiled once per process: validators are reusable and thread-safe)."""
+    global _ROUTER
+    if _ROUTER is None:
+        _ROUTER = Router()
+    return _ROUTER
+
+
 __all__ = [
     "INT_RANGES",
     "InvalidRequest",
+    "Param",
+    "ResponseSpec",
     "Route",
     "Router",
     "check",
     "compile_schema",
     "documented_status",
     "is_json_media",
+    "response_schema",
+    "router",
 ]

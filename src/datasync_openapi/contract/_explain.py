@@ -25,7 +25,7 @@ from typing import Any
 
 import jsonschema_rs
 
-__all__ = ["explain", "field_name"]
+__all__ = ["explain", "field_name", "json_type"]
 
 _SECRET = re.compile(r"secret|password|passwd|token|api_?key|credential|authorization", re.IGNORECASE)
 _MAX_SHOWN = 60
@@ -101,14 +101,14 @@ class _Expected:
 
     def words(self) -> str:
         parts: list[str] = []
-        closed = [v for v in self.values if _json_type(v) not in self.open_types]
+        closed = [v for v in self.values if json_type(v) not in self.open_types]
         if closed:  # a closed enumeration: only these values
             parts.append(_one_of(closed))
         for name in self.types:
             if name not in self.open_types or name == "null":
                 continue  # a type only an enumeration allowed is described by its values
             words = TYPE_WORDS.get(name, name)
-            known = [v for v in self.values if _json_type(v) == name]
+            known = [v for v in self.values if json_type(v) == name]
             if known:  # an open enumeration: any value of the type, these are the known ones
                 words += f" (known values: {', '.join(_literal(v) for v in known)})"
             parts.append(words)
@@ -140,7 +140,7 @@ def _expected_from_branch(errors: Sequence[jsonschema_rs.ValidationError], here:
                 expected.values.extend(inner.values)
     if enum_values is not None:
         expected.values.extend(enum_values)
-        for name in types or sorted({_json_type(v) for v in enum_values}):
+        for name in types or sorted({json_type(v) for v in enum_values}):
             expected.add_type(name, open_=False)
     else:
         for name in types:
@@ -257,7 +257,9 @@ def _is_secret(field: str, path: Sequence[str | int], error: jsonschema_rs.Valid
     return isinstance(kind, jsonschema_rs.ValidationErrorKind.Format) and kind.format == "password"
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """The JSON type of a decoded value: ``null``, ``boolean``, ``integer``, ``number``, ``string``, ``array``,
+    ``object``."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -288,7 +290,7 @@ def _one_of(values: list[Any]) -> str:
 
 def _shown(value: Any, secret: bool) -> str:
     """The value a client sent, as a short literal; only its kind when it is long, nested or a secret."""
-    kind = _json_type(value)
+    kind = json_type(value)
     if kind in ("object", "array"):
         return "a JSON object" if kind == "object" else f"an array of {_count(len(value), 'item')}"
     if secret:

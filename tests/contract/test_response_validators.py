@@ -1,4 +1,4 @@
-"""One validator per concept: the routes' response validators (mock.routing) and the hints' explanations
+"""One validator per concept: the routes' response validators (contract) and the hints' explanations
 (findings.hints) compile schemas the same way and look up the same documented response, so a value the
 validator refuses is always explained; request problems say which part of the request they are in."""
 
@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from datasync_openapi.contract import InvalidRequest, Route, documented_status, operations, router
 from datasync_openapi.findings.hints import contract_errors
-from datasync_openapi.mock.app import router
-from datasync_openapi.mock.routing import InvalidRequest, Route, documented_status
-from datasync_openapi.specs import operations
 
 EXCHANGE = "e1000000-0000-4000-8000-000000000001"
 

@@ -21,9 +21,9 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 # An installed wheel carries the specs inside the package (pyproject.toml, force-include); a checkout (and the
 # editable install of `make install`) reads openapi/ itself, the source of truth.
-_PACKAGED_SPECS = Path(__file__).resolve().parent / "openapi"
+_PACKAGED_SPECS = Path(__file__).resolve().parents[1] / "openapi"
 SPEC_DIR = (
-    _PACKAGED_SPECS if (_PACKAGED_SPECS / "grades.yaml").is_file() else Path(__file__).resolve().parents[2] / "openapi"
+    _PACKAGED_SPECS if (_PACKAGED_SPECS / "grades.yaml").is_file() else Path(__file__).resolve().parents[3] / "openapi"
 )
 
 

@@ -1,4 +1,4 @@
-"""Validation errors in plain words (``datasync_openapi.validation``), for every schema shape the specs use.
+"""Validation errors in plain words (``datasync_openapi.contract.explain``), for every schema shape the specs use.
 
 First through the mock (the 400 ``error.details`` a client sees), then ``explain`` directly on the specs'
 response schemas (nullable envelopes, which the mock never receives) and on the shapes the specs do not
@@ -15,11 +15,10 @@ import httpx
 import jsonschema_rs
 import pytest
 
+from datasync_openapi.contract import API, explain, field_name, load_spec
+from datasync_openapi.contract._routing import INT_RANGES, _add_int_ranges
 from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_TOKEN, create_app
-from datasync_openapi.mock.routing import INT_RANGES, _add_int_ranges
 from datasync_openapi.mock.seed import EXCHANGE_CREATED, SCHEDULE_ENABLED
-from datasync_openapi.specs import API, load_spec
-from datasync_openapi.validation import explain, field_name
 
 BEARER = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 G = "/v2/grades"

@@ -34,7 +34,7 @@ import threading
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode
 
-from datasync_openapi.findings.neutral import printable
+from .neutral import printable
 
 REDACTED = "[redacted]"
 MIN_SECRET = 4  # shorter values are redacted in place but not scrubbed from free text (they would match everywhere)
@@ -75,7 +75,7 @@ _LONG_TOKEN = re.compile(r"[A-Za-z0-9._~+/-]{" + str(LONG_TOKEN) + r",}=*")
 @functools.cache
 def spec_secret_names() -> frozenset[str]:
     """The properties the specs call secret (``format: password``), and the names the templates hide."""
-    from datasync_openapi.specs import APIS, load_spec
+    from datasync_openapi.contract import APIS, load_spec
 
     names: set[str] = set(TEMPLATE_SECRET_NAMES)
 

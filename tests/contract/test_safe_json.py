@@ -1,4 +1,4 @@
-"""The mock's one decoder of untrusted JSON (``mock.http.loads``) and its encoder (``dumps``)."""
+"""The mock's one decoder of untrusted JSON (``contract.loads``) and its encoder (``dumps``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from datasync_openapi.mock.http import MAX_JSON_DEPTH, JSONRejected, dumps, loads
+from datasync_openapi.contract import MAX_JSON_DEPTH, JSONRejected, dumps, loads
 
 
 def arrays(depth: int) -> str:
