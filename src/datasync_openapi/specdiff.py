@@ -149,7 +149,7 @@ def redocly_report(redocly: Path, api: str, old_text: str, new_text: str) -> dic
             (root / side / f"{api}.yaml").write_text(text, encoding="utf-8")
         (root / "redocly.yaml").write_text(REDOCLY_CONFIG, encoding="utf-8")
         report = root / "report.json"
-        command = [str(redocly), "diff", "--config", "redocly.yaml", "--format", "json", "--fail-on", "none"]
+        command = [str(redocly.resolve()), "diff", "--config", "redocly.yaml", "--format", "json", "--fail-on", "none"]
         command += ["--output", str(report), f"base/{api}.yaml", f"revision/{api}.yaml"]
         env = {**os.environ, "REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_NOTIFICATIONS": "true", "NO_COLOR": "1"}
         try:
@@ -205,17 +205,19 @@ def known_value_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[
     changes = []
     for name in sorted(before.keys() | after.keys()):
         old_values, new_values = before.get(name, []), after.get(name, [])
+        operations = sorted(users(new if name in after else old, {"base": {"pointer": f"#/components/schemas/{name}"}}))
+        place = f"schema {name}" + (f" (in {', '.join(operations)})" if operations else "")
         for value in old_values:
             if value not in new_values:
                 what = (
                     f"known value `{value}` removed: the generated enum loses its member (the field stays open, "
                     "a server may still send it as a string)"
                 )
-                changes.append(Change(True, f"schema {name}", what, KNOWN_RULE))
+                changes.append(Change(True, place, what, KNOWN_RULE))
         for value in new_values:
             if value not in old_values:
                 what = f"known value `{value}` added: a new typed member (the field stays open)"
-                changes.append(Change(False, f"schema {name}", what, KNOWN_RULE))
+                changes.append(Change(False, place, what, KNOWN_RULE))
     return changes
 
 
@@ -225,22 +227,26 @@ def _tokens(pointer: str) -> list[str]:
     return [token.replace("~1", "/").replace("~0", "~") for token in pointer[2:].split("/")]
 
 
-def _resolve(spec: Mapping[str, Any], tokens: Sequence[str]) -> object:
-    """The node at ``tokens``, following local ``$ref``s on the way (None when absent)."""
+def _deref(spec: Mapping[str, Any], node: object) -> object:
+    for _ in range(32):  # a chain of refs, bounded (a cycle ends here)
+        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)):
+            break
+        node = _resolve(spec, _tokens(node["$ref"]), follow=False)
+    return node
+
+
+def _resolve(spec: Mapping[str, Any], tokens: Sequence[str], *, follow: bool = True) -> object:
+    """The node at ``tokens``, following local ``$ref``s on the way and at the end (None when absent)."""
     node: object = spec
     for token in tokens:
-        for _ in range(32):  # a chain of refs, bounded
-            if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-                node = _resolve(spec, _tokens(node["$ref"]))
-            else:
-                break
+        node = _deref(spec, node) if follow else node
         if isinstance(node, Mapping):
             node = node.get(token)
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
         else:
             return None
-    return node
+    return _deref(spec, node) if follow else node
 
 
 def _field(tokens: Sequence[str]) -> str:
@@ -307,7 +313,43 @@ def where(change: Mapping[str, Any], old: Mapping[str, Any], new: Mapping[str, A
     if field:
         place += f": {field}"
     component = _component(change)
-    return place + (f" (schema {component})" if component else "")
+    place += f" (schema {component})" if component else ""
+    others = sorted(users(spec, change) - {str(operation_id)})
+    return place + (f" (also in {', '.join(others)})" if others else "")
+
+
+def users(spec: Mapping[str, Any], change: Mapping[str, Any]) -> set[str]:
+    """The operationIds whose parameters, bodies or responses reach the component the change is in (Redocly
+    reports a change to a shared component once, at its first use)."""
+    pointer = ""
+    for side in ("revision", "base"):
+        located = change.get(side)
+        if isinstance(located, Mapping) and isinstance(located.get("pointer"), str):
+            pointer = located["pointer"]
+            break
+    tokens = _tokens(pointer)
+    if tokens[:1] != ["components"] or len(tokens) < 3:
+        return set()
+    target = "#/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in tokens[:3])
+    found = set()
+    for item in (spec.get("paths") or {}).values():
+        for method, operation in item.items() if isinstance(item, Mapping) else []:
+            if method in METHODS and isinstance(operation, Mapping) and target in _refs(spec, operation):
+                found.add(str(operation.get("operationId", f"{method.upper()} ?")))
+    return found
+
+
+def _refs(spec: Mapping[str, Any], node: object) -> set[str]:
+    """Every local ``$ref`` reachable from ``node``, through the components it names."""
+    seen: set[str] = set()
+    stack = [node]
+    while stack:
+        for current in _walk(stack.pop()):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and ref not in seen:
+                seen.add(ref)
+                stack.append(_resolve(spec, _tokens(ref), follow=False))
+    return seen
 
 
 def _component(change: Mapping[str, Any]) -> str:
@@ -342,11 +384,29 @@ def _what(change: Mapping[str, Any]) -> str:
     return f"{name} `{prop}` {kind}" if prop else f"{name} {kind}"
 
 
+DOCUMENTATION = frozenset({"description", "summary", "example", "examples", "title", "externalDocs"})
+DOCUMENTATION_NODES = frozenset(
+    {"Example", "ExamplesMap", "Info", "Contact", "License", "Tag", "TagList", "ExternalDocs"}
+)
+
+
+def _documentation_only(change: Mapping[str, Any]) -> bool:
+    """A change no client code sees: prose, examples, tags, the info object, an ``x-`` extension."""
+    prop = str(change.get("property") or "")
+    if prop in DOCUMENTATION or prop.startswith("x-"):
+        return True
+    tokens = _tokens(str(change.get("path", "")))
+    if any(token in ("examples", "example") for token in tokens[3:]):
+        return True
+    return str(change.get("typeName", "")) in DOCUMENTATION_NODES and change.get("impact") != "major"
+
+
 def classify(report: Mapping[str, Any], old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     """Redocly's changes as ``Change``s, its enum verdicts on ``...Known`` schemas replaced by ours."""
     known = known_enums(old).keys() | known_enums(new).keys()
     known_pointers = {f"#/components/schemas/{name}/enum" for name in known}
     changes: list[Change] = []
+    documentation = 0
     for change in report.get("changes", []):
         if not isinstance(change, Mapping):
             continue
@@ -365,6 +425,9 @@ def classify(report: Mapping[str, Any], old: Mapping[str, Any], new: Mapping[str
         ]
         if on_known and not verdicts:
             continue
+        if not verdicts and _documentation_only(change):
+            documentation += 1
+            continue
         place = where(change, old, new)
         if verdicts:
             for verdict in verdicts:
@@ -373,6 +436,9 @@ def classify(report: Mapping[str, Any], old: Mapping[str, Any], new: Mapping[str
         else:
             breaking = change.get("impact") == "major"
             changes.append(Change(breaking, place, _what(change), f"redocly {change.get('impact', '?')}"))
+    if documentation:
+        what = f"{documentation} change(s) of descriptions, summaries, examples or x- extensions, not listed"
+        changes.append(Change(False, "documentation", what, "redocly patch"))
     return changes + known_value_changes(old, new)
 
 

@@ -121,7 +121,7 @@ def test_additions_are_not_breaking(repo: Path, capsys: pytest.CaptureFixture[st
     assert any("path /ping (GET ping)" in line for line in ok)
     assert any("request body (application/json): hint" in line for line in ok)
     assert any("response 200 (application/json): data[].hint" in line for line in ok)
-    assert any("schema ExchangeErrorCodeKnown: known value `a_new_code` added" in line for line in ok)
+    assert any("schema ExchangeErrorCodeKnown (in " in line and "known value `a_new_code` added" in line for line in ok)
     assert lines[-1] == f"grades: 0 breaking, {len(ok)} not breaking"
 
 
@@ -138,14 +138,18 @@ def test_a_known_value_removed_is_reported_as_breaking_for_a_client(
     edit(repo, "grades", change)
     status, lines, _ = run(repo, capsys, "--api", "grades")
     assert status == 1
-    assert marked(lines, "BREAKING") == [
-        "  BREAKING  schema ExchangeStateKnown: known value `created` removed: the generated enum loses its member "
-        "(the field stays open, a server may still send it as a string) [known-enum-values]"
-    ]
-    assert marked(lines, "ok") == [
-        "  ok        schema ExchangeStateKnown: known value `open` added: a new typed member (the field stays open) "
-        "[known-enum-values]"
-    ]
+    [removed] = marked(lines, "BREAKING")
+    [added] = marked(lines, "ok")
+    # the operations whose parameters or bodies reach the enum are named
+    operations = "(in countExchanges, createExchange, createExchangeData, getExchange, listExchanges)"
+    assert removed == (
+        f"  BREAKING  schema ExchangeStateKnown {operations}: known value `created` removed: the generated enum "
+        "loses its member (the field stays open, a server may still send it as a string) [known-enum-values]"
+    )
+    assert added == (
+        f"  ok        schema ExchangeStateKnown {operations}: known value `open` added: a new typed member (the "
+        "field stays open) [known-enum-values]"
+    )
 
 
 def test_security_and_status_changes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -186,3 +190,23 @@ def test_could_not_run(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run(repo, capsys, "--old=--output=x", "--api", "grades")
     assert status == 2
     assert "not a git ref" in err
+
+
+def test_a_shared_parameter_made_required_is_named_and_prose_is_only_counted(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(spec: Spec) -> None:
+        spec["components"]["parameters"]["ExchangeStateFilter"]["required"] = True
+        spec["components"]["schemas"]["Exchange"]["description"] = "Reworded."
+        spec["paths"]["/exchanges"]["get"]["summary"] = "Reworded too"
+
+    edit(repo, "grades", change)
+    status, lines, _ = run(repo, capsys, "--api", "grades")
+    assert status == 1
+    breaking = marked(lines, "BREAKING")
+    assert len(breaking) == 1, lines
+    assert "GET /exchanges (listExchanges), query parameter `state`" in breaking[0]
+    assert marked(lines, "ok") == [
+        "  ok        documentation: 2 change(s) of descriptions, summaries, examples or x- extensions, not listed "
+        "[redocly patch]"
+    ]
