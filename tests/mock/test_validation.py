@@ -61,8 +61,8 @@ def assignment(**fields: Any) -> dict[str, Any]:
             "POST",
             DATA,
             {"json": {"summaries": [{"summary_type": ["final"]}]}},
-            "body field 'summaries[0].summary_type' must be a string (known values: 'final', 'midterm'), got an array of "
-            "1 item",
+            "body field 'summaries[0].summary_type' must be a string (known values: 'final', 'midterm'), "
+            "got an array of 1 item",
             id="open-enum-in-an-array",
         ),
         pytest.param(
