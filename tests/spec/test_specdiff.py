@@ -210,3 +210,22 @@ def test_a_shared_parameter_made_required_is_named_and_prose_is_only_counted(
         "  ok        documentation: 2 change(s) of descriptions, summaries, examples or x- extensions, not listed "
         "[redocly patch]"
     ]
+
+
+def test_make_diff_runs_the_module_and_says_its_exit_status() -> None:
+    same = subprocess.run(
+        ["make", "-s", "diff", "OLD=HEAD", "NEW=HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert same.returncode == 0, same.stderr
+    lines = same.stdout.splitlines()
+    assert "grades: 0 breaking, 0 not breaking" in lines
+    assert "interop: 0 breaking, 0 not breaking" in lines
+    assert lines[-1] == "diff: exit 0 (no breaking change)"
+    missing = subprocess.run(["make", "-s", "diff"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert missing.returncode != 0
+    assert "make diff needs OLD=<git ref>" in missing.stderr
+    unknown = subprocess.run(
+        ["make", "-s", "diff", "OLD=no-such-ref", "API=grades"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert unknown.returncode != 0
+    assert unknown.stdout.splitlines()[-1] == "diff: exit 2 (could not run)"
