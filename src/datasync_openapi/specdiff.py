@@ -98,7 +98,11 @@ def read_spec(repo: Path, ref: str | None, api: str) -> str:
             commit = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
         except CouldNotRun:
             raise CouldNotRun(f"no commit {ref!r} in {repo}") from None
-        data = _git_bytes(repo, "show", f"{commit.strip()}:{relative}")
+        blob = f"{commit.strip()}:{relative}"
+        size = _git(repo, "cat-file", "-s", blob).strip()  # before reading it: the blob's size is bounded
+        if not size.isdigit() or int(size) > MAX_SPEC_BYTES:
+            raise CouldNotRun(f"{relative} at {ref} is larger than {MAX_SPEC_BYTES} bytes")
+        data = _git_bytes(repo, "cat-file", "blob", blob)
     if len(data) > MAX_SPEC_BYTES:
         raise CouldNotRun(f"{relative} is larger than {MAX_SPEC_BYTES} bytes")
     try:
