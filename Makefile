@@ -22,7 +22,7 @@ REDOCLY := node_modules/.bin/redocly
 WHEELHOUSE := $(TOOLS)/wheelhouse
 PYTEST_ARGS ?=
 
-.PHONY: help install chromium generate check-generated lint test test-fast conformance mock proxy bench dist clean
+.PHONY: help install chromium generate check-generated lint test test-fast conformance mock proxy bench diff dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -75,7 +75,7 @@ lint: install ## ruff, mypy --strict (hand-written and generated code), spec val
 test: lint ## everything CI runs: lint, then the pytest tiers (spec, generated, client, mock, conformance)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-fast: $(VENV)/.synced ## the inner loop: every tier without the tests marked slow (no lint, no wheels)
+test-fast: $(VENV)/.synced $(REDOCLY) ## the inner loop: every tier without the tests marked slow (no lint, no wheels)
 	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 # make conformance                      both APIs against the embedded mock (started on a free port)
@@ -141,6 +141,19 @@ INSTRUCTIONS ?=
 bench: $(VENV)/.synced ## measure the mock (requests/s, latency), the validating proxy's overhead and conformance throughput
 	$(BIN)/python scripts/bench.py $(foreach section,$(ONLY),--only $(section)) \
 		$(if $(call truthy,$(INSTRUCTIONS)),--instructions)
+
+# make diff OLD=v1.2 [NEW=main] [API=grades|interop]     the specs' changes between two git refs (NEW: default the
+#   working tree), each breaking or not for a client (src/datasync_openapi/specdiff.py, over `redocly diff`).
+#   Exit status of the command: 0 no breaking change, 1 breaking changes, 2 could not run; the last line says
+#   which (make itself exits 2 whenever a recipe fails).
+OLD ?=
+NEW ?=
+diff: $(VENV)/.synced $(REDOCLY) ## what changed in the specs since OLD=<git ref> (NEW=<ref>, API=), breaking or not
+	@test -n "$(OLD)" || { echo "make diff needs OLD=<git ref> (the old version of the specs)" >&2; exit 2; }
+	@status=0; $(BIN)/python -m datasync_openapi.specdiff --old '$(OLD)' $(if $(NEW),--new '$(NEW)') \
+		$(if $(API),--api $(API)) || status=$$?; \
+	case $$status in 0) why="no breaking change";; 1) why="breaking changes";; *) why="could not run";; esac; \
+	echo "diff: exit $$status ($$why)"; exit $$status
 
 dist: $(VENV)/.synced ## build wheels and sdists of the tooling package and both generated packages into dist/
 	rm -rf dist

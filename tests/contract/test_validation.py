@@ -53,14 +53,15 @@ def assignment(**fields: Any) -> dict[str, Any]:
             "POST",
             G + "/exchanges",
             {"json": {"query": {"type": 5}}},
-            "body field 'query.type' must be a string (known values: 'assignment_scores'), got 5",
+            "body field 'query.type' must be a string (known values: 'assignment_scores', 'summary'), got 5",
             id="open-enum",
         ),
         pytest.param(
             "POST",
             DATA,
             {"json": {"summaries": [{"summary_type": ["final"]}]}},
-            "body field 'summaries[0].summary_type' must be a string (known values: 'final'), got an array of 1 item",
+            "body field 'summaries[0].summary_type' must be a string (known values: 'final', 'midterm'), "
+            "got an array of 1 item",
             id="open-enum-in-an-array",
         ),
         pytest.param(

@@ -79,7 +79,7 @@ def explain(error: jsonschema_rs.ValidationError, field: str) -> str:
     location inside it, what was expected and, where safe, what was given.
 
     For ``{"query": {"type": 5}}`` against the Grades ``ExchangeCreate`` schema, ``explain(error, "body")`` is
-    ``body field 'query.type' must be a string (known values: 'assignment_scores'), got 5``.
+    ``body field 'query.type' must be a string (known values: 'assignment_scores', 'summary'), got 5``.
     """
     return _explain(error, field)
 

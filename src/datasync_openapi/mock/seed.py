@@ -93,8 +93,8 @@ def seed(store: Store) -> None:
     store.put("artifacts", f"{EXCHANGE_NO_LOGS}/details", {"content": details_artifact(EXCHANGE_NO_LOGS, 0, 0)})
     errors = [
         (EXCHANGE_PROCESSING, "query_type_not_supported", "the SIS cannot answer this query type"),
-        (EXCHANGE_PROCESSING, "query_type_not_supported", "retry after the term is set up"),
-        (EXCHANGE_FAILED, "query_type_not_supported", None),
+        (EXCHANGE_PROCESSING, "producer_error", "retry after the term is set up"),
+        (EXCHANGE_FAILED, "producer_failure", None),
     ]
     for n, (exchange_id, code, details) in enumerate(errors, start=1):
         key = f"e2000000-0000-4000-8000-{n:012d}"
@@ -187,10 +187,17 @@ def seed(store: Store) -> None:
         )
 
 
+# the known ExchangeError codes (openapi/grades.yaml, ExchangeErrorCodeKnown) explained in the mock's own words
+_ERROR_MESSAGES = {
+    "query_type_not_supported": "The consumer does not support this exchange query type",
+    "query_conditions_not_supported": "The producer does not support the conditions of this exchange query",
+    "producer_error": "The producer could not answer this exchange; it may try again",
+    "producer_failure": "The producer failed to answer this exchange",
+}
+
+
 def error_message(code: str) -> str:
-    return {"query_type_not_supported": "The consumer does not support this exchange query type"}.get(
-        code, f"Exchange error: {code}"
-    )
+    return _ERROR_MESSAGES.get(code, f"Exchange error: {code}")
 
 
 def tenant(key: str, name: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class ConditionScopeByKnown(StrEnum):
+    ALL = "all"
     ID = "id"
 
     def __str__(self) -> str:

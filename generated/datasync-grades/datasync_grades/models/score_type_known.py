@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class ScoreTypeKnown(StrEnum):
+    PERCENTAGE = "percentage"
     RAW = "raw"
 
     def __str__(self) -> str:
