@@ -29,7 +29,13 @@ LAYERS: list[tuple[str, ...]] = [
     ("lazy", "numbers", "inventory"),
 ]
 # top-level modules that belong to a unit of another name
-UNIT_OF = {"__main__": "cli", "pytest_plugin": "testing", "server_options": "server", "process": "server"}
+UNIT_OF = {
+    "__main__": "cli",
+    "specdiff": "cli",  # the command behind make diff
+    "pytest_plugin": "testing",
+    "server_options": "server",
+    "process": "server",
+}
 # modules that sit in another unit's layer than their package's: the command modules compose the layers below
 # them, as the cli does (they move into cli/, then these entries name nothing and are not used)
 MODULE_UNIT = {
