@@ -37,7 +37,7 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 $(WHEELHOUSE)/.done: pyproject.toml uv.lock | $(UV)
 	rm -rf $(WHEELHOUSE)
-	$(UV) export --frozen --no-default-groups --group vendored --group tooling-build --no-emit-project \
+	$(UV) export --frozen --no-default-groups --group vendored --group tooling-build --extra conformance --no-emit-project \
 		--no-emit-local --format requirements-txt --no-header --output-file $(TOOLS)/wheelhouse-requirements.txt --quiet
 	$(TOOLS)/bin/python -m pip --isolated download --quiet --disable-pip-version-check --no-deps --require-hashes \
 		--only-binary=:all: --dest $(WHEELHOUSE) --requirement $(TOOLS)/wheelhouse-requirements.txt
