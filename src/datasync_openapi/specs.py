@@ -132,6 +132,7 @@ __all__ = [
     "API",
     "APIS",
     "Operation",
+    "SafeLoader",
     "iter_operations",
     "load_spec",
     "media_examples",
