@@ -228,3 +228,14 @@ def test_the_fixture_page_runs_the_mock_outside_pytest(mock: tuple[MockApp, Reco
     out = run_block(block_with("with DatasyncMock() as mock:"), mock[2], tmp_path).stdout
 
     assert out.splitlines() == ["5"]
+
+
+def test_a_no_run_marker_is_read_with_its_reason(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "Text.\n\n```python\nprint(1)\n```\n\n<!-- snippet: no-run needs a live tenant -->\n```python\nprint(2)\n```\n",
+        encoding="utf-8",
+    )
+    first, second = snippets(page)
+    assert (first.code, first.no_run) == ("print(1)\n", None)
+    assert (second.code, second.no_run) == ("print(2)\n", "needs a live tenant")
