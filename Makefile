@@ -22,7 +22,7 @@ REDOCLY := node_modules/.bin/redocly
 WHEELHOUSE := $(TOOLS)/wheelhouse
 PYTEST_ARGS ?=
 
-.PHONY: help install chromium generate check-generated lint test test-fast conformance mock proxy bench diff dist clean
+.PHONY: help install chromium generate check-generated lint test test-fast docs conformance mock proxy bench diff dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -37,7 +37,7 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 $(WHEELHOUSE)/.done: pyproject.toml uv.lock | $(UV)
 	rm -rf $(WHEELHOUSE)
-	$(UV) export --frozen --no-default-groups --group vendored --group tooling-build --no-emit-project \
+	$(UV) export --frozen --no-default-groups --group vendored --group tooling-build --extra conformance --no-emit-project \
 		--no-emit-local --format requirements-txt --no-header --output-file $(TOOLS)/wheelhouse-requirements.txt --quiet
 	$(TOOLS)/bin/python -m pip --isolated download --quiet --disable-pip-version-check --no-deps --require-hashes \
 		--only-binary=:all: --dest $(WHEELHOUSE) --requirement $(TOOLS)/wheelhouse-requirements.txt
@@ -72,11 +72,14 @@ lint: install ## ruff, mypy --strict (hand-written and generated code), spec val
 	$(BIN)/openapi-spec-validator openapi/grades.yaml openapi/interop.yaml
 	$(REDOCLY) lint --format=stylish 2>&1 | grep -v '^ *[║╔╚]' || { echo "redocly lint failed"; exit 1; }
 
-test: lint ## everything CI runs: lint, then the pytest tiers (spec, generated, client, mock, conformance)
+test: lint ## everything CI runs: lint, then every pytest tier under tests/
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.synced $(REDOCLY) ## the inner loop: every tier without the tests marked slow (no lint, no wheels)
 	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+
+docs: $(VENV)/.synced $(REDOCLY) ## build the docs site and both specs' API reference into site/ (offline, --strict)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 # make conformance                      both APIs against the embedded mock (started on a free port)
 # make conformance API=grades BASE_URL=https://host/v2/grades TOKEN=...        read-only unless WRITES=1
@@ -115,7 +118,7 @@ PORT ?= 8000
 STATE ?=
 SEED_FROM ?=
 WORKERS ?=
-mock: $(VENV)/.synced ## run the mock on localhost:$(PORT) (STATE=file.sqlite keeps data, SEED_FROM=traffic.har, WORKERS=N)
+mock: $(VENV)/.synced ## run the mock on localhost:8000 (PORT=, STATE=file.sqlite keeps data, SEED_FROM=traffic.har, WORKERS=N)
 	$(BIN)/datasync mock --port $(PORT) $(if $(STATE),--state $(STATE)) $(if $(SEED_FROM),--seed-from $(SEED_FROM)) \
 		$(if $(WORKERS),--workers $(WORKERS))
 
@@ -125,7 +128,7 @@ mock: $(VENV)/.synced ## run the mock on localhost:$(PORT) (STATE=file.sqlite ke
 #   REPORTS=reports (written when it stops) TIMEOUT=30 FAIL_ON=classes|all
 #   exit status once stopped (Ctrl-C, SIGTERM): 0 no finding that fails the run, 1 such findings, 2 could not run
 UPSTREAM ?=
-proxy: $(VENV)/.synced ## a validating proxy in front of UPSTREAM= on localhost:8080; reports in reports/ when it stops
+proxy: $(VENV)/.synced ## a validating proxy in front of UPSTREAM= on localhost:8080 (PORT=); reports in reports/ when it stops
 	@test -n "$(UPSTREAM)" || { echo "make proxy needs UPSTREAM=https://host (the server to forward to)" >&2; exit 2; }
 	$(BIN)/datasync proxy --upstream $(UPSTREAM) --port $(if $(filter file,$(origin PORT)),8080,$(PORT)) \
 		$(if $(call truthy,$(STRICT)),--strict) $(if $(BASELINE),--baseline $(BASELINE)) \
@@ -138,7 +141,7 @@ proxy: $(VENV)/.synced ## a validating proxy in front of UPSTREAM= on localhost:
 #   comparing changes to the generator templates, where the timed ratios move by 10% with the host)
 ONLY ?=
 INSTRUCTIONS ?=
-bench: $(VENV)/.synced ## measure the mock (requests/s, latency), the validating proxy's overhead and conformance throughput
+bench: $(VENV)/.synced ## measure the models, the mock, the validating proxy's overhead and conformance throughput
 	$(BIN)/python scripts/bench.py $(foreach section,$(ONLY),--only $(section)) \
 		$(if $(call truthy,$(INSTRUCTIONS)),--instructions)
 
@@ -162,4 +165,4 @@ dist: $(VENV)/.synced ## build wheels and sdists of the tooling package and both
 	@ls -1 dist
 
 clean: ## remove environments, caches and build output
-	rm -rf $(VENV) $(TOOLS) node_modules dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) node_modules dist site .pytest_cache .mypy_cache .ruff_cache

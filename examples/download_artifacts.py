@@ -11,7 +11,10 @@ from pathlib import Path
 from datasync_grades.runtime import ArtifactNotAvailable, connect
 from datasync_grades.workflows import decode_artifact, download_consumer_logs, download_details
 
-url = os.environ.get("DATASYNC_URL", "https://api.us2.kimonocloud.com")
+url = os.environ.get("DATASYNC_URL", "")
+if not url:  # no default: a script run by mistake must not reach a real tenant
+    print(f"{sys.argv[0]}: set DATASYNC_URL to the server, e.g. http://127.0.0.1:8000 for `make mock`", file=sys.stderr)
+    raise SystemExit(2)
 exchange_id = sys.argv[1]
 out = Path(sys.argv[2] if len(sys.argv) > 2 else ".")
 with connect(f"{url}/v2/grades", token=os.environ["DATASYNC_TOKEN"]) as client:

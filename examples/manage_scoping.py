@@ -4,6 +4,7 @@ DATASYNC_URL=... DATASYNC_TOKEN=... python examples/manage_scoping.py
 """
 
 import os
+import sys
 
 from datasync_interop.api.scoping_schools import (
     create_scoping_schools,
@@ -14,7 +15,10 @@ from datasync_interop.api.scoping_schools import (
 from datasync_interop.models import ScopingSchool, ScopingSchoolsCreate
 from datasync_interop.runtime import ApiError, call, connect, paginate
 
-url = os.environ.get("DATASYNC_URL", "https://api.us2.kimonocloud.com")
+url = os.environ.get("DATASYNC_URL", "")
+if not url:  # no default: a script run by mistake must not reach a real tenant
+    print(f"{sys.argv[0]}: set DATASYNC_URL to the server, e.g. http://127.0.0.1:8000 for `make mock`", file=sys.stderr)
+    raise SystemExit(2)
 with connect(f"{url}/v2/interop", token=os.environ["DATASYNC_TOKEN"]) as client:
     print("schools:", [school.name for school in paginate(list_scoping_schools, client)])
     body = ScopingSchoolsCreate(data=[ScopingSchool(name="Example Elementary", selected=True)])

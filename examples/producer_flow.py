@@ -10,12 +10,16 @@ of one ``$person``), a ``Summary`` is one ``$person``'s summary score in a ``$se
 """
 
 import os
+import sys
 from typing import Any
 
 from datasync_grades.runtime import connect
 from datasync_grades.workflows import QueryNotAnswerable, answer_pending
 
-url = os.environ.get("DATASYNC_URL", "https://api.us2.kimonocloud.com")
+url = os.environ.get("DATASYNC_URL", "")
+if not url:  # no default: a script run by mistake must not reach a real tenant
+    print(f"{sys.argv[0]}: set DATASYNC_URL to the server, e.g. http://127.0.0.1:8000 for `make mock`", file=sys.stderr)
+    raise SystemExit(2)
 client = connect(  # tokens come from the same host: {DATASYNC_URL}/oauth/token
     f"{url}/v2/grades",
     client_id=os.environ["DATASYNC_CLIENT_ID"],

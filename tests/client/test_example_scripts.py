@@ -121,3 +121,22 @@ def test_my_integration_runs_under_pytest_with_the_plugin() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     passed = re.findall(r"::(test_\w+) PASSED", result.stdout)
     assert passed == tests
+
+
+@pytest.mark.parametrize("url", [None, ""])
+@pytest.mark.parametrize(
+    "example", ["producer_flow.py", "list_exchanges.py", "download_artifacts.py", "manage_scoping.py"]
+)
+def test_without_datasync_url_an_example_says_so_and_exits_2(example: str, url: str | None) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATASYNC_")}
+    env.update(DATASYNC_CLIENT_ID=DEMO_CLIENT_ID, DATASYNC_CLIENT_SECRET=DEMO_CLIENT_SECRET, DATASYNC_TOKEN=DEMO_TOKEN)
+    if url is not None:
+        env["DATASYNC_URL"] = url
+    # a proxy that answers nothing: had the script fallen back to a real host, it would fail differently (exit 1)
+    env.update(HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9", NO_PROXY="")
+    script = str(EXAMPLES / example)
+    result = subprocess.run([sys.executable, script], env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    assert result.stderr.splitlines() == [
+        f"{script}: set DATASYNC_URL to the server, e.g. http://127.0.0.1:8000 for `make mock`"
+    ]

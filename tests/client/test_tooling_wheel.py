@@ -1,5 +1,7 @@
 """The tooling package, built as a wheel and installed alone into a fresh virtual environment, gives pytest the
 ``datasync_mock`` fixture; with the generated client wheels installed beside it, its ready clients work too.
+Without its ``conformance`` extra it brings no schemathesis (nor pytest: a fixture user has it), and
+``datasync conformance`` says in one line how to install the extra.
 
 Everything installs from ``.tools/wheelhouse`` (``make install``: the tooling's runtime dependencies and its
 build backend, pinned and hashed by uv.lock) with no index and an empty uv cache, as on a fresh machine. Nothing
@@ -117,10 +119,29 @@ def test_the_tooling_wheel_installs_alone_and_its_plugin_works(tmp_path: Path) -
     run(UV, "venv", "--quiet", "--python", sys.executable, str(venv))
     python = str(venv / "bin" / "python")
 
+    def installed() -> set[str]:
+        return {p["name"] for p in json.loads(run(UV, "pip", "list", "--python", python, "--format", "json"))}
+
     run(UV, "pip", "install", *offline, "--quiet", "--python", python, str(tooling))
-    names = {p["name"] for p in json.loads(run(UV, "pip", "list", "--python", python, "--format", "json"))}
-    assert {"datasync-openapi", "pytest", "starlette", "uvicorn"} <= names
+    names = installed()
+    assert {"datasync-openapi", "starlette", "uvicorn"} <= names
     assert not names & {"datasync-grades", "datasync-interop"}, names
+    # the conformance suite's engine is the `conformance` extra: none of it comes with the mock
+    assert not names & {"schemathesis", "hypothesis", "requests", "rich", "pytest"}, names
+    done = subprocess.run(
+        [str(venv / "bin" / "datasync"), "conformance"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert done.stderr.splitlines() == [
+        "datasync: error: datasync conformance needs the conformance extra: pip install 'datasync-openapi[conformance]'"
+    ]
+    run(UV, "pip", "install", *offline, "--quiet", "--python", python, "pytest")  # what a fixture user has
+    assert {"datasync-openapi", "pytest", "starlette", "uvicorn"} <= installed()
     where = "from datasync_openapi.contract import spec_path; print(spec_path('grades'))"
     spec = Path(run(python, "-I", "-c", where).strip())
     assert spec.is_file(), spec
@@ -144,3 +165,16 @@ def test_the_tooling_wheel_installs_alone_and_its_plugin_works(tmp_path: Path) -
     run(UV, "pip", "install", *offline, "--quiet", "--python", python, *clients)
     out = run(*pytest_cmd, "test_with_clients.py", cwd=user)
     assert re.findall(r"::(test_\w+) PASSED", out) == _test_names(WITH_CLIENTS)
+
+    run(
+        UV,
+        "pip",
+        "install",
+        *offline,
+        "--quiet",
+        "--python",
+        python,
+        f"datasync-openapi[conformance] @ {tooling.as_uri()}",
+    )
+    assert {"schemathesis", "requests", "rich"} <= installed()
+    assert "schemathesis" in run(python, "-I", "-c", "import schemathesis; print(schemathesis.__name__)")

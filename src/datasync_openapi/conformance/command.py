@@ -8,6 +8,7 @@ run), 1 findings or operations not exercised, 2 the run could not run (preflight
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import os
 import re
@@ -361,7 +362,12 @@ def _update_baseline(
     return baselines.load(args.baseline)
 
 
+MISSING_EXTRA = "datasync conformance needs the conformance extra: pip install 'datasync-openapi[conformance]'"
+
+
 def main(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("schemathesis") is None:  # the mock, proxy and fixture do not need it
+        raise ConformanceError(MISSING_EXTRA)
     # The config file (datasync.toml, [tool.datasync], --config) fills what the command line did not give.
     from .config import apply
 

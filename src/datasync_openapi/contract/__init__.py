@@ -18,7 +18,18 @@ from typing import TYPE_CHECKING
 from datasync_openapi.lazy import lazy_names
 
 from ._json import MAX_JSON_DEPTH, JSONRejected, dumps, loads
-from ._specs import API, APIS, Operation, iter_operations, load_spec, media_examples, operations, resolve, spec_path
+from ._specs import (
+    API,
+    APIS,
+    Operation,
+    SpecLoader,
+    iter_operations,
+    load_spec,
+    media_examples,
+    operations,
+    resolve,
+    spec_path,
+)
 
 if TYPE_CHECKING:
     from ._envelope import (
@@ -128,6 +139,7 @@ __all__ = [
     "ResponseSpec",
     "Route",
     "Router",
+    "SpecLoader",
     "appendable",
     "bad_request",
     "check",
