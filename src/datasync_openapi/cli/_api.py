@@ -9,10 +9,15 @@ import functools
 import os
 import sys
 from typing import Any
+from urllib.parse import urlsplit
+
+from datasync_openapi.findings import neutral
 
 from ._command import Parser, Run, add_command, fail
 
 DEFAULT_URL = "https://api.us2.kimonocloud.com"
+# The APIs' paths on a server: the commands add /v2/grades themselves, so DATASYNC_URL ending in one is doubled.
+API_PATHS = ("/v2/grades", "/v2/interop")
 ENVIRONMENT = f"""environment:
   DATASYNC_URL           the server (default: {DEFAULT_URL}; the mock: http://127.0.0.1:8000)
   DATASYNC_TOKEN         a ready bearer token, or:
@@ -57,7 +62,8 @@ def transport_problem(exc: Exception) -> str:
 
 def api_command(run: Run) -> Run:
     """An API command: an API error is one line and exit status 1; a transport error (nothing listening, DNS,
-    timeout) or bad configuration is one line and exit status 2. Never a traceback."""
+    timeout), bad configuration or an argument no URL can hold is one line and exit status 2. Never a
+    traceback."""
 
     @functools.wraps(run)
     def command(args: argparse.Namespace) -> int:
@@ -72,16 +78,18 @@ def api_command(run: Run) -> Run:
             return fail(str(exc), 1)
         except httpx.TransportError as exc:
             return fail(transport_problem(exc))
+        except httpx.InvalidURL as exc:  # e.g. an EXCHANGE_ID with control characters, put into an artifact's URL
+            return fail(f"cannot build the request: {exc}")
 
     return command
 
 
 def _say_retry(event: Any) -> None:
-    print(f"datasync: {event}", file=sys.stderr, flush=True)
+    print(f"datasync: {neutral.terminal(event)}", file=sys.stderr, flush=True)
 
 
 def _server_url() -> str:
-    """DATASYNC_URL without a trailing slash: an absolute http(s) URL of the server."""
+    """DATASYNC_URL without a trailing slash: an absolute http(s) URL of the server, without an API's path."""
     from datasync_grades.runtime import token_url_for
 
     url = os.environ.get("DATASYNC_URL", DEFAULT_URL).rstrip("/")
@@ -90,6 +98,14 @@ def _server_url() -> str:
         token_url_for(f"{url}/v2/grades")  # an absolute http(s) URL, or a clear error
     except ValueError:
         raise ConfigError(f"DATASYNC_URL must be an http(s) URL such as {DEFAULT_URL}, got {shown!r}") from None
+    path = urlsplit(url).path.rstrip("/")
+    doubled = next((api for api in API_PATHS if path.endswith(api)), None)
+    if doubled is not None:
+        fix = f"set DATASYNC_URL={url.removesuffix(doubled)}" if url.endswith(doubled) and "@" not in url else None
+        raise ConfigError(
+            f"DATASYNC_URL ends in {doubled}, an API's path: it names the server alone, the commands add "
+            f"/v2/grades themselves ({fix or 'remove the path'})"
+        )
     return url
 
 
@@ -116,6 +132,7 @@ def grades_client() -> Any:
 
 
 __all__ = [
+    "API_PATHS",
     "DEFAULT_URL",
     "ENVIRONMENT",
     "ConfigError",

@@ -2,21 +2,45 @@
 
 Each command module (``mock``, ``proxy``, ``conformance``, ``report``, ``exchanges``, ``artifacts``) has
 ``add_parser(sub)``, which calls ``add_command`` with its ``run(args) -> int``, and ``main`` runs what the parser
-chose. Every error is one line on standard error, ``datasync: ...``.
+chose. Every parser is a ``Parser``: no abbreviated options (``--stat`` is not ``--state``), and an argument no
+parser knows is refused by the (sub)command that got it, with that command's own usage. Every error is one line
+on standard error, ``datasync: ...``, through the terminal neutraliser (it may echo a server's or a user's text).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from datasync_openapi.findings import neutral
 
 Run = Callable[[argparse.Namespace], int]
 
 
 class Parser(argparse.ArgumentParser):
-    """The parser of the ``datasync`` command and of each of its subcommands."""
+    """An ``ArgumentParser`` that takes no abbreviation and refuses what it does not know itself.
+
+    argparse hands a subcommand's unknown arguments back to the top-level parser, which then prints the top-level
+    usage; here the subcommand's parser refuses them, with its own usage. ``allow_abbrev`` is not inherited by the
+    parsers ``add_subparsers`` makes (Python 3.11): they are of this class, whose default is ``False``."""
+
+    def __init__(self, *, allow_abbrev: bool = False, **kwargs: Any) -> None:
+        super().__init__(allow_abbrev=allow_abbrev, **kwargs)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+    def error(self, message: str) -> NoReturn:
+        """The usage, then one line (what the user typed, neutralised); exit status 2."""
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {neutral.terminal(message)}\n")
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -55,8 +79,8 @@ def subcommands(parser: argparse.ArgumentParser, dest: str) -> Any:
 
 
 def fail(message: str, status: int = 2) -> int:
-    """One line on standard error, ``datasync: message``; returns ``status``."""
-    print(f"datasync: {message}", file=sys.stderr, flush=True)
+    """One line on standard error, ``datasync: message`` (neutralised for the terminal); returns ``status``."""
+    print(f"datasync: {neutral.terminal(message)}", file=sys.stderr, flush=True)
     return status
 
 
