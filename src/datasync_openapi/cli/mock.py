@@ -1,9 +1,14 @@
-"""``datasync mock``: what ``make mock`` runs, the stateful mock of both APIs served until Ctrl-C."""
+"""``datasync mock``: what ``make mock`` runs, the stateful mock of both APIs served until Ctrl-C.
+
+Exit status: 0 stopped by Ctrl-C (SIGINT) after a clean shutdown, 2 it cannot start (address, state file, HAR
+file).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -30,7 +35,9 @@ def add_parser(sub: Any) -> None:
         "mock",
         run,
         help="run the stateful mock of both APIs",
-        description="Serve the stateful mock of the Grades Exchange and Interop APIs until Ctrl-C.",
+        description="Serve the stateful mock of the Grades Exchange and Interop APIs until Ctrl-C.\n\n"
+        "Exit status: 0 stopped by Ctrl-C (SIGINT) after a clean shutdown, 2 it cannot start (address, state\n"
+        "file, HAR file).",
     )
     add_options(mock)
 
@@ -119,19 +126,27 @@ def run(args: argparse.Namespace) -> int:
         flush=True,
     )
     bounds = {"header_timeout": args.header_timeout, "max_connections": args.max_connections}
-    if args.workers == 1:
-        serve(app, args.host, args.port, log_level=args.log_level, **bounds)
-        return 0
-    from datasync_openapi.mock import worker
-
-    app.close()  # seeded; each worker opens the file itself
-    os.environ[worker.ENV] = worker.settings(state, auth.static_token or "", args.seed_from)
+    # uvicorn stops cleanly on Ctrl-C, then raises SIGINT again for the handler it found: this one, so that a
+    # normal Ctrl-C ends with status 0 (not 130, which make reports as "Error 130").
+    previous = signal.signal(signal.SIGINT, _stopped)
     try:
+        if args.workers == 1:
+            serve(app, args.host, args.port, log_level=args.log_level, **bounds)
+            return 0
+        from datasync_openapi.mock import worker
+
+        app.close()  # seeded; each worker opens the file itself
+        os.environ[worker.ENV] = worker.settings(state, auth.static_token or "", args.seed_from)
         serve(f"{worker.__name__}:app", args.host, args.port, log_level=args.log_level, workers=args.workers, **bounds)
     finally:
+        signal.signal(signal.SIGINT, previous)
         if scratch is not None:
             scratch.cleanup()
     return 0
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    """The SIGINT that stopped the mock, raised again by uvicorn once it stopped: already handled."""
 
 
 __all__ = ["add_options", "add_parser", "run"]
