@@ -9,9 +9,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from datasync_openapi import cli
+from datasync_openapi.mock import DEMO_TOKEN, create_app
 from datasync_openapi.server import free_port, running
 
 # A valid command line for each command that runs something: what follows it is all that is wrong.
@@ -180,3 +182,26 @@ def test_a_server_under_a_path_of_its_own_is_used_as_given(
     monkeypatch.setenv("DATASYNC_TOKEN", "t")
     assert cli.main(["exchanges", "list"]) == 2
     assert capsys.readouterr().err.startswith(f"datasync: cannot connect for GET {server}/v2/grades/exchanges/count")
+
+
+def test_the_exchange_table_carries_no_terminal_control(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table shows a server's strings (an open enum's state, a course id): made inert like an error line."""
+    with running(create_app()) as mock:
+        page = httpx.get(f"{mock}/v2/grades/exchanges", headers={"Authorization": f"Bearer {DEMO_TOKEN}"}).json()
+    exchange = {**page["data"][0], "state": "done\x1b[2J", "course_app_id": "c\x1b]0;owned\x07\r\nFAKE"}
+    bodies = {"/v2/grades/exchanges/count": b"1", "/v2/grades/exchanges": json.dumps({"data": [exchange]}).encode()}
+
+    async def hostile(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        headers = [(b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": bodies[scope["path"]]})
+
+    with running(hostile) as base:
+        monkeypatch.setenv("DATASYNC_URL", base)
+        monkeypatch.setenv("DATASYNC_TOKEN", "t")
+        assert cli.main(["exchanges", "list"]) == 0
+    out = capsys.readouterr().out
+    assert [char for char in "\x1b\x07\r" if char in out] == []
+    assert out.splitlines()[2].split()[1:] == ["done", "0", "c", "FAKE", "2026-01-05", "08:00:00+00:00"]

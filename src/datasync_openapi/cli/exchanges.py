@@ -8,6 +8,8 @@ import json
 import sys
 from typing import Any
 
+from datasync_openapi.findings import neutral
+
 from ._api import add_api_command, api_command, grades_client
 from ._command import subcommands
 
@@ -53,15 +55,8 @@ def run(args: argparse.Namespace) -> int:
         progress = sys.stderr.isatty()
         rows: list[list[str]] = []
         for exchange in paginate(list_exchanges, client, max_items=args.max, page_size=100, **filters):
-            rows.append(
-                [
-                    str(exchange.id),
-                    str(exchange.state),
-                    str(exchange.error_count),
-                    str(exchange.course_app_id or ""),
-                    str(exchange.created_at or ""),
-                ]
-            )
+            cells = (exchange.id, exchange.state, exchange.error_count, exchange.course_app_id, exchange.created_at)
+            rows.append([neutral.terminal("" if cell is None else cell) for cell in cells])  # the server's text
             if progress:
                 done = int(30 * len(rows) / max(limit, 1))
                 print(f"\r[{'#' * done}{'.' * (30 - done)}] {len(rows)}/{limit}", end="", file=sys.stderr)
