@@ -114,6 +114,7 @@ conformance: $(VENV)/.synced ## fuzz a server against the specs (default: the em
 	case $$status in 0) why=conforms;; 1) why="findings or operations not exercised";; 2) why="could not run";; 130) why=interrupted;; 143) why=terminated;; *) why="?";; esac; \
 	echo "conformance: exit $$status ($$why)"; exit $$status
 
+# make mock: Ctrl-C stops it, exit status 0 (no make "Error 130"); 2 when it cannot start (port, STATE=, SEED_FROM=)
 PORT ?= 8000
 STATE ?=
 SEED_FROM ?=

@@ -36,13 +36,8 @@ UNIT_OF = {
     "server_options": "server",
     "process": "server",
 }
-# modules that sit in another unit's layer than their package's: the command modules compose the layers below
-# them, as the cli does (they move into cli/, then these entries name nothing and are not used)
-MODULE_UNIT = {
-    f"{NAME}.conformance.command": "cli",
-    f"{NAME}.conformance.report_command": "cli",
-    f"{NAME}.proxy.command": "cli",
-}
+# modules that sit in another unit's layer than their package's (none today; the command modules live in cli/)
+MODULE_UNIT: dict[str, str] = {}
 # the generated clients and what is copied into them: they run without the tooling installed
 STANDALONE = [ROOT / "generated", ROOT / "clients" / "runtime", ROOT / "clients" / "workflows"]
 

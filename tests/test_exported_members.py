@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # whose imports say what is public
 READERS = [PACKAGE, ROOT / "tests", ROOT / "scripts", ROOT / "clients", ROOT / "examples"]
 SCRIPT = "datasync_openapi.__main__"  # runs the command; exports nothing
+SCRIPTS = {SCRIPT, "datasync_openapi.cli.__main__"}  # python -m datasync_openapi, python -m datasync_openapi.cli
 TEST_ONLY = {"datasync_openapi.mock.rogue"}  # a test server on its way out of the package (issue 22)
 MODULES = sorted(
     {datasync_openapi.__name__}
@@ -90,9 +91,9 @@ USES = uses()
 
 def test_the_scan_sees_each_kind_of_import() -> None:
     """The scan is not blind: a ``from`` import in a test, a relative one, an attribute on an imported module."""
-    assert "tests/client/test_cli.py" in USES["datasync_openapi.server"]["free_port"]
-    assert "datasync_openapi.proxy.command" in USES["datasync_openapi.proxy.options"]["MAX_BODY"]
-    assert "datasync_openapi.cli" in USES["datasync_openapi.proxy.command"]["add_parser"]
+    assert "tests/cli/test_cli.py" in USES["datasync_openapi.server"]["free_port"]
+    assert "datasync_openapi.cli.proxy" in USES["datasync_openapi.cli._command"]["add_command"]
+    assert "datasync_openapi.cli.conformance" in USES["datasync_openapi.conformance.suite"]["seconds"]
     assert "datasync_openapi.__main__" in USES["datasync_openapi.cli"]["main"]
     assert "datasync_openapi.server" in USES["datasync_openapi.contract"]["error_body"]
 
@@ -111,7 +112,7 @@ def test_the_contract_exports_every_name_of_its_private_modules() -> None:
         assert all(getattr(contract, each) is getattr(module, each) for each in module.__all__), name
 
 
-@pytest.mark.parametrize("name", sorted(set(MODULES) - {SCRIPT} - TEST_ONLY))
+@pytest.mark.parametrize("name", sorted(set(MODULES) - SCRIPTS - TEST_ONLY))
 def test_the_module_lists_what_it_exports(name: str) -> None:
     module: ModuleType = importlib.import_module(name)
     exported = getattr(module, "__all__", None)
@@ -127,8 +128,12 @@ def test_the_module_lists_what_it_exports(name: str) -> None:
 
 
 def test_only_main_imports_the_cli() -> None:
-    users = {user for names in USES["datasync_openapi.cli"].values() for user in names}
-    assert {user for user in users if user.startswith("datasync_openapi")} == {SCRIPT}
+    cli = [module for module in USES if module == "datasync_openapi.cli" or module.startswith("datasync_openapi.cli.")]
+    users = {user for module in cli for names in USES[module].values() for user in names}
+    outside = {
+        user for user in users if user.startswith("datasync_openapi") and not user.startswith("datasync_openapi.cli")
+    }
+    assert outside == {SCRIPT}
 
 
 def test_no_module_imports_a_private_name_of_another() -> None:

@@ -16,8 +16,8 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from datasync_openapi import cli
-from datasync_openapi.conformance.command import Shard, parse_shard, select
 from datasync_openapi.conformance.options import ConformanceError
+from datasync_openapi.conformance.suite import Shard, parse_shard, select
 from datasync_openapi.contract import APIS, operations
 from datasync_openapi.findings import FindingClass, OperationCoverage, Result
 from datasync_openapi.findings import baseline as baselines

@@ -313,7 +313,7 @@ def test_bounds_take_positive_finite_numbers(
 
 
 def test_sizes_take_units(exchange: dict[str, Any]) -> None:
-    from datasync_openapi.conformance.command import _size
+    from datasync_openapi.conformance.suite import size as _size
 
     assert _size("16MiB") == 16 * 1024 * 1024
     assert _size("512 KiB") == 512 * 1024

@@ -5,13 +5,14 @@
     manners     rate limit and 429 backpressure toward a live server
     triage      schemathesis recordings -> coverage per operation and classified findings with hints
     options     the run's defaults and ConformanceError (light: what the command line needs)
-    command     ``datasync conformance`` (what ``make conformance`` runs)
+    suite       the run from the command's options: selection, servers, baseline, reports (the command,
+                ``datasync conformance``, is ``datasync_openapi.cli.conformance``)
 
 Findings, their classes and keys, baselines and reports live in ``datasync_openapi.findings``, shared with
 the validating proxy.
 
 The names of the engine, manners and preflight are imported on first use (PEP 562): importing this package, or
-``.command`` to build the ``datasync`` parser, does not import schemathesis and requests (about 1 s).
+``.suite`` for the ``datasync`` parser, does not import schemathesis and requests (about 1 s).
 """
 
 from __future__ import annotations

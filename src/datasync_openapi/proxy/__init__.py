@@ -2,8 +2,8 @@
 unchanged, checks every request and response against the specs with the contract's validators, and reports what
 disagrees as findings (the conformance suite's classes, keys, hints, baselines and reports). See ``app``.
 
-The names of ``app`` are imported on first use (PEP 562): importing ``.command`` to build the ``datasync``
-parser does not import the proxy (httpx, the checks).
+The names of ``app`` are imported on first use (PEP 562): building the ``datasync``
+parser (``datasync_openapi.cli.proxy``) does not import the proxy (httpx, the checks).
 """
 
 from __future__ import annotations

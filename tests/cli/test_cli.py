@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from datasync_openapi import cli
+from datasync_openapi.cli import _api
 from datasync_openapi.mock import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, create_app
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_NO_LOGS
 from datasync_openapi.server import free_port, running
@@ -152,12 +153,12 @@ def test_unknown_host_and_bad_url_are_one_line(
 
 def test_a_timeout_is_one_line() -> None:
     request = httpx.Request("GET", "http://user:pw@host.test/v2/grades/exchanges?page=2")
-    line = cli._transport_problem(httpx.ReadTimeout("timed out", request=request))
+    line = _api.transport_problem(httpx.ReadTimeout("timed out", request=request))
     assert line == (
         "timed out (ReadTimeout) on GET http://host.test/v2/grades/exchanges "
         "(check DATASYNC_URL and that the server is running)"
     )
-    assert "pw" not in cli._transport_problem(httpx.RemoteProtocolError("dropped", request=request))
+    assert "pw" not in _api.transport_problem(httpx.RemoteProtocolError("dropped", request=request))
 
 
 @pytest.mark.slow

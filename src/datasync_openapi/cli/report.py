@@ -11,23 +11,28 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from datasync_openapi.conformance.options import ConformanceError
+from datasync_openapi.conformance.suite import check_reports, write_reports
 from datasync_openapi.findings.merge import MergeError, merge
 from datasync_openapi.findings.report import ReportError, read_json
 
-from .command import check_reports, write_reports
-from .options import ConformanceError
+from ._command import add_command, subcommands
 
 
 def add_parser(sub: Any) -> None:
-    top = sub.add_parser(
+    top = add_command(
+        sub,
         "report",
+        None,
         help="work with conformance reports: merge shards' JSON reports into one",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    actions = top.add_subparsers(dest="action", required=True)
-    merging = actions.add_parser(
+    actions = subcommands(top, "action")
+    merging = add_command(
+        actions,
         "merge",
+        run,
         help="merge shards' JSON reports into one set of reports and one verdict",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -46,10 +51,9 @@ def add_parser(sub: Any) -> None:
         help="directory for the merged reports: conformance.html, conformance.md, conformance-<api>.json and .xml "
         "(default: reports)",
     )
-    merging.set_defaults(func=main)
 
 
-def main(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     try:
         results = merge([(path, read_json(path)) for path in args.inputs])
     except (ReportError, MergeError) as exc:
@@ -59,4 +63,4 @@ def main(args: argparse.Namespace) -> int:
     return write_reports(args.reports, results, clear=False)
 
 
-__all__ = ["add_parser", "main"]
+__all__ = ["add_parser", "run"]

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from datasync_openapi.findings import FOREIGN_DEFAULT_FAIL_ON, BaselineError, Result, parse_classes, report
 from datasync_openapi.numbers import positive_finite
+from datasync_openapi.proxy.options import DEFAULT_TIMEOUT, MAX_BODY
 from datasync_openapi.server_options import add_connection_options, cannot_listen
 
-from .options import DEFAULT_TIMEOUT, MAX_BODY
+from ._command import add_command, fail, port
 
 if TYPE_CHECKING:
     from datasync_openapi.contract import Mode
@@ -34,12 +35,13 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8080
 
 
-def add_parser(sub: Any, formatter: type[argparse.HelpFormatter], port: Any) -> None:
-    proxy = sub.add_parser(
+def add_parser(sub: Any) -> None:
+    proxy = add_command(
+        sub,
         "proxy",
+        run,
         help="a validating proxy in front of a server: every exchange checked against the specs",
         description=__doc__,
-        formatter_class=formatter,
     )
     proxy.add_argument(
         "--upstream",
@@ -104,18 +106,12 @@ def add_parser(sub: Any, formatter: type[argparse.HelpFormatter], port: Any) -> 
         help="log level (info: one line per new finding, upstream failures)",
     )
     add_connection_options(proxy)
-    proxy.set_defaults(func=main)
-
-
-def _fail(message: str) -> int:
-    print(f"datasync: {message}", file=sys.stderr)
-    return 2
 
 
 def _summary(directory: Path, recording: Path | None, outcome: list[bool]) -> Any:
     """What the proxy prints when it stops (``report.summary`` neutralises what the upstream sent for the
     terminal); appends to ``outcome`` whether the run passed."""
-    from .app import REPORT_NAME
+    from datasync_openapi.proxy.app import REPORT_NAME
 
     def finish(results: list[Result]) -> None:
         for result in results:
@@ -137,35 +133,34 @@ def _summary(directory: Path, recording: Path | None, outcome: list[bool]) -> An
     return finish
 
 
-def main(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    from datasync_openapi.proxy.app import ProxyApp, ProxyConfig, parse_upstream
     from datasync_openapi.server import serve
-
-    from .app import ProxyApp, ProxyConfig, parse_upstream
 
     try:
         upstream = parse_upstream(args.upstream)
         fail_on = parse_classes(args.fail_on) if args.fail_on else FOREIGN_DEFAULT_FAIL_ON
     except ValueError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if args.update_baseline and args.baseline is None:
-        return _fail("--update-baseline needs --baseline FILE (the file to write)")
+        return fail("--update-baseline needs --baseline FILE (the file to write)")
     if positive_finite(args.timeout) is None:
-        return _fail(f"--timeout must be a positive number of seconds, got {args.timeout}")
+        return fail(f"--timeout must be a positive number of seconds, got {args.timeout}")
     if args.max_body < 0:
-        return _fail("--max-body must be at least 0")
+        return fail("--max-body must be at least 0")
     problem = _directory_problem(args.reports)
     if problem:
-        return _fail(f"--reports: {problem}")
+        return fail(f"--reports: {problem}")
     record_mode: Mode = "new"
     if args.record is not None:
         problem, record_mode = _record_problem(args.record, args.overwrite_record, args.append_record)
         if problem:
-            return _fail(problem)
+            return fail(problem)
     elif args.overwrite_record or args.append_record:
-        return _fail("--overwrite-record and --append-record need --record FILE.har")
+        return fail("--overwrite-record and --append-record need --record FILE.har")
     listen = cannot_listen(args.host, args.port)
     if listen:
-        return _fail(listen)
+        return fail(listen)
     outcome: list[bool] = []
     config = ProxyConfig(
         upstream=upstream,
@@ -183,7 +178,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         app = ProxyApp(config)
     except BaselineError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     logger = logging.getLogger("datasync_openapi.proxy")
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
@@ -272,4 +267,4 @@ def _record_problem(path: Path, overwrite: bool, append: bool) -> tuple[str, Mod
     )
 
 
-__all__ = ["DEFAULT_PORT", "add_parser", "main"]
+__all__ = ["DEFAULT_PORT", "add_parser", "run"]
