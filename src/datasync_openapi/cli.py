@@ -1,7 +1,7 @@
 """The ``datasync`` command: run the mock, list and show Grades Exchanges (``exchanges``), download their
 artifacts (``artifacts``), run the conformance suite.
 
-    datasync mock [--host 127.0.0.1] [--port 8000] [--state FILE] [--seed-from traffic.har]
+    datasync mock [--host 127.0.0.1] [--port 8000] [--state FILE] [--seed-from traffic.har] [--seed FILE]
     datasync proxy --upstream https://api.us2.kimonocloud.com [--port 8080] [--strict] [--baseline FILE]
                    [--record traffic.har] [--reports reports]
     datasync conformance                                   # both APIs against the embedded mock
@@ -76,17 +76,20 @@ def _mock(args: argparse.Namespace) -> int:
         scratch = tempfile.TemporaryDirectory(prefix="datasync-mock-")
         state = os.path.join(scratch.name, "state.sqlite")
     config = MockConfig(auth=auth, state_file=state, shared=args.workers > 1)
-    recorded = None
-    if args.seed_from is not None:
-        from datasync_openapi.mock import har
+    from datasync_openapi.mock import har, journal, seeding
 
-        try:
-            recorded = har.load(args.seed_from)
-        except har.HarError as exc:
-            return _fail(str(exc))
-        config.seeder = har.with_demo_data(recorded)
+    recorded = None
+    try:
+        recorded = har.load(args.seed_from) if args.seed_from is not None else None
+        seeds = [seeding.read(args.seed)] if args.seed is not None else []
+    except (har.HarError, seeding.SeedError) as exc:
+        return _fail(str(exc))
+    config.seeder = seeding.seeder(not args.no_demo_data, recorded, seeds)
+    journal.configure_logging(args.quiet, args.log_level)
     try:
         app = create_app(config)
+    except seeding.SeedError as exc:
+        return _fail(str(exc))
     except (sqlite3.Error, OSError) as exc:
         return _fail(f"cannot use the state file {state}: {exc}")
     base = f"http://{args.host}:{args.port}"
@@ -99,9 +102,12 @@ def _mock(args: argparse.Namespace) -> int:
         f"  static bearer token  {auth.static_token}\n"
         f"  Basic (GET /tenants) {DEMO_API_KEY}:{DEMO_API_SECRET}\n"
         f"  controls             POST {base}/_mock/reset, POST|GET|DELETE {base}/_mock/faults, "
-        f"POST {base}/_mock/tokens/expire\n"
+        f"POST {base}/_mock/tokens/expire, GET|DELETE {base}/_mock/requests, POST {base}/_mock/exchanges\n"
         f"  state                {where}\n"
-        f"  worker processes     {args.workers}" + (f"\n  {recorded.summary()}" if recorded is not None else ""),
+        f"  worker processes     {args.workers}"
+        + (f"\n  {recorded.summary()}" if recorded is not None else "")
+        + "".join(f"\n  seeded from {one.source}: {one.counts()}" for one in seeds)
+        + ("\n  no demo data" if args.no_demo_data else ""),
         flush=True,
     )
     bounds = {"header_timeout": args.header_timeout, "max_connections": args.max_connections}
@@ -111,7 +117,17 @@ def _mock(args: argparse.Namespace) -> int:
     from datasync_openapi.mock import worker
 
     app.close()  # seeded; each worker opens the file itself
-    os.environ[worker.ENV] = worker.settings(state, auth.static_token or "", args.seed_from)
+    scratch = scratch or tempfile.TemporaryDirectory(prefix="datasync-mock-")  # the shared journal lives there
+    os.environ[worker.ENV] = worker.settings(
+        state,
+        auth.static_token or "",
+        args.seed_from,
+        seed=args.seed,
+        demo_data=not args.no_demo_data,
+        journal=os.path.join(scratch.name, "requests.sqlite"),
+        quiet=args.quiet,
+        log_level=args.log_level,
+    )
     try:
         serve(f"{worker.__name__}:app", args.host, args.port, log_level=args.log_level, workers=args.workers, **bounds)
     finally:
@@ -390,6 +406,9 @@ def parser() -> argparse.ArgumentParser:
         choices=["critical", "error", "warning", "info", "debug"],
         help="uvicorn's log level",
     )
+    mock.add_argument("--seed", type=Path, metavar="FILE", help="also serve these objects (JSON/YAML per collection)")
+    mock.add_argument("--no-demo-data", action="store_true", help="start without the demo data (empty, or --seed)")
+    mock.add_argument("--quiet", action="store_true", help="no log line per request")
     add_connection_options(mock)
     mock.set_defaults(func=_mock)
 

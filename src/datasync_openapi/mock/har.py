@@ -50,7 +50,6 @@ from datasync_openapi.specs import API
 from datasync_openapi.validation import explain
 
 from .routing import Route, Router, compile_schema
-from .seed import seed
 from .store import JSONObject, Store
 
 MAX_HAR_BYTES = 1024 * 1024 * 1024  # a larger file is refused (it is read whole)
@@ -159,11 +158,9 @@ class Recorded:
 def with_demo_data(recorded: Recorded) -> Step:
     """A seeder for ``MockConfig(seeder=...)``: the demo data, then the recorded objects (they win)."""
 
-    def seeder(store: Store) -> None:
-        seed(store)
-        recorded.apply(store)
+    from .seeding import seeder  # keeps the invariants (error_count = errors listed) a recording may break
 
-    return seeder
+    return seeder(True, recorded)
 
 
 # -- reading -------------------------------------------------------------------------------------------------

@@ -459,4 +459,4 @@ class View(Sequence[JSONObject]):
         return self._store._page(self._collection, start, stop)
 
 
-__all__ = ["JSONObject", "StorageError", "Store", "View", "public"]
+__all__ = ["COLLECTIONS", "CONTROL_COLLECTIONS", "JSONObject", "StorageError", "Store", "View", "public"]
