@@ -92,6 +92,10 @@ def pinned(base: str) -> tuple[httpx.Client, httpx.Client]:
     raise RuntimeError("connections never reached both workers")
 
 
+def worker(client: httpx.Client) -> int:
+    return int(client.get("/_mock/health").json()["pid"])
+
+
 def timed(client: httpx.Client, method: str, url: str, **kwargs: object) -> float:
     started = time.perf_counter()
     response = client.request(method, url, **kwargs)  # type: ignore[arg-type]
@@ -131,6 +135,7 @@ def measure(src: Path, size: int, requests: int, writes: int) -> dict[str, float
             stop_grace=20,
         ) as mock:
             a, b = pinned(mock.url)
+            pids_before = (worker(a), worker(b))
             pages = max(1, size // 100)
             for client in (a, b):  # warm: both workers loaded, the encoder's caches as after use
                 timed(client, "GET", f"{G}/exchanges/{exchange_id(0)}")
@@ -141,8 +146,11 @@ def measure(src: Path, size: int, requests: int, writes: int) -> dict[str, float
             for k in range(writes):
                 timed(a, "POST", "/oauth/token", data=TOKEN_FORM)
                 after_write.append(timed(b, "GET", f"{G}/exchanges/{exchange_id((k * 31) % size)}"))
+            pids_after = (worker(a), worker(b))
             a.close()
             b.close()
+            if pids_after != pids_before:  # a connection was closed and opened again, perhaps to the other worker
+                raise RuntimeError(f"the clients changed workers during the run: {pids_before} -> {pids_after}")
     return {
         "list_p50_ms": statistics.median(lists),
         "get_p50_ms": statistics.median(gets),
