@@ -125,6 +125,7 @@ def measure(src: Path, size: int, requests: int, writes: int) -> dict[str, float
             return len(pids) == 2
 
         command = [sys.executable, "-m", "datasync_openapi.cli", "mock", "--workers", "2", "--state", str(state)]
+        command += ["--header-timeout", "600"]  # an idle pinned connection must not be closed (and reopened elsewhere)
         with running_process(
             lambda port: [*command, "--port", port, *quiet],
             "/_mock/health",

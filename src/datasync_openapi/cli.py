@@ -85,7 +85,6 @@ def _mock(args: argparse.Namespace) -> int:
     except (har.HarError, seeding.SeedError) as exc:
         return _fail(str(exc))
     config.seeder = seeding.seeder(not args.no_demo_data, recorded, seeds)
-    journal.configure_logging(args.quiet, args.log_level)
     try:
         app = create_app(config)
     except seeding.SeedError as exc:
@@ -106,13 +105,14 @@ def _mock(args: argparse.Namespace) -> int:
         f"  state                {where}\n"
         f"  worker processes     {args.workers}"
         + (f"\n  {recorded.summary()}" if recorded is not None else "")
-        + "".join(f"\n  seeded from {one.source}: {one.counts()}" for one in seeds)
+        + "".join(f"\n  {one.summary()}" for one in seeds)
         + ("\n  no demo data" if args.no_demo_data else ""),
         flush=True,
     )
     bounds = {"header_timeout": args.header_timeout, "max_connections": args.max_connections}
     if args.workers == 1:
-        serve(app, args.host, args.port, log_level=args.log_level, **bounds)
+        with journal.request_log(args.quiet, args.log_level):
+            serve(app, args.host, args.port, log_level=args.log_level, **bounds)
         return 0
     from datasync_openapi.mock import worker
 
@@ -406,9 +406,9 @@ def parser() -> argparse.ArgumentParser:
         choices=["critical", "error", "warning", "info", "debug"],
         help="uvicorn's log level",
     )
-    mock.add_argument("--seed", type=Path, metavar="FILE", help="also serve these objects (JSON/YAML per collection)")
-    mock.add_argument("--no-demo-data", action="store_true", help="start without the demo data (empty, or --seed)")
-    mock.add_argument("--quiet", action="store_true", help="no log line per request")
+    mock.add_argument("--seed", type=Path, metavar="FILE", help="also serve these objects (JSON/YAML) (default: none)")
+    mock.add_argument("--no-demo-data", action="store_true", help="start without the demo data (default: with it)")
+    mock.add_argument("--quiet", action="store_true", help="no log line per request (default: one line each)")
     add_connection_options(mock)
     mock.set_defaults(func=_mock)
 

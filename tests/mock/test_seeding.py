@@ -179,4 +179,6 @@ def test_datasync_mock_seed_and_no_demo_data(tmp_path: Path, workers: int) -> No
             assert [e["id"] for e in client.get(G + "/exchanges").json()["data"]] == [MINE]
         assert client.post("/_mock/reset").status_code == 204
         assert client.get(G + "/exchanges/count").json() == 1
-    assert "no demo data" in (tmp_path / "mock.log").read_text()
+    banner = (tmp_path / "mock.log").read_text()
+    assert "no demo data" in banner
+    assert f"seeded from {path}: objects put: exchanges 1, exchange_errors 1, schedules 1, sections 1, " in banner

@@ -3,7 +3,8 @@
     /v2/grades/...      Grades Exchange API (openapi/grades.yaml)
     /v2/interop/...     Interop API (openapi/interop.yaml)
     /oauth/token        OAuth2 client credentials (form-encoded)
-    /_mock/...          controls: reset, faults, token expiry, health (not part of the vendor API)
+    /_mock/...          controls: reset, faults, token expiry, health, the request journal (requests), pending
+                        exchanges (exchanges; consumer.py) (not part of the vendor API)
 
 Every request goes: faults -> routing (JSON 404 / 405 with Allow) -> auth (401) -> validation against the
 spec (400 naming the field) -> handler. Any unexpected exception is answered as a JSON 500 and logged;

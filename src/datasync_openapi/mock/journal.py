@@ -35,12 +35,13 @@ worker answers ``GET /_mock/requests`` with the requests all of them answered, i
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -277,7 +278,7 @@ class Recorder:
 
 
 def configure_logging(quiet: bool, level: str = "info") -> None:
-    """The request log on stderr (``datasync mock``, also in each worker process), or nothing when ``quiet``."""
+    """The request log on stderr (``datasync mock``, in each worker process), or nothing when ``quiet``."""
     import sys
 
     from datasync_openapi.proxy.redact import PrintableFilter
@@ -294,6 +295,20 @@ def configure_logging(quiet: bool, level: str = "info") -> None:
     log.propagate = False
 
 
+@contextlib.contextmanager
+def request_log(quiet: bool, level: str = "info") -> Iterator[None]:
+    """``configure_logging`` while the block runs (``datasync mock`` serving), the logger as it was afterwards."""
+    saved = (log.level, log.propagate, list(log.handlers))
+    configure_logging(quiet, level)
+    try:
+        yield
+    finally:
+        log.setLevel(saved[0])
+        log.propagate = saved[1]
+        for handler in [h for h in log.handlers if h not in saved[2]]:
+            log.removeHandler(handler)
+
+
 __all__ = [
     "JOURNAL_BODY_BYTES",
     "JOURNAL_CAP",
@@ -304,4 +319,5 @@ __all__ = [
     "SharedJournal",
     "configure_logging",
     "filters",
+    "request_log",
 ]

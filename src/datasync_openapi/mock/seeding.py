@@ -120,6 +120,10 @@ class Seed:
             out[collection] = out.get(collection, 0) + 1
         return out
 
+    def summary(self) -> str:
+        put = ", ".join(f"{name} {count}" for name, count in self.counts().items()) or "none"
+        return f"seeded from {self.source}: objects put: {put}"
+
 
 class _NoAliases(yaml.SafeLoader):
     """YAML without aliases (``*name``): a few lines of them can stand for gigabytes of objects."""
