@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from datasync_grades.api.exchanges import get_exchange
 from datasync_grades.client import Client as GradesClient
 from datasync_grades.runtime import RetryEvent, RetryPolicy, call
@@ -54,6 +55,25 @@ def test_the_job_answers_the_pending_exchange(datasync_mock: DatasyncMock) -> No
     assert [(o.exchange_id, o.chunks) for o in report.outcomes] == [(datasync_mock.ids.exchange_created, 1)]
     assert report.complete
     assert call(get_exchange, datasync_mock.ids.exchange_created, client=client).data.state == "completed"
+
+
+# A pending exchange whose bodies may be at most 300 bytes: the job's answer (an assignment and a summary, about
+# 180 and 140 bytes as JSON) has to be sent in two chunks. The marker seeds it (no demo data: it is the only one).
+SMALL_EXCHANGE = "a1000000-0000-4000-8000-000000000001"
+SMALL = {"exchanges": [{"id": SMALL_EXCHANGE, "state": "created", "max_data_content_length": 300}]}
+
+
+@pytest.mark.datasync_mock(seed=SMALL, demo_data=False)
+def test_the_job_posts_two_chunks_the_last_one_final(datasync_mock: DatasyncMock) -> None:
+    sync_grades(datasync_mock.grades_client())
+
+    # the mock's journal: what the job sent, as the mock parsed it
+    posted = datasync_mock.requests("createExchangeData", method="POST")
+    assert [p["path"] for p in posted] == [f"{datasync_mock.grades_path}/exchanges/{SMALL_EXCHANGE}/data"] * 2
+    assert [p["body"]["final"] for p in posted] == [False, True]
+    assert [(len(p["body"]["assignments"]), len(p["body"]["summaries"])) for p in posted] == [(1, 0), (0, 1)]
+    assert all(p["status"] == 200 and p["body_size"] <= 300 for p in posted)
+    assert len(datasync_mock.requests(path="/oauth/token")) == 1  # one token for the whole job
 
 
 def test_the_job_rides_out_503s_and_an_expired_token(datasync_mock: DatasyncMock) -> None:

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
@@ -315,6 +316,41 @@ class DatasyncMock:
     def reset(self) -> None:
         """Back to the seeded data; queued faults and schedule-run limits cleared (issued tokens stay valid)."""
         self.app.reset()
+
+    def load(self, *seeds: str | Path | Mapping[str, Any], demo_data: bool = True) -> None:
+        """Serve these objects: each seed a JSON or YAML file or a dict of objects per collection (the format of
+        ``datasync mock --seed``, ``datasync_openapi.mock.seeding``), checked against the specs' schemas (a
+        ``SeedError`` names the object and field). They are put after the demo data (none with
+        ``demo_data=False``), replacing what was loaded before; ``reset()`` comes back to them. The marker
+        ``@pytest.mark.datasync_mock(seed=..., demo_data=False)`` does the same for one test."""
+        from datasync_openapi.mock import seeding
+
+        checked = [seeding.parse(s) if isinstance(s, Mapping) else seeding.read(s) for s in seeds]
+        self.app.reseed(seeding.seeder(demo_data, None, checked))
+
+    def requests(
+        self, operation: str | None = None, *, method: str | None = None, path: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The requests this mock answered, oldest first (``GET /_mock/requests``): each a dict with ``operation``
+        (the operationId), ``method``, ``path``, ``query``, ``body`` (parsed, secrets ``[redacted]``),
+        ``body_size``, ``status``, ``at``, ``duration_ms``. Filters: the operationId, the method, a prefix of the
+        path. At most ``JOURNAL_CAP`` (the latest) are kept."""
+        return self.app.journal.entries(operation, method, path)
+
+    def clear_requests(self) -> None:
+        """Forget the journaled requests (``DELETE /_mock/requests``)."""
+        self.app.journal.clear()
+
+    def create_pending(self, *course_app_ids: str) -> list[str]:
+        """Create one pending exchange (state ``created``) per course app, as a run of a schedule does
+        (``POST /_mock/exchanges``); returns their ids."""
+        from datasync_openapi.mock import consumer
+
+        courses = list(course_app_ids) or [self.ids.course_app_id]
+        now = self.app.clock.now_iso()
+        metadata = {"source": "mock-control"}
+        made = self.app.store.atomically(lambda: consumer.create_pending(self.app.store, courses, now, metadata))
+        return [str(obj["id"]) for obj in made]
 
     def expire_tokens(self) -> int:
         """Expire every OAuth2 token the mock issued (the static ``credentials.token`` is not one); returns how

@@ -152,7 +152,7 @@ def test_the_producer_block_answers_every_pending_exchange_once(
     app, recording, base = mock
     answered, refused = create_pending(base, 149, "attendance")  # 150 with the seeded one, more than a page
 
-    out = run_block(block_with("answer_pending("), base, tmp_path).stdout.splitlines()
+    out = run_block(block_with("report = answer_pending(client, answer)"), base, tmp_path).stdout.splitlines()
 
     assert_answered_once(app, recording, out, answered, refused, items=(1, 1))
     seeded = next(body for key, body in recording.bodies if key == EXCHANGE_CREATED)

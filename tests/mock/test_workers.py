@@ -174,6 +174,28 @@ def test_tokens_faults_and_reset_are_shared(clients: list[httpx.Client]) -> None
 
 
 @pytest.mark.slow
+def test_the_request_journal_is_shared_by_the_workers(clients: list[httpx.Client]) -> None:
+    """One journal for all the workers: either answers with what both answered, in the order they answered."""
+    a, b = clients
+    assert pid(a) != pid(b)
+    assert a.delete("/_mock/requests").status_code == 204
+    a.get(G + "/exchanges/count")
+    b.post(G + "/exchanges", json={"metadata": {"by": "b"}})
+    a.get(G + "/consumer")
+    for client in (a, b):
+        entries = client.get("/_mock/requests").json()["data"]
+        assert [(e["operation"], e["status"]) for e in entries] == [
+            ("countExchanges", 200),
+            ("createExchange", 200),
+            ("getConsumer", 200),
+        ]
+        assert entries[1]["body"] == {"metadata": {"by": "b"}}
+    assert [e["operation"] for e in b.get("/_mock/requests?method=POST").json()["data"]] == ["createExchange"]
+    assert b.delete("/_mock/requests").status_code == 204
+    assert a.get("/_mock/requests").json()["data"] == []
+
+
+@pytest.mark.slow
 def test_schedule_runs_are_limited_across_workers(clients: list[httpx.Client]) -> None:
     a, b = clients
     schedules = a.get(G + "/schedules").json()["data"]

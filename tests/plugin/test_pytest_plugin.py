@@ -413,3 +413,66 @@ def test_outside_pytest_a_mock_runs_and_stops_its_own_server() -> None:
         url = mock.url
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/_mock/health")
+
+
+@pytest.mark.slow
+def test_the_journal_and_seeding_from_a_users_tests(strict: pytest.Pytester) -> None:
+    """``requests()`` with filters, ``load()``, and the registered ``datasync_mock`` marker (a file beside the test,
+    a dict, no demo data), each test starting again from its own seed."""
+    strict.makefile(
+        ".yaml",
+        mine="exchanges:\n  - id: a1000000-0000-4000-8000-000000000001\n    state: created\n",
+    )
+    run(
+        strict,
+        """
+import pytest
+
+MINE = "a1000000-0000-4000-8000-000000000001"
+
+
+def test_requests_are_journaled_with_filters(datasync_mock):
+    http = datasync_mock.http_client(headers={"Authorization": f"Bearer {datasync_mock.credentials.token}"})
+    http.get("/v2/grades/exchanges?state=created")
+    http.post("/v2/grades/exchanges", json={"metadata": {"n": 1}})
+    assert [r["operation"] for r in datasync_mock.requests()] == ["listExchanges", "createExchange"]
+    (created,) = datasync_mock.requests("createExchange", method="POST", path="/v2/grades/")
+    assert (created["body"], created["status"]) == ({"metadata": {"n": 1}}, 200)
+    assert datasync_mock.requests(method="DELETE") == []
+    datasync_mock.clear_requests()
+    assert datasync_mock.requests() == []
+
+
+@pytest.mark.datasync_mock(seed="mine.yaml", demo_data=False)
+def test_the_marker_seeds_from_a_file(datasync_mock):
+    http = datasync_mock.http_client(headers={"Authorization": f"Bearer {datasync_mock.credentials.token}"})
+    assert [e["id"] for e in http.get("/v2/grades/exchanges").json()["data"]] == [MINE]
+
+
+@pytest.mark.datasync_mock(seed={"exchanges": [{"id": MINE, "state": "failed"}]})
+def test_the_marker_seeds_from_a_dict_beside_the_demo_data(datasync_mock):
+    http = datasync_mock.http_client(headers={"Authorization": f"Bearer {datasync_mock.credentials.token}"})
+    assert http.get(f"/v2/grades/exchanges/{MINE}").json()["data"]["state"] == "failed"
+    assert http.get("/v2/grades/exchanges/count").json() == 6
+
+
+def test_load_replaces_and_reset_restores_it(datasync_mock):
+    from datasync_openapi.mock.seeding import SeedError
+
+    http = datasync_mock.http_client(headers={"Authorization": f"Bearer {datasync_mock.credentials.token}"})
+    assert http.get(f"/v2/grades/exchanges/{MINE}").status_code == 404
+    datasync_mock.load({"exchanges": [{"id": MINE}]}, demo_data=False)
+    http.post("/v2/grades/exchanges", json={})
+    datasync_mock.reset()
+    assert [e["id"] for e in http.get("/v2/grades/exchanges").json()["data"]] == [MINE]
+    with pytest.raises(SeedError, match="exchanges.0. .id a1000000-[0-9-]+.: the object field 'state'"):
+        datasync_mock.load({"exchanges": [{"id": MINE, "state": 3}]})
+
+
+def test_create_pending(datasync_mock):
+    ids = datasync_mock.create_pending("course-app-7")
+    http = datasync_mock.http_client(headers={"Authorization": f"Bearer {datasync_mock.credentials.token}"})
+    assert http.get(f"/v2/grades/exchanges/{ids[0]}").json()["data"]["course_app_id"] == "course-app-7"
+""",
+        passed=5,
+    )

@@ -1,7 +1,7 @@
 """``datasync mock``: what ``make mock`` runs, the stateful mock of both APIs served until Ctrl-C.
 
 Exit status: 0 stopped by Ctrl-C (SIGINT) after a clean shutdown, 2 it cannot start (address, state file, HAR
-file).
+or seed file).
 """
 
 from __future__ import annotations
@@ -71,6 +71,9 @@ def add_options(mock: Parser) -> None:
         choices=["critical", "error", "warning", "info", "debug"],
         help="uvicorn's log level",
     )
+    mock.add_argument("--seed", type=Path, metavar="FILE", help="also serve these objects (JSON/YAML) (default: none)")
+    mock.add_argument("--no-demo-data", action="store_true", help="start without the demo data (default: with it)")
+    mock.add_argument("--quiet", action="store_true", help="no log line per request (default: one line each)")
     add_connection_options(mock)
 
 
@@ -97,17 +100,19 @@ def run(args: argparse.Namespace) -> int:
         scratch = tempfile.TemporaryDirectory(prefix="datasync-mock-")
         state = os.path.join(scratch.name, "state.sqlite")
     config = MockConfig(auth=auth, state_file=state, shared=args.workers > 1)
-    recorded = None
-    if args.seed_from is not None:
-        from datasync_openapi.mock import har
+    from datasync_openapi.mock import har, journal, seeding
 
-        try:
-            recorded = har.load(args.seed_from)
-        except har.HarError as exc:
-            return fail(str(exc))
-        config.seeder = har.with_demo_data(recorded)
+    recorded = None
+    try:
+        recorded = har.load(args.seed_from) if args.seed_from is not None else None
+        seeds = [seeding.read(args.seed)] if args.seed is not None else []
+    except (har.HarError, seeding.SeedError) as exc:
+        return fail(str(exc))
+    config.seeder = seeding.seeder(not args.no_demo_data, recorded, seeds)
     try:
         app = create_app(config)
+    except seeding.SeedError as exc:
+        return fail(str(exc))
     except (sqlite3.Error, OSError) as exc:
         return fail(f"cannot use the state file {state}: {exc}")
     base = f"http://{args.host}:{args.port}"
@@ -120,9 +125,12 @@ def run(args: argparse.Namespace) -> int:
         f"  static bearer token  {auth.static_token}\n"
         f"  Basic (GET /tenants) {DEMO_API_KEY}:{DEMO_API_SECRET}\n"
         f"  controls             POST {base}/_mock/reset, POST|GET|DELETE {base}/_mock/faults, "
-        f"POST {base}/_mock/tokens/expire\n"
+        f"POST {base}/_mock/tokens/expire, GET|DELETE {base}/_mock/requests, POST {base}/_mock/exchanges\n"
         f"  state                {where}\n"
-        f"  worker processes     {args.workers}" + (f"\n  {recorded.summary()}" if recorded is not None else ""),
+        f"  worker processes     {args.workers}"
+        + (f"\n  {recorded.summary()}" if recorded is not None else "")
+        + "".join(f"\n  {one.summary()}" for one in seeds)
+        + ("\n  no demo data" if args.no_demo_data else ""),
         flush=True,
     )
     bounds = {"header_timeout": args.header_timeout, "max_connections": args.max_connections}
@@ -131,12 +139,23 @@ def run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, _stopped)
     try:
         if args.workers == 1:
-            serve(app, args.host, args.port, log_level=args.log_level, **bounds)
+            with journal.request_log(args.quiet, args.log_level):
+                serve(app, args.host, args.port, log_level=args.log_level, **bounds)
             return 0
         from datasync_openapi.mock import worker
 
         app.close()  # seeded; each worker opens the file itself
-        os.environ[worker.ENV] = worker.settings(state, auth.static_token or "", args.seed_from)
+        scratch = scratch or tempfile.TemporaryDirectory(prefix="datasync-mock-")  # the shared journal lives there
+        os.environ[worker.ENV] = worker.settings(
+            state,
+            auth.static_token or "",
+            args.seed_from,
+            seed=args.seed,
+            demo_data=not args.no_demo_data,
+            journal=os.path.join(scratch.name, "requests.sqlite"),
+            quiet=args.quiet,
+            log_level=args.log_level,
+        )
         serve(f"{worker.__name__}:app", args.host, args.port, log_level=args.log_level, workers=args.workers, **bounds)
     finally:
         signal.signal(signal.SIGINT, previous)

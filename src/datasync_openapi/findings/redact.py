@@ -349,6 +349,7 @@ class PrintableFilter(logging.Filter):
 
 
 __all__ = [
+    "PUBLIC_FORM_FIELDS",
     "REDACTED",
     "SECRET_WORDS",
     "TEMPLATE_SECRET_NAMES",

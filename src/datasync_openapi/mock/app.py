@@ -3,7 +3,8 @@
     /v2/grades/...      Grades Exchange API (openapi/grades.yaml)
     /v2/interop/...     Interop API (openapi/interop.yaml)
     /oauth/token        OAuth2 client credentials (form-encoded)
-    /_mock/...          controls: reset, faults, token expiry, health (not part of the vendor API)
+    /_mock/...          controls: reset, faults, token expiry, health, the request journal (requests), pending
+                        exchanges (exchanges; consumer.py) (not part of the vendor API)
 
 Every request goes: faults -> routing (JSON 404 / 405 with Allow) -> auth (401) -> validation against the
 spec (400 naming the field) -> handler. Any unexpected exception is answered as a JSON 500 and logged;
@@ -28,11 +29,13 @@ from starlette.types import Receive, Scope, Send
 
 from datasync_openapi.contract import MockError, Route, json_response, router
 
+from . import consumer
 from .auth import AuthConfig, Authenticator, parse_authorization
 from .faults import Fault, FaultQueue
 from .handlers import Clock, Context, handler_for
+from .journal import Journal, MemoryJournal, Recorder, filters
 from .seed import seed
-from .store import StorageError, Store
+from .store import StorageError, Store, public
 
 log = logging.getLogger("datasync_openapi.mock")
 MAX_BODY = 16 * 1024 * 1024  # bytes of a request body (API, /oauth/token, /_mock); README "Limits"
@@ -50,6 +53,7 @@ class MockConfig:
     shared: bool = False  # state_file is shared with other worker processes (datasync mock --workers N)
     # What fills the store on start and on reset (har.seed_from adds recorded traffic to the demo data).
     seeder: Callable[[Store], None] = seed
+    journal: Journal | None = None  # the requests answered (journal.py); default: in memory, JOURNAL_CAP of them
 
 
 class MockRequest(Request):
@@ -64,6 +68,10 @@ class MockRequest(Request):
         if len(self.fields) != len(scope["headers"]):
             names = [n.decode("latin-1") for n, _ in scope["headers"]]
             self.repeated = frozenset(name for name in self.fields if names.count(name) > 1)
+        # What the journal records of it, filled in as the request is handled.
+        self.operation: str | None = None
+        self.raw_body = b""
+        self.parsed: Any = None
 
 
 def _one_body(response: Response) -> bool:
@@ -82,6 +90,8 @@ class MockApp:
         self.auth = Authenticator(self.config.auth, clock=self.config.clock, store=self.store)
         self.faults = FaultQueue(self.store)
         self.clock = Clock(time=self.config.clock)
+        self.journal: Journal = self.config.journal or MemoryJournal()
+        self.recorder = Recorder(self.journal, self.config.clock)
         # A GET's answer is a function of the store and of its path, query and the address the client used (for
         # paging links): remembered per store generation. Not for a subclass that changes how answers are made.
         self._answers: dict[tuple[str, bytes, str, str], tuple[int, Response]] = {}
@@ -89,7 +99,8 @@ class MockApp:
         self._remember = cls.validate is MockApp.validate and cls.dispatch is MockApp.dispatch
 
     def reset(self) -> None:
-        """The seeded data again, no queued faults, no schedule runs (issued tokens stay valid)."""
+        """The seeded data again, no queued faults, no schedule runs, an empty journal (issued tokens stay
+        valid)."""
 
         def reset() -> None:
             self.store.reset()
@@ -97,9 +108,17 @@ class MockApp:
             self.store.clear("_runs")
 
         self.store.atomically(reset)
+        self.journal.clear()
+
+    def reseed(self, seeder: Callable[[Store], None]) -> None:
+        """From now on ``seeder`` fills the store (``datasync_mock.load``): the store is reset with it now."""
+        self.config.seeder = seeder
+        self.store.seeder = seeder
+        self.reset()
 
     def close(self) -> None:
         self.store.close()
+        self.journal.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -114,6 +133,7 @@ class MockApp:
         if scope["type"] != "http":
             return
         request = MockRequest(scope, receive)
+        started = time.perf_counter()
         try:
             response = await self.handle(request)
         except MockError as exc:
@@ -124,6 +144,19 @@ class MockApp:
         except Exception:  # a mock bug: answer JSON, log the traceback, never send it to the client
             log.exception("unhandled error on %s %s", request.method, scope["path"])
             response = MockError(500, "Internal error in the mock", "see the mock's log").response()
+        path: str = scope["path"]
+        if not path.startswith("/_mock/"):
+            self.recorder(
+                method=request.method,
+                path=path,
+                raw_query=scope["query_string"],
+                operation=request.operation,
+                status=response.status_code,
+                started=started,
+                raw_body=request.raw_body,
+                parsed=request.parsed,
+                content_type=request.fields.get("content-type", ""),
+            )
         if _one_body(response):  # what Response.__call__ sends, without its per-call set-up
             await send({"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers})
             await send({"type": "http.response.body", "body": response.body})
@@ -162,6 +195,7 @@ class MockApp:
                     405, "Method not allowed", f"{method} is not allowed on {path}", {"Allow": ", ".join(allowed)}
                 )
         route, path_values = chosen
+        request.operation = route.operation_id
         self.authorize(route, request)
         body = await self._body(request)
         raw_query: bytes = scope["query_string"]
@@ -175,6 +209,7 @@ class MockApp:
                 return hit[1]
         query = parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else []
         params, decoded = self.validate(route, path_values, query, body, request.fields.get("content-type", ""))
+        request.parsed = decoded
         context = Context(
             store=self.store,
             clock=self.clock,
@@ -256,7 +291,8 @@ class MockApp:
             if size > MAX_BODY:
                 raise _too_large()
             chunks.append(chunk)
-        return b"".join(chunks)
+        request.raw_body = b"".join(chunks)
+        return request.raw_body
 
     # -- OAuth2 token endpoint ----------------------------------------------------------------------------
     async def token(self, request: MockRequest, method: str) -> Response:
@@ -319,6 +355,17 @@ class MockApp:
             return Response(status_code=204)
         if path == "/tokens/expire" and method == "POST":
             return json_response({"expired": self.auth.expire_tokens()})
+        if path == "/exchanges" and method == "POST":
+            courses = consumer.control_body(await self._body(request))
+            now = self.clock.now_iso()
+            metadata = {"source": "mock-control"}
+            created = self.store.atomically(lambda: consumer.create_pending(self.store, courses, now, metadata))
+            return json_response({"data": [public(obj) for obj in created]})
+        if path == "/requests" and method == "GET":
+            return json_response({"data": self.journal.entries(**filters(request.scope["query_string"]))})
+        if path == "/requests" and method == "DELETE":
+            self.journal.clear()
+            return Response(status_code=204)
         raise MockError(404, "Not found", f"no mock control {method} /_mock{path}")
 
 

@@ -13,7 +13,7 @@ import csv
 import gzip
 import io
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +23,7 @@ from starlette.responses import Response
 
 from datasync_openapi.contract import JSONBytes, MockError, bad_request, dumps, json_response, load_spec, not_found
 
+from . import consumer
 from .seed import DEFAULT_MAX_DATA_CONTENT_LENGTH, DEMO_COURSE_APP_ID, error_message
 from .store import JSONObject, Store, public
 
@@ -66,7 +67,7 @@ def handler(func: Handler) -> Handler:
 
 
 # -- shared shapes -----------------------------------------------------------------------------------------
-def page_of(ctx: Context, items: list[JSONObject]) -> Response:
+def page_of(ctx: Context, items: Sequence[JSONObject]) -> Response:
     """One page of ``items`` as ``{"data": [...], "paging": {"next": url|null}}``."""
     page = int(ctx.params.get("page", 0))
     size = min(int(ctx.params.get("page_size") or MAX_PAGE_SIZE), MAX_PAGE_SIZE)
@@ -104,11 +105,17 @@ def require(store: Store, collection: str, key: str, what: str) -> JSONObject:
 
 
 # -- grades: exchanges -------------------------------------------------------------------------------------
-def _exchanges(ctx: Context) -> list[JSONObject]:
+def _exchanges(ctx: Context) -> Sequence[JSONObject]:
+    filters = [
+        (key, ctx.params[name])
+        for name, key in (("course_app_id", "course_app_id"), ("state", "state"), ("posted_by", "_posted_by"))
+        if ctx.params.get(name) is not None
+    ]
+    if not filters:
+        return ctx.store.view("exchanges")  # a page without copying them all
     out = ctx.store.all("exchanges")
-    for name, key in (("course_app_id", "course_app_id"), ("state", "state"), ("posted_by", "_posted_by")):
-        if ctx.params.get(name) is not None:
-            out = [e for e in out if e.get(key) == ctx.params[name]]
+    for key, value in filters:
+        out = [e for e in out if e.get(key) == value]
     return out
 
 
@@ -253,7 +260,7 @@ def resolvesection(ctx: Context) -> Response:
 # -- grades: batch exchanges -------------------------------------------------------------------------------
 @handler
 def listbatchexchanges(ctx: Context) -> Response:
-    return page_of(ctx, ctx.store.all("batch_exchanges"))
+    return page_of(ctx, ctx.store.view("batch_exchanges"))
 
 
 @handler
@@ -290,7 +297,7 @@ def createbatchexchangecontextdata(ctx: Context) -> Response:
 # -- grades: schedules -------------------------------------------------------------------------------------
 @handler
 def listschedules(ctx: Context) -> Response:
-    return page_of(ctx, ctx.store.all("schedules"))
+    return page_of(ctx, ctx.store.view("schedules"))
 
 
 @handler
@@ -322,6 +329,7 @@ def runschedule(ctx: Context) -> Response:
     if schedule.get("_pending_until", 0) > now:
         raise MockError(409, "A run of this schedule is already pending", f"schedule {schedule['id']}")
     ctx.store.put("_runs", "schedule", {"times": [*runs, now]})
+    consumer.run(ctx.store, schedule, clock.now_iso())  # pending exchanges for the schedule's course apps
     ctx.store.update(
         "schedules", schedule["id"], _pending_until=now + RUN_PENDING_SECONDS, last_executed_at=clock.now_iso()
     )
@@ -360,7 +368,7 @@ def _known(kind: str, item: JSONObject) -> JSONObject:
 
 
 def _list_scoping(ctx: Context, kind: str) -> Response:
-    return page_of(ctx, ctx.store.all(_scoping(kind)[0]))
+    return page_of(ctx, ctx.store.view(_scoping(kind)[0]))
 
 
 def _create_scoping(ctx: Context, kind: str) -> Response:

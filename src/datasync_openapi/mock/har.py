@@ -57,7 +57,6 @@ from datasync_openapi.contract import (
 from datasync_openapi.contract import router as compiled_router
 from datasync_openapi.findings.redact import redacted
 
-from .seed import seed
 from .store import JSONObject, Store
 
 MAX_BODY = MAX_HAR_BODY  # bytes of one decoded body (an artifact, a list answer)
@@ -160,11 +159,9 @@ class Recorded:
 def with_demo_data(recorded: Recorded) -> Step:
     """A seeder for ``MockConfig(seeder=...)``: the demo data, then the recorded objects (they win)."""
 
-    def seeder(store: Store) -> None:
-        seed(store)
-        recorded.apply(store)
+    from .seeding import seeder  # keeps the invariants (error_count = errors listed) a recording may break
 
-    return seeder
+    return seeder(True, recorded)
 
 
 # -- reading -------------------------------------------------------------------------------------------------

@@ -124,6 +124,7 @@ def seed(store: Store) -> None:
             "days": "MON,WED,FRI",
             "last_executed_at": T1,
             "metadata": schedule_meta,
+            "_course_app_ids": ["course-app-101", "course-app-202"],  # what a run asks about (mock/consumer.py)
         },
     )
     store.put(
@@ -238,9 +239,12 @@ __all__ = [
     "SCHEDULE_ENABLED",
     "SCHOOL",
     "SECTION",
+    "T0",
+    "T1",
     "TENANT",
     "TENANT_2",
     "error_message",
     "exchange",
+    "query",
     "seed",
 ]

@@ -11,8 +11,11 @@ committed (``synchronous=FULL``) before the method returns, so a write the mock 
 restart.
 
 Several processes can share one SQLite file (``shared=True``; ``datasync mock --workers N``). Each keeps its
-objects in memory and ``refresh()`` reloads them when another process has committed (SQLite's
-``data_version``), which the mock does at the start of every request. A transaction that writes takes SQLite's
+objects in memory and ``refresh()`` catches up when another process has committed (SQLite's ``data_version``),
+which the mock does at the start of every request. Every write also appends what it changed to the file's
+``changes`` table (an inserted, updated or deleted object, or a cleared collection), so catching up reads only the
+objects other processes changed since, whatever the store's size; a process that fell more than ``MAX_CHANGES``
+changes behind (they are pruned) reloads everything. A transaction that writes takes SQLite's
 write lock (``BEGIN IMMEDIATE``) and, if another process committed since this one last loaded, is undone with
 ``StaleState``: ``atomically()`` reloads and runs it again, so a read-modify-write (an ``error_count``) never
 loses an update made by another worker.
@@ -29,11 +32,11 @@ import errno
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from datasync_openapi.contract import dumps
 
@@ -57,6 +60,8 @@ COLLECTIONS = (
 CONTROL_COLLECTIONS = ("_tokens", "_faults", "_runs")
 ENCODED_CACHE = 20_000  # objects whose served JSON is remembered (then forgotten at once)
 MAX_ATTEMPTS = 50  # atomically(): runs of one transaction that another process keeps overtaking
+MAX_CHANGES = 10_000  # rows of the changes table kept (a process further behind reloads everything)
+INSERTED, UPDATED, DELETED, CLEARED = "i", "u", "d", "c"  # kinds of change
 
 
 class StaleState(Exception):
@@ -96,6 +101,7 @@ class _Transaction:
     seq: int  # the store's sequence number when it began
     undo: list[Callable[[], object]] = field(default_factory=list)  # applied last first on rollback
     begun: bool = False  # BEGIN IMMEDIATE sent (at the first write, so reads cost nothing)
+    change: int = 0  # the last row this transaction added to the changes table
 
 
 class Store:
@@ -108,15 +114,20 @@ class Store:
     def __init__(self, seed: Callable[[Store], None], path: str | Path | None = None, *, shared: bool = False) -> None:
         if shared and path is None:
             raise ValueError("a store shared between processes needs a SQLite file")
-        self._seed = seed
+        self.seeder = seed  # what reset() fills the store with
         self._data: dict[str, dict[str, JSONObject]] = {name: {} for name in COLLECTIONS + CONTROL_COLLECTIONS}
         self._lock = threading.RLock()  # held by a transaction from start to end, and by every read
         self._db: sqlite3.Connection | None = None
         self._shared = shared
         self._version = 0  # SQLite's data_version when this process last loaded
+        self._change = 0  # the last row of the changes table this process has applied
+        self._pruned = 0  # the changes table's rows up to this one were deleted by this process
         self._seq = 0
         self._tx: _Transaction | None = None
         self._encoded: dict[int, tuple[JSONObject, bytes]] = {}  # id(obj) -> (obj, its public JSON)
+        # Per collection, its keys in order, once a page was asked of it: a page is read by position in it
+        # (copying a collection of 100 000 objects for one page of 100 costs more than the whole answer).
+        self._keys: dict[str, list[str]] = {}
         # Counts changes to what the store holds (every write, a rolled-back transaction, a reload from the
         # file): an answer computed from the store stays right while this number has not moved.
         self.generation = 0
@@ -128,6 +139,10 @@ class Store:
                 "CREATE TABLE IF NOT EXISTS objects (collection TEXT NOT NULL, id TEXT NOT NULL, "
                 "seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (collection, id))"
             )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS changes (version INTEGER PRIMARY KEY AUTOINCREMENT, "
+                "collection TEXT NOT NULL, id TEXT, kind TEXT NOT NULL)"
+            )
             self._db.execute("BEGIN IMMEDIATE")  # one process seeds an empty file; the others then load it
             try:
                 # A read-only file opens and reads: make the refusal of a write happen now, not on every request.
@@ -138,6 +153,7 @@ class Store:
                 self._tx = _Transaction(seq=0, begun=True)
                 self.reset()
                 self._db.execute("COMMIT")
+                self._change = self._tx.change  # the write lock was held: nothing came between
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -153,14 +169,16 @@ class Store:
         # The version first: a commit landing between the two makes the next refresh reload again (harmless),
         # never leaves newer rows unnoticed behind an older version.
         version = self._data_version()
+        change = self._last_change()
         rows = self._db.execute("SELECT collection, id, seq, body FROM objects ORDER BY seq").fetchall()
         data: dict[str, dict[str, JSONObject]] = {name: {} for name in COLLECTIONS + CONTROL_COLLECTIONS}
         seq = 0
         for collection, key, row_seq, body in rows:
             data.setdefault(collection, {})[key] = json.loads(body)
             seq = max(seq, row_seq)
-        self._data, self._seq, self._version = data, seq, version
+        self._data, self._seq, self._version, self._change = data, seq, version, change
         self._encoded.clear()
+        self._keys.clear()
         self.generation += 1
         return bool(rows)
 
@@ -168,12 +186,66 @@ class Store:
         assert self._db is not None
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
+    def _last_change(self) -> int:
+        assert self._db is not None
+        return int(self._db.execute("SELECT COALESCE(MAX(version), 0) FROM changes").fetchone()[0])
+
     def refresh(self) -> None:
-        """Reload from the file if another process has committed since (only for a shared store)."""
+        """Catch up with what other processes committed since (only for a shared store): the objects they
+        changed, read again; everything when this process is too far behind."""
         if self._shared and self._db is not None:
             with self._lock:
                 if self._tx is None and self._data_version() != self._version:
-                    self._load()
+                    self._catch_up()
+
+    def _catch_up(self) -> None:
+        assert self._db is not None
+        version = self._data_version()  # first: a commit landing meanwhile is caught up with next time
+        changes = self._db.execute(
+            "SELECT version, collection, id, kind FROM changes WHERE version > ? ORDER BY version LIMIT ?",
+            (self._change, MAX_CHANGES + 1),
+        ).fetchall()
+        if not changes:
+            self._version = version
+            return
+        if changes[0][0] != self._change + 1 or len(changes) > MAX_CHANGES:  # pruned past us: all again
+            self._load()
+            return
+        for _version, collection, key, kind in changes:
+            objects = self._data.setdefault(collection, {})
+            if kind == CLEARED:
+                rows = self._db.execute(
+                    "SELECT id, seq, body FROM objects WHERE collection = ? ORDER BY seq", (collection,)
+                ).fetchall()
+                for obj in objects.values():
+                    self._encoded.pop(id(obj), None)
+                self._keys.pop(collection, None)
+                self._data[collection] = {k: json.loads(body) for k, _seq, body in rows}
+                self._seq = max([self._seq, *(seq for _k, seq, _b in rows)])
+                continue
+            old = objects.pop(key, None) if kind != UPDATED else objects.get(key)
+            if old is not None:
+                self._encoded.pop(id(old), None)
+            row = None
+            if kind != DELETED:
+                row = self._db.execute(
+                    "SELECT seq, body FROM objects WHERE collection = ? AND id = ?", (collection, key)
+                ).fetchone()
+            if row is None:  # deleted (perhaps by a later change, applied next)
+                objects.pop(key, None)
+                self._keys.pop(collection, None)
+                continue
+            keys = self._keys.get(collection)
+            if keys is not None:
+                if kind == INSERTED and old is None:
+                    keys.append(key)
+                elif kind != UPDATED or old is None:  # not a plain append or update: found again when asked
+                    self._keys.pop(collection, None)
+            objects[key] = json.loads(row[1])  # an update keeps its place, an insert goes last
+            self._seq = max(self._seq, int(row[0]))
+        self._change = changes[-1][0]
+        self._version = version
+        self.generation += 1
 
     def encoded(self, obj: JSONObject) -> bytes:
         """``obj``'s public JSON as served, remembered until the store replaces or drops that object (stored
@@ -212,7 +284,12 @@ class Store:
             try:
                 yield
                 if tx.begun and self._db is not None:
+                    if tx.change - MAX_CHANGES > self._pruned + MAX_CHANGES // 10:  # now and then: keep the last
+                        self._pruned = tx.change - MAX_CHANGES
+                        self._db.execute("DELETE FROM changes WHERE version <= ?", (self._pruned,))
                     self._db.execute("COMMIT")
+                    if tx.change:
+                        self._change = tx.change
             except BaseException as exc:
                 try:  # SQLite may have rolled back itself (a full disk): memory is restored whatever happens
                     if self._db is not None and self._db.in_transaction:
@@ -221,6 +298,7 @@ class Store:
                     for undo in reversed(tx.undo):
                         undo()
                     self._encoded.clear()
+                    self._keys.clear()
                     self.generation += 1
                     self._seq = tx.seq
                 storage = _storage_error(exc)
@@ -230,8 +308,9 @@ class Store:
             finally:
                 self._tx = None
 
-    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
-        """One SQL write inside the open transaction (which begins in SQLite at its first write)."""
+    def _write(self, sql: str, params: tuple[Any, ...], change: tuple[str, str | None, str]) -> None:
+        """One SQL write inside the open transaction (which begins in SQLite at its first write), and the
+        ``change`` (collection, id, kind) it makes, for the other processes."""
         assert self._tx is not None
         if self._db is None:
             return
@@ -241,6 +320,8 @@ class Store:
             if self._shared and self._data_version() != self._version:
                 raise StaleState  # read before another process's commit: undone, atomically() runs it again
         self._db.execute(sql, params)
+        cursor = self._db.execute("INSERT INTO changes (collection, id, kind) VALUES (?, ?, ?)", change)
+        self._tx.change = cursor.lastrowid or 0
 
     def _undo(self, action: Callable[[], object]) -> None:
         assert self._tx is not None
@@ -252,7 +333,7 @@ class Store:
         with self.transaction():
             for collection in COLLECTIONS:
                 self.clear(collection)
-            self._seed(self)
+            self.seeder(self)
 
     def close(self) -> None:
         with self._lock:
@@ -269,6 +350,18 @@ class Store:
         with self._lock:
             return list(self._data[collection].values())
 
+    def view(self, collection: str) -> View:
+        """The collection as a sequence a page is sliced from without copying it all (``len``, slices)."""
+        return View(self, collection)
+
+    def _page(self, collection: str, start: int, stop: int) -> list[JSONObject]:
+        with self._lock:
+            keys = self._keys.get(collection)
+            if keys is None:
+                keys = self._keys[collection] = list(self._data[collection])
+            objects = self._data[collection]
+            return [objects[key] for key in keys[start:stop]]
+
     def count(self, collection: str) -> int:
         with self._lock:
             return len(self._data[collection])
@@ -283,14 +376,22 @@ class Store:
             objects = self._data[collection]
             body = json.dumps(obj, separators=(",", ":"), allow_nan=False) if self._db is not None else ""
             if key in objects:
-                self._write("UPDATE objects SET body = ? WHERE collection = ? AND id = ?", (body, collection, key))
+                self._write(
+                    "UPDATE objects SET body = ? WHERE collection = ? AND id = ?",
+                    (body, collection, key),
+                    (collection, key, UPDATED),
+                )
                 previous = objects[key]
                 self._undo(lambda: self._data[collection].__setitem__(key, previous))  # keeps its place
             else:
+                keys = self._keys.get(collection)
+                if keys is not None:
+                    keys.append(key)
                 self._seq += 1
                 self._write(
                     "INSERT INTO objects (collection, id, seq, body) VALUES (?, ?, ?, ?)",
                     (collection, key, self._seq, body),
+                    (collection, key, INSERTED),
                 )
                 self._undo(lambda: self._data[collection].pop(key))  # the last inserted: undone first
             if key in objects:
@@ -311,9 +412,12 @@ class Store:
             objects = self._data[collection]
             if key not in objects:
                 return False
-            self._write("DELETE FROM objects WHERE collection = ? AND id = ?", (collection, key))
+            self._write(
+                "DELETE FROM objects WHERE collection = ? AND id = ?", (collection, key), (collection, key, DELETED)
+            )
             self._undo(lambda: self._data.__setitem__(collection, objects))  # the dict as it was, order kept
             self._encoded.pop(id(objects[key]), None)
+            self._keys.pop(collection, None)
             self._data[collection] = {k: v for k, v in objects.items() if k != key}
             self.generation += 1
             return True
@@ -321,12 +425,38 @@ class Store:
     def clear(self, collection: str) -> None:
         with self.transaction():
             objects = self._data[collection]
-            self._write("DELETE FROM objects WHERE collection = ?", (collection,))
+            self._write("DELETE FROM objects WHERE collection = ?", (collection,), (collection, None, CLEARED))
             self._undo(lambda: self._data.__setitem__(collection, objects))
             for obj in objects.values():
                 self._encoded.pop(id(obj), None)
+            self._keys.pop(collection, None)
             self._data[collection] = {}
             self.generation += 1
 
 
-__all__ = ["JSONObject", "StorageError", "Store", "public"]
+class View(Sequence[JSONObject]):
+    """A collection as ``page_of`` reads it: its length, and slices of it (objects at those positions)."""
+
+    def __init__(self, store: Store, collection: str) -> None:
+        self._store, self._collection = store, collection
+
+    def __len__(self) -> int:
+        return self._store.count(self._collection)
+
+    @overload
+    def __getitem__(self, index: int) -> JSONObject: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[JSONObject]: ...
+
+    def __getitem__(self, index: int | slice) -> JSONObject | list[JSONObject]:
+        if isinstance(index, int):
+            position = range(len(self))[index]  # IndexError as a list's
+            return self._store._page(self._collection, position, position + 1)[0]
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            raise ValueError("a view is sliced in steps of 1")
+        return self._store._page(self._collection, start, stop)
+
+
+__all__ = ["COLLECTIONS", "CONTROL_COLLECTIONS", "JSONObject", "StorageError", "Store", "View", "public"]
