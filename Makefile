@@ -22,7 +22,7 @@ REDOCLY := node_modules/.bin/redocly
 WHEELHOUSE := $(TOOLS)/wheelhouse
 PYTEST_ARGS ?=
 
-.PHONY: help install chromium generate check-generated lint test test-fast docs conformance mock proxy bench diff dist clean
+.PHONY: help install chromium generate check-generated check-api lint test test-fast docs conformance mock proxy bench diff dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ generate: $(VENV)/.synced ## regenerate generated/ from openapi/ with the pinned
 
 check-generated: $(VENV)/.synced ## regenerate into a temp dir and compare with generated/ byte for byte
 	$(BIN)/pytest -q tests/generated -k regenerate
+
+check-api: $(VENV)/.synced ## which version bump generated/ needs against each package's release (griffe)
+	$(BIN)/python clients/api_check.py
 
 lint: install ## ruff, mypy --strict (hand-written and generated code), spec validator, Redocly
 	$(BIN)/ruff check .

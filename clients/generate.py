@@ -4,20 +4,25 @@ Usage: python clients/generate.py [--output-dir DIR]
 
 Each spec in openapi/ becomes one pip-installable package under DIR (default: generated/):
 openapi/grades.yaml -> DIR/datasync-grades (import datasync_grades), and the same for interop.
-The shared generator settings live in clients/config.yaml; this script only adds the names.
-The templates in clients/templates/ replace the generator's own of the same name (--custom-template-path);
-they are copies of openapi-python-client 0.29.1's templates with our changes (see README.md).
+The shared generator settings live in clients/config.yaml; this script adds the names and the package's version
+(clients/versions.toml), and copies clients/changelog/<api>.md to the package's CHANGELOG.md.
+The templates in clients/templates/ replace the generator's own of the same name (--custom-template-path); each
+says at its top what it changes from openapi-python-client's and why. build_info.jinja, which tells them what
+the package was made from (the spec's sha256, the generator's version), is rendered here.
 The generator's ruff post-hooks need the pinned ruff first on PATH: the venv's bin is prepended.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.metadata
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -33,6 +38,12 @@ RUNTIME = {
 }
 # Our versions of some of the generator's templates; the generator falls back to its own for the others.
 TEMPLATES = CLIENTS / "templates"
+VERSIONS = CLIENTS / "versions.toml"
+CHANGELOGS = CLIENTS / "changelog"
+BUILD_INFO = """{{% set spec_file = "{spec_file}" %}}
+{{% set spec_sha256 = "{spec_sha256}" %}}
+{{% set generator_version = "{generator_version}" %}}
+"""
 RUNTIME_HEADER = "# Copied from clients/{source} by clients/generate.py: edit that file, not this copy.\n"
 
 
@@ -44,11 +55,39 @@ def package_name(api: str) -> str:
     return f"datasync_{api}"
 
 
-def generate(api: str, output_dir: Path) -> Path:
-    """Generate one API's package into output_dir; return the package's project folder."""
+def version(api: str) -> str:
+    """The package's own version (clients/versions.toml)."""
+    versions = tomllib.loads(VERSIONS.read_text(encoding="utf-8"))
+    return str(versions[project_name(api)]["version"])
+
+
+def spec_path(api: str) -> Path:
+    return ROOT / "openapi" / f"{api}.yaml"
+
+
+def templates(spec: Path, into: Path) -> Path:
+    """clients/templates/ with build_info.jinja saying what the package is made from: a folder under into."""
+    folder = into / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    (folder / "build_info.jinja").write_text(
+        BUILD_INFO.format(
+            spec_file=spec.relative_to(ROOT).as_posix() if spec.is_relative_to(ROOT) else spec.name,
+            spec_sha256=hashlib.sha256(spec.read_bytes()).hexdigest(),
+            generator_version=importlib.metadata.version("openapi-python-client"),
+        ),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def generate(api: str, output_dir: Path, spec: Path | None = None) -> Path:
+    """Generate one API's package into output_dir (from spec, by default openapi/<api>.yaml); return the package's
+    project folder."""
+    spec = spec or spec_path(api)
     config = yaml.safe_load((CLIENTS / "config.yaml").read_text(encoding="utf-8"))
     config["project_name_override"] = project_name(api)
     config["package_name_override"] = package_name(api)
+    config["package_version_override"] = version(api)
     target = output_dir / project_name(api)
     if target.exists():
         shutil.rmtree(target)
@@ -63,7 +102,7 @@ def generate(api: str, output_dir: Path) -> Path:
                 str(bindir / "openapi-python-client"),
                 "generate",
                 "--path",
-                str(ROOT / "openapi" / f"{api}.yaml"),
+                str(spec),
                 "--config",
                 str(config_path),
                 "--meta",
@@ -71,7 +110,7 @@ def generate(api: str, output_dir: Path) -> Path:
                 "--output-path",
                 str(target),
                 "--custom-template-path",
-                str(TEMPLATES),
+                str(templates(spec, Path(tmp))),
                 "--fail-on-warning",
             ],
             check=True,
@@ -81,6 +120,7 @@ def generate(api: str, output_dir: Path) -> Path:
     for source, module in RUNTIME[api].items():
         text = (CLIENTS / source).read_text(encoding="utf-8")
         (target / package_name(api) / module).write_text(RUNTIME_HEADER.format(source=source) + text, encoding="utf-8")
+    shutil.copyfile(CHANGELOGS / f"{api}.md", target / "CHANGELOG.md")
     return target
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -88,6 +89,22 @@ EXPECTED = {
 }
 
 
+WHEEL_FACTS = """\
+import importlib.metadata, datasync_{api}
+metadata = importlib.metadata.metadata("datasync-{api}")
+print(metadata["Version"], datasync_{api}.__version__)
+print(datasync_{api}.__spec_sha256__)
+print(metadata.get_payload())
+"""
+
+
+def _package_version(api: str) -> str:
+    text = (ROOT / "generated" / f"datasync-{api}" / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.search(r'^version = "([^"]+)"$', text, re.MULTILINE)
+    assert found is not None
+    return found.group(1)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("api", ["grades", "interop"])
 def test_wheel_installs_alone_and_calls_a_server(api: str, tmp_path: Path, server: str) -> None:
@@ -118,3 +135,10 @@ def test_wheel_installs_alone_and_calls_a_server(api: str, tmp_path: Path, serve
     out = run(python, "-I", "-c", SCRIPTS[api], server)
     assert out.strip() == EXPECTED[api]
     assert _Handler.seen[-1][2] == "Bearer tok"
+    # the wheel says what it is: its version, and our README (the runtime's connect, call, paginate) as its description
+    shown = run(python, "-I", "-c", WHEEL_FACTS.format(api=api))
+    version, spec_digest, description = shown.split("\n", 2)
+    assert version == f"{_package_version(api)} {_package_version(api)}"
+    assert re.fullmatch(r"[0-9a-f]{64}", spec_digest)
+    for name in ("connect(", "call(", "paginate(", "ApiError"):
+        assert name in description, name

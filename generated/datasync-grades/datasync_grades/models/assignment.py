@@ -9,12 +9,8 @@ from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 from ..models.data_error_code_known import DataErrorCodeKnown
-from ..models.key_value_map import KeyValueMap
-from ..models.object_ref import ObjectRef
-from ..models.score import Score
 from ..models.sync_status_known import SyncStatusKnown
-from ..models.sys import Sys
-from ..types import UNSET, Unset, format_datetime
+from ..types import UNSET, Unset
 
 _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
     member.value: member for member in DataErrorCodeKnown
@@ -78,16 +74,16 @@ class Assignment:
         error_code = self.error_code
         if error_code is not UNSET:
             field_dict["error_code"] = (
-                error_code._value_
-                if type(error_code) is DataErrorCodeKnown
+                error_code.value
+                if isinstance(error_code, DataErrorCodeKnown)
                 else error_code
             )
 
         sync_status = self.sync_status
         if sync_status is not UNSET:
             field_dict["sync_status"] = (
-                sync_status._value_
-                if type(sync_status) is SyncStatusKnown
+                sync_status.value
+                if isinstance(sync_status, SyncStatusKnown)
                 else sync_status
             )
 
@@ -131,13 +127,13 @@ class Assignment:
         if due_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(due_at, Unset)
-            field_dict["due_at"] = format_datetime(due_at)
+            field_dict["due_at"] = due_at.isoformat()
 
         available_at = self.available_at
         if available_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(available_at, Unset)
-            field_dict["available_at"] = format_datetime(available_at)
+            field_dict["available_at"] = available_at.isoformat()
 
         ext = self.ext
         if ext is not UNSET:
@@ -157,13 +153,11 @@ class Assignment:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _error_code = src_dict.get("error_code")
         error_code: DataErrorCodeKnown | str | Unset
         if _error_code is None:
             error_code = UNSET
-            absent += 1
-        elif type(_error_code) is str or isinstance(_error_code, str):
+        elif isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
             raise ModelParseError("error_code", _error_code, "expected a string")
@@ -172,8 +166,7 @@ class Assignment:
         sync_status: str | SyncStatusKnown | Unset
         if _sync_status is None:
             sync_status = UNSET
-            absent += 1
-        elif type(_sync_status) is str or isinstance(_sync_status, str):
+        elif isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
             raise ModelParseError("sync_status", _sync_status, "expected a string")
@@ -182,10 +175,9 @@ class Assignment:
         sys: Sys | Unset
         if _sys is None:
             sys = UNSET
-            absent += 1
         else:
             try:
-                sys = _sys_from_dict(_sys)
+                sys = Sys.from_dict(_sys)
             except ModelParseError as error:
                 raise error.inside("$sys") from None
 
@@ -193,10 +185,9 @@ class Assignment:
         section: ObjectRef | Unset
         if _section is None:
             section = UNSET
-            absent += 1
         else:
             try:
-                section = _object_ref_from_dict(_section)
+                section = ObjectRef.from_dict(_section)
             except ModelParseError as error:
                 raise error.inside("$section") from None
 
@@ -204,10 +195,9 @@ class Assignment:
         category: ObjectRef | Unset
         if _category is None:
             category = UNSET
-            absent += 1
         else:
             try:
-                category = _object_ref_from_dict(_category)
+                category = ObjectRef.from_dict(_category)
             except ModelParseError as error:
                 raise error.inside("$category") from None
 
@@ -215,10 +205,9 @@ class Assignment:
         term: ObjectRef | Unset
         if _term is None:
             term = UNSET
-            absent += 1
         else:
             try:
-                term = _object_ref_from_dict(_term)
+                term = ObjectRef.from_dict(_term)
             except ModelParseError as error:
                 raise error.inside("$term") from None
 
@@ -226,8 +215,7 @@ class Assignment:
         name: str | Unset
         if _name is None:
             name = UNSET
-            absent += 1
-        elif type(_name) is str or isinstance(_name, str):
+        elif isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -236,8 +224,7 @@ class Assignment:
         description: str | Unset
         if _description is None:
             description = UNSET
-            absent += 1
-        elif type(_description) is str or isinstance(_description, str):
+        elif isinstance(_description, str):
             description = _description
         else:
             raise ModelParseError("description", _description, "expected a string")
@@ -246,10 +233,8 @@ class Assignment:
         points_possible: float | Unset
         if _points_possible is None:
             points_possible = UNSET
-            absent += 1
-        elif type(_points_possible) is float or (
-            isinstance(_points_possible, (int, float))
-            and not isinstance(_points_possible, bool)
+        elif isinstance(_points_possible, (int, float)) and not isinstance(
+            _points_possible, bool
         ):
             points_possible = _points_possible
         else:
@@ -261,7 +246,6 @@ class Assignment:
         due_at: datetime.datetime | Unset
         if _due_at is None:
             due_at = UNSET
-            absent += 1
         else:
             try:
                 due_at = datetime.datetime.fromisoformat(_due_at)
@@ -274,7 +258,6 @@ class Assignment:
         available_at: datetime.datetime | Unset
         if _available_at is None:
             available_at = UNSET
-            absent += 1
         else:
             try:
                 available_at = datetime.datetime.fromisoformat(_available_at)
@@ -287,25 +270,22 @@ class Assignment:
         ext: KeyValueMap | Unset
         if _ext is None:
             ext = UNSET
-            absent += 1
         else:
-            if type(_ext) is dict or isinstance(_ext, Mapping):
-                ext = _new_object(KeyValueMap)
-                ext.additional_properties = {**_ext}
-            else:
-                raise ModelParseError("$ext", _ext, "expected an object")
+            try:
+                ext = KeyValueMap.from_dict(_ext)
+            except ModelParseError as error:
+                raise error.inside("$ext") from None
 
         _scores = src_dict.get("scores")
         scores: list[Score] | Unset
         if _scores is None:
             scores = UNSET
-            absent += 1
-        elif type(_scores) is list or isinstance(_scores, list):
+        elif isinstance(_scores, list):
             scores = []
             for scores_item_data in _scores:
                 scores_item: Score
                 try:
-                    scores_item = _score_from_dict(scores_item_data)
+                    scores_item = Score.from_dict(scores_item_data)
                 except ModelParseError as error:
                     raise error.inside("scores" + f"[{len(scores)}]") from None
 
@@ -313,6 +293,15 @@ class Assignment:
         else:
             raise ModelParseError("scores", _scores, "expected an array")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is Assignment:
             assignment = _new_object(cls)
             assignment.error_code = error_code
@@ -331,27 +320,22 @@ class Assignment:
             assignment.additional_properties = {}
         else:
             assignment = cls(
-                error_code,
-                sync_status,
-                sys,
-                section,
-                category,
-                term,
-                name,
-                description,
-                points_possible,
-                due_at,
-                available_at,
-                ext,
-                scores,
+                error_code=error_code,
+                sync_status=sync_status,
+                sys=sys,
+                section=section,
+                category=category,
+                term=term,
+                name=name,
+                description=description,
+                points_possible=points_possible,
+                due_at=due_at,
+                available_at=available_at,
+                ext=ext,
+                scores=scores,
             )
 
-        if len(src_dict) + absent != 13:
-            assignment.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        assignment.additional_properties = d
         return assignment
 
     @property
@@ -371,6 +355,7 @@ class Assignment:
         return key in self.additional_properties
 
 
-_object_ref_from_dict = ObjectRef.from_dict
-_score_from_dict = Score.from_dict
-_sys_from_dict = Sys.from_dict
+from ..models.key_value_map import KeyValueMap  # noqa: E402
+from ..models.object_ref import ObjectRef  # noqa: E402
+from ..models.score import Score  # noqa: E402
+from ..models.sys import Sys  # noqa: E402

@@ -38,17 +38,13 @@ class BatchContextData:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _course_ids = src_dict.get("course_ids")
         course_ids: list[str] | Unset
         if _course_ids is None:
             course_ids = UNSET
-            absent += 1
-        elif type(_course_ids) is list or isinstance(_course_ids, list):
+        elif isinstance(_course_ids, list):
             for course_ids_index, course_ids_item in enumerate(_course_ids):
-                if not (
-                    type(course_ids_item) is str or isinstance(course_ids_item, str)
-                ):
+                if not (isinstance(course_ids_item, str)):
                     raise ModelParseError(
                         "course_ids" + f"[{course_ids_index}]",
                         course_ids_item,
@@ -58,21 +54,25 @@ class BatchContextData:
         else:
             raise ModelParseError("course_ids", _course_ids, "expected an array")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is BatchContextData:
             batch_context_data = _new_object(cls)
             batch_context_data.course_ids = course_ids
             batch_context_data.additional_properties = {}
         else:
             batch_context_data = cls(
-                course_ids,
+                course_ids=course_ids,
             )
 
-        if len(src_dict) + absent != 1:
-            batch_context_data.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        batch_context_data.additional_properties = d
         return batch_context_data
 
     @property

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 from ..models.batch_exchange_error_code_known import BatchExchangeErrorCodeKnown
-from ..types import UNSET, Unset, format_datetime, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, BatchExchangeErrorCodeKnown] = {
     member.value: member for member in BatchExchangeErrorCodeKnown
@@ -53,7 +53,7 @@ class BatchExchange:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = format_uuid(id)
+            field_dict["id"] = str(id)
 
         state = self.state
         if state is not UNSET:
@@ -66,8 +66,8 @@ class BatchExchange:
         error_code = self.error_code
         if error_code is not UNSET:
             field_dict["error_code"] = (
-                error_code._value_
-                if type(error_code) is BatchExchangeErrorCodeKnown
+                error_code.value
+                if isinstance(error_code, BatchExchangeErrorCodeKnown)
                 else error_code
             )
 
@@ -75,13 +75,13 @@ class BatchExchange:
         if created_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(created_at, Unset)
-            field_dict["created_at"] = format_datetime(created_at)
+            field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
         if updated_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(updated_at, Unset)
-            field_dict["updated_at"] = format_datetime(updated_at)
+            field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
 
@@ -89,15 +89,13 @@ class BatchExchange:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
-            absent += 1
         else:
             try:
-                id = parse_uuid(_id)
+                id = UUID(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -105,8 +103,7 @@ class BatchExchange:
         state: str | Unset
         if _state is None:
             state = UNSET
-            absent += 1
-        elif type(_state) is str or isinstance(_state, str):
+        elif isinstance(_state, str):
             state = _state
         else:
             raise ModelParseError("state", _state, "expected a string")
@@ -115,12 +112,9 @@ class BatchExchange:
         course_ids: list[str] | Unset
         if _course_ids is None:
             course_ids = UNSET
-            absent += 1
-        elif type(_course_ids) is list or isinstance(_course_ids, list):
+        elif isinstance(_course_ids, list):
             for course_ids_index, course_ids_item in enumerate(_course_ids):
-                if not (
-                    type(course_ids_item) is str or isinstance(course_ids_item, str)
-                ):
+                if not (isinstance(course_ids_item, str)):
                     raise ModelParseError(
                         "course_ids" + f"[{course_ids_index}]",
                         course_ids_item,
@@ -136,8 +130,7 @@ class BatchExchange:
             error_code = None
         elif isinstance(_error_code, Unset):
             error_code = UNSET
-            absent += 1
-        elif type(_error_code) is str or isinstance(_error_code, str):
+        elif isinstance(_error_code, str):
             error_code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(
                 _error_code, _error_code
             )
@@ -148,7 +141,6 @@ class BatchExchange:
         created_at: datetime.datetime | Unset
         if _created_at is None:
             created_at = UNSET
-            absent += 1
         else:
             try:
                 created_at = datetime.datetime.fromisoformat(_created_at)
@@ -161,7 +153,6 @@ class BatchExchange:
         updated_at: datetime.datetime | Unset
         if _updated_at is None:
             updated_at = UNSET
-            absent += 1
         else:
             try:
                 updated_at = datetime.datetime.fromisoformat(_updated_at)
@@ -170,6 +161,15 @@ class BatchExchange:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is BatchExchange:
             batch_exchange = _new_object(cls)
             batch_exchange.id = id
@@ -181,20 +181,15 @@ class BatchExchange:
             batch_exchange.additional_properties = {}
         else:
             batch_exchange = cls(
-                id,
-                state,
-                course_ids,
-                error_code,
-                created_at,
-                updated_at,
+                id=id,
+                state=state,
+                course_ids=course_ids,
+                error_code=error_code,
+                created_at=created_at,
+                updated_at=updated_at,
             )
 
-        if len(src_dict) + absent != 6:
-            batch_exchange.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        batch_exchange.additional_properties = d
         return batch_exchange
 
     @property

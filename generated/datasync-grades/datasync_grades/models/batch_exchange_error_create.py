@@ -36,7 +36,7 @@ class BatchExchangeErrorCreate:
         code = self.code
         if code is not UNSET:
             field_dict["code"] = (
-                code._value_ if type(code) is BatchExchangeErrorCodeKnown else code
+                code.value if isinstance(code, BatchExchangeErrorCodeKnown) else code
             )
 
         return field_dict
@@ -45,32 +45,34 @@ class BatchExchangeErrorCreate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _code = src_dict.get("code")
         code: BatchExchangeErrorCodeKnown | str | Unset
         if _code is None:
             code = UNSET
-            absent += 1
-        elif type(_code) is str or isinstance(_code, str):
+        elif isinstance(_code, str):
             code = _BATCH_EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
             raise ModelParseError("code", _code, "expected a string")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is BatchExchangeErrorCreate:
             batch_exchange_error_create = _new_object(cls)
             batch_exchange_error_create.code = code
             batch_exchange_error_create.additional_properties = {}
         else:
             batch_exchange_error_create = cls(
-                code,
+                code=code,
             )
 
-        if len(src_dict) + absent != 1:
-            batch_exchange_error_create.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        batch_exchange_error_create.additional_properties = d
         return batch_exchange_error_create
 
     @property

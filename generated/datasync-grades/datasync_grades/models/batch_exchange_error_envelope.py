@@ -7,8 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.batch_exchange_error_create import BatchExchangeErrorCreate
-from ..models.error_info import ErrorInfo
 from ..types import UNSET, Unset
 
 _new_object = object.__new__
@@ -47,7 +45,6 @@ class BatchExchangeErrorEnvelope:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _data = src_dict.get("data", UNSET)
         data: BatchExchangeErrorCreate | None
         if _data is None:
@@ -56,7 +53,7 @@ class BatchExchangeErrorEnvelope:
             raise ModelParseError.required("data", src_dict)
         else:
             try:
-                data = _batch_exchange_error_create_from_dict(_data)
+                data = BatchExchangeErrorCreate.from_dict(_data)
             except ModelParseError as error_:
                 raise error_.inside("data") from None
 
@@ -66,13 +63,21 @@ class BatchExchangeErrorEnvelope:
             error = None
         elif isinstance(_error, Unset):
             error = UNSET
-            absent += 1
         else:
             try:
-                error = _error_info_from_dict(_error)
+                error = ErrorInfo.from_dict(_error)
             except ModelParseError as error_:
                 raise error_.inside("error") from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is BatchExchangeErrorEnvelope:
             batch_exchange_error_envelope = _new_object(cls)
             batch_exchange_error_envelope.data = data
@@ -80,16 +85,11 @@ class BatchExchangeErrorEnvelope:
             batch_exchange_error_envelope.additional_properties = {}
         else:
             batch_exchange_error_envelope = cls(
-                data,
-                error,
+                data=data,
+                error=error,
             )
 
-        if len(src_dict) + absent != 2:
-            batch_exchange_error_envelope.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        batch_exchange_error_envelope.additional_properties = d
         return batch_exchange_error_envelope
 
     @property
@@ -109,5 +109,5 @@ class BatchExchangeErrorEnvelope:
         return key in self.additional_properties
 
 
-_batch_exchange_error_create_from_dict = BatchExchangeErrorCreate.from_dict
-_error_info_from_dict = ErrorInfo.from_dict
+from ..models.batch_exchange_error_create import BatchExchangeErrorCreate  # noqa: E402
+from ..models.error_info import ErrorInfo  # noqa: E402

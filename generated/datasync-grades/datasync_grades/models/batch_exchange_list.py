@@ -7,8 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.batch_exchange import BatchExchange
-from ..models.paging import Paging
 from ..types import UNSET, Unset
 
 _new_object = object.__new__
@@ -45,17 +43,16 @@ class BatchExchangeList:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _data = src_dict.get("data")
         data: list[BatchExchange]
         if _data is None:
             raise ModelParseError.required("data", src_dict)
-        elif type(_data) is list or isinstance(_data, list):
+        elif isinstance(_data, list):
             data = []
             for data_item_data in _data:
                 data_item: BatchExchange
                 try:
-                    data_item = _batch_exchange_from_dict(data_item_data)
+                    data_item = BatchExchange.from_dict(data_item_data)
                 except ModelParseError as error:
                     raise error.inside("data" + f"[{len(data)}]") from None
 
@@ -67,13 +64,21 @@ class BatchExchangeList:
         paging: Paging | Unset
         if _paging is None:
             paging = UNSET
-            absent += 1
         else:
             try:
-                paging = _paging_from_dict(_paging)
+                paging = Paging.from_dict(_paging)
             except ModelParseError as error:
                 raise error.inside("paging") from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is BatchExchangeList:
             batch_exchange_list = _new_object(cls)
             batch_exchange_list.data = data
@@ -81,16 +86,11 @@ class BatchExchangeList:
             batch_exchange_list.additional_properties = {}
         else:
             batch_exchange_list = cls(
-                data,
-                paging,
+                data=data,
+                paging=paging,
             )
 
-        if len(src_dict) + absent != 2:
-            batch_exchange_list.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        batch_exchange_list.additional_properties = d
         return batch_exchange_list
 
     @property
@@ -110,5 +110,5 @@ class BatchExchangeList:
         return key in self.additional_properties
 
 
-_batch_exchange_from_dict = BatchExchange.from_dict
-_paging_from_dict = Paging.from_dict
+from ..models.batch_exchange import BatchExchange  # noqa: E402
+from ..models.paging import Paging  # noqa: E402

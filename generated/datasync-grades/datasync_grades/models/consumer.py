@@ -55,16 +55,16 @@ class Consumer:
         supported_exchange_query_type = self.supported_exchange_query_type
         if supported_exchange_query_type is not UNSET:
             field_dict["supported_exchange_query_type"] = (
-                supported_exchange_query_type._value_
-                if type(supported_exchange_query_type) is ExchangeQueryTypeKnown
+                supported_exchange_query_type.value
+                if isinstance(supported_exchange_query_type, ExchangeQueryTypeKnown)
                 else supported_exchange_query_type
             )
 
         summary_score_type = self.summary_score_type
         if summary_score_type is not UNSET:
             field_dict["summary_score_type"] = (
-                summary_score_type._value_
-                if type(summary_score_type) is SummaryTypeKnown
+                summary_score_type.value
+                if isinstance(summary_score_type, SummaryTypeKnown)
                 else summary_score_type
             )
 
@@ -74,13 +74,11 @@ class Consumer:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _id = src_dict.get("id")
         id: str | Unset
         if _id is None:
             id = UNSET
-            absent += 1
-        elif type(_id) is str or isinstance(_id, str):
+        elif isinstance(_id, str):
             id = _id
         else:
             raise ModelParseError("id", _id, "expected a string")
@@ -89,8 +87,7 @@ class Consumer:
         connector_type: str | Unset
         if _connector_type is None:
             connector_type = UNSET
-            absent += 1
-        elif type(_connector_type) is str or isinstance(_connector_type, str):
+        elif isinstance(_connector_type, str):
             connector_type = _connector_type
         else:
             raise ModelParseError(
@@ -101,10 +98,7 @@ class Consumer:
         supported_exchange_query_type: ExchangeQueryTypeKnown | str | Unset
         if _supported_exchange_query_type is None:
             supported_exchange_query_type = UNSET
-            absent += 1
-        elif type(_supported_exchange_query_type) is str or isinstance(
-            _supported_exchange_query_type, str
-        ):
+        elif isinstance(_supported_exchange_query_type, str):
             supported_exchange_query_type = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(
                 _supported_exchange_query_type, _supported_exchange_query_type
             )
@@ -119,8 +113,7 @@ class Consumer:
         summary_score_type: str | SummaryTypeKnown | Unset
         if _summary_score_type is None:
             summary_score_type = UNSET
-            absent += 1
-        elif type(_summary_score_type) is str or isinstance(_summary_score_type, str):
+        elif isinstance(_summary_score_type, str):
             summary_score_type = _SUMMARY_TYPE_KNOWN_VALUES.get(
                 _summary_score_type, _summary_score_type
             )
@@ -129,6 +122,15 @@ class Consumer:
                 "summary_score_type", _summary_score_type, "expected a string"
             )
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is Consumer:
             consumer = _new_object(cls)
             consumer.id = id
@@ -138,18 +140,13 @@ class Consumer:
             consumer.additional_properties = {}
         else:
             consumer = cls(
-                id,
-                connector_type,
-                supported_exchange_query_type,
-                summary_score_type,
+                id=id,
+                connector_type=connector_type,
+                supported_exchange_query_type=supported_exchange_query_type,
+                summary_score_type=summary_score_type,
             )
 
-        if len(src_dict) + absent != 4:
-            consumer.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        consumer.additional_properties = d
         return consumer
 
     @property

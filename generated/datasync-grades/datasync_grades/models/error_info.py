@@ -67,15 +67,11 @@ class ErrorInfo:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _status = src_dict.get("status")
         status: int | Unset
         if _status is None:
             status = UNSET
-            absent += 1
-        elif type(_status) is int or (
-            isinstance(_status, int) and not isinstance(_status, bool)
-        ):
+        elif isinstance(_status, int) and not isinstance(_status, bool):
             status = _status
         else:
             raise ModelParseError("status", _status, "expected an integer")
@@ -84,8 +80,7 @@ class ErrorInfo:
         code: str | Unset
         if _code is None:
             code = UNSET
-            absent += 1
-        elif type(_code) is str or isinstance(_code, str):
+        elif isinstance(_code, str):
             code = _code
         else:
             raise ModelParseError("code", _code, "expected a string")
@@ -94,8 +89,7 @@ class ErrorInfo:
         message: str | Unset
         if _message is None:
             message = UNSET
-            absent += 1
-        elif type(_message) is str or isinstance(_message, str):
+        elif isinstance(_message, str):
             message = _message
         else:
             raise ModelParseError("message", _message, "expected a string")
@@ -106,8 +100,7 @@ class ErrorInfo:
             ext_message = None
         elif isinstance(_ext_message, Unset):
             ext_message = UNSET
-            absent += 1
-        elif type(_ext_message) is str or isinstance(_ext_message, str):
+        elif isinstance(_ext_message, str):
             ext_message = _ext_message
         else:
             raise ModelParseError("ext_message", _ext_message, "expected a string")
@@ -118,12 +111,20 @@ class ErrorInfo:
             details = None
         elif isinstance(_details, Unset):
             details = UNSET
-            absent += 1
-        elif type(_details) is str or isinstance(_details, str):
+        elif isinstance(_details, str):
             details = _details
         else:
             raise ModelParseError("details", _details, "expected a string")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ErrorInfo:
             error_info = _new_object(cls)
             error_info.status = status
@@ -134,19 +135,14 @@ class ErrorInfo:
             error_info.additional_properties = {}
         else:
             error_info = cls(
-                status,
-                code,
-                message,
-                ext_message,
-                details,
+                status=status,
+                code=code,
+                message=message,
+                ext_message=ext_message,
+                details=details,
             )
 
-        if len(src_dict) + absent != 5:
-            error_info.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        error_info.additional_properties = d
         return error_info
 
     @property

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.error_info import ErrorInfo
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -38,32 +37,35 @@ class ErrorResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _error = src_dict.get("error")
         error: ErrorInfo
         if _error is None:
             raise ModelParseError.required("error", src_dict)
         else:
             try:
-                error = _error_info_from_dict(_error)
+                error = ErrorInfo.from_dict(_error)
             except ModelParseError as error_:
                 raise error_.inside("error") from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ErrorResponse:
             error_response = _new_object(cls)
             error_response.error = error
             error_response.additional_properties = {}
         else:
             error_response = cls(
-                error,
+                error=error,
             )
 
-        if len(src_dict) + absent != 1:
-            error_response.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        error_response.additional_properties = d
         return error_response
 
     @property
@@ -83,4 +85,4 @@ class ErrorResponse:
         return key in self.additional_properties
 
 
-_error_info_from_dict = ErrorInfo.from_dict
+from ..models.error_info import ErrorInfo  # noqa: E402

@@ -9,10 +9,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state_known import ExchangeStateKnown
-from ..models.metadata_type_0 import MetadataType0
-from ..types import UNSET, Unset, format_datetime, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _EXCHANGE_STATE_KNOWN_VALUES: dict[str, ExchangeStateKnown] = {
     member.value: member for member in ExchangeStateKnown
@@ -65,7 +63,7 @@ class Exchange:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = format_uuid(id)
+            field_dict["id"] = str(id)
 
         query = self.query
         if query is not UNSET:
@@ -82,7 +80,7 @@ class Exchange:
         state = self.state
         if state is not UNSET:
             field_dict["state"] = (
-                state._value_ if type(state) is ExchangeStateKnown else state
+                state.value if isinstance(state, ExchangeStateKnown) else state
             )
 
         max_data_content_length = self.max_data_content_length
@@ -105,13 +103,13 @@ class Exchange:
         if created_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(created_at, Unset)
-            field_dict["created_at"] = format_datetime(created_at)
+            field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
         if updated_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(updated_at, Unset)
-            field_dict["updated_at"] = format_datetime(updated_at)
+            field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
 
@@ -119,15 +117,13 @@ class Exchange:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
-            absent += 1
         else:
             try:
-                id = parse_uuid(_id)
+                id = UUID(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -135,10 +131,9 @@ class Exchange:
         query: ExchangeQuery | Unset
         if _query is None:
             query = UNSET
-            absent += 1
         else:
             try:
-                query = _exchange_query_from_dict(_query)
+                query = ExchangeQuery.from_dict(_query)
             except ModelParseError as error:
                 raise error.inside("query") from None
 
@@ -148,20 +143,17 @@ class Exchange:
             metadata = None
         elif isinstance(_metadata, Unset):
             metadata = UNSET
-            absent += 1
         else:
-            if type(_metadata) is dict or isinstance(_metadata, Mapping):
-                metadata = _new_object(MetadataType0)
-                metadata.additional_properties = {**_metadata}
-            else:
-                raise ModelParseError("metadata", _metadata, "expected an object")
+            try:
+                metadata = MetadataType0.from_dict(_metadata)
+            except ModelParseError as error:
+                raise error.inside("metadata") from None
 
         _state = src_dict.get("state")
         state: ExchangeStateKnown | str | Unset
         if _state is None:
             state = UNSET
-            absent += 1
-        elif type(_state) is str or isinstance(_state, str):
+        elif isinstance(_state, str):
             state = _EXCHANGE_STATE_KNOWN_VALUES.get(_state, _state)
         else:
             raise ModelParseError("state", _state, "expected a string")
@@ -170,10 +162,8 @@ class Exchange:
         max_data_content_length: int | Unset
         if _max_data_content_length is None:
             max_data_content_length = UNSET
-            absent += 1
-        elif type(_max_data_content_length) is int or (
-            isinstance(_max_data_content_length, int)
-            and not isinstance(_max_data_content_length, bool)
+        elif isinstance(_max_data_content_length, int) and not isinstance(
+            _max_data_content_length, bool
         ):
             max_data_content_length = _max_data_content_length
         else:
@@ -187,10 +177,7 @@ class Exchange:
         error_count: int | Unset
         if _error_count is None:
             error_count = UNSET
-            absent += 1
-        elif type(_error_count) is int or (
-            isinstance(_error_count, int) and not isinstance(_error_count, bool)
-        ):
+        elif isinstance(_error_count, int) and not isinstance(_error_count, bool):
             error_count = _error_count
         else:
             raise ModelParseError("error_count", _error_count, "expected an integer")
@@ -199,8 +186,7 @@ class Exchange:
         course_app_id: str | Unset
         if _course_app_id is None:
             course_app_id = UNSET
-            absent += 1
-        elif type(_course_app_id) is str or isinstance(_course_app_id, str):
+        elif isinstance(_course_app_id, str):
             course_app_id = _course_app_id
         else:
             raise ModelParseError("course_app_id", _course_app_id, "expected a string")
@@ -209,8 +195,7 @@ class Exchange:
         batch_exchange_id: str | Unset
         if _batch_exchange_id is None:
             batch_exchange_id = UNSET
-            absent += 1
-        elif type(_batch_exchange_id) is str or isinstance(_batch_exchange_id, str):
+        elif isinstance(_batch_exchange_id, str):
             batch_exchange_id = _batch_exchange_id
         else:
             raise ModelParseError(
@@ -221,7 +206,6 @@ class Exchange:
         created_at: datetime.datetime | Unset
         if _created_at is None:
             created_at = UNSET
-            absent += 1
         else:
             try:
                 created_at = datetime.datetime.fromisoformat(_created_at)
@@ -234,7 +218,6 @@ class Exchange:
         updated_at: datetime.datetime | Unset
         if _updated_at is None:
             updated_at = UNSET
-            absent += 1
         else:
             try:
                 updated_at = datetime.datetime.fromisoformat(_updated_at)
@@ -243,6 +226,15 @@ class Exchange:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is Exchange:
             exchange = _new_object(cls)
             exchange.id = id
@@ -258,24 +250,19 @@ class Exchange:
             exchange.additional_properties = {}
         else:
             exchange = cls(
-                id,
-                query,
-                metadata,
-                state,
-                max_data_content_length,
-                error_count,
-                course_app_id,
-                batch_exchange_id,
-                created_at,
-                updated_at,
+                id=id,
+                query=query,
+                metadata=metadata,
+                state=state,
+                max_data_content_length=max_data_content_length,
+                error_count=error_count,
+                course_app_id=course_app_id,
+                batch_exchange_id=batch_exchange_id,
+                created_at=created_at,
+                updated_at=updated_at,
             )
 
-        if len(src_dict) + absent != 10:
-            exchange.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        exchange.additional_properties = d
         return exchange
 
     @property
@@ -295,4 +282,5 @@ class Exchange:
         return key in self.additional_properties
 
 
-_exchange_query_from_dict = ExchangeQuery.from_dict
+from ..models.exchange_query import ExchangeQuery  # noqa: E402
+from ..models.metadata_type_0 import MetadataType0  # noqa: E402

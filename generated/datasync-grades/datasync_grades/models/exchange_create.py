@@ -7,8 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.exchange_query import ExchangeQuery
-from ..models.metadata_type_0 import MetadataType0
 from ..types import UNSET, Unset
 
 _new_object = object.__new__
@@ -51,15 +49,13 @@ class ExchangeCreate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _query = src_dict.get("query")
         query: ExchangeQuery | Unset
         if _query is None:
             query = UNSET
-            absent += 1
         else:
             try:
-                query = _exchange_query_from_dict(_query)
+                query = ExchangeQuery.from_dict(_query)
             except ModelParseError as error:
                 raise error.inside("query") from None
 
@@ -69,14 +65,21 @@ class ExchangeCreate:
             metadata = None
         elif isinstance(_metadata, Unset):
             metadata = UNSET
-            absent += 1
         else:
-            if type(_metadata) is dict or isinstance(_metadata, Mapping):
-                metadata = _new_object(MetadataType0)
-                metadata.additional_properties = {**_metadata}
-            else:
-                raise ModelParseError("metadata", _metadata, "expected an object")
+            try:
+                metadata = MetadataType0.from_dict(_metadata)
+            except ModelParseError as error:
+                raise error.inside("metadata") from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ExchangeCreate:
             exchange_create = _new_object(cls)
             exchange_create.query = query
@@ -84,16 +87,11 @@ class ExchangeCreate:
             exchange_create.additional_properties = {}
         else:
             exchange_create = cls(
-                query,
-                metadata,
+                query=query,
+                metadata=metadata,
             )
 
-        if len(src_dict) + absent != 2:
-            exchange_create.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        exchange_create.additional_properties = d
         return exchange_create
 
     @property
@@ -113,4 +111,5 @@ class ExchangeCreate:
         return key in self.additional_properties
 
 
-_exchange_query_from_dict = ExchangeQuery.from_dict
+from ..models.exchange_query import ExchangeQuery  # noqa: E402
+from ..models.metadata_type_0 import MetadataType0  # noqa: E402

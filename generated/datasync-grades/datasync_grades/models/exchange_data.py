@@ -7,8 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.assignment import Assignment
-from ..models.summary import Summary
 from ..types import UNSET, Unset
 
 _new_object = object.__new__
@@ -61,18 +59,16 @@ class ExchangeData:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _assignments = src_dict.get("assignments")
         assignments: list[Assignment] | Unset
         if _assignments is None:
             assignments = UNSET
-            absent += 1
-        elif type(_assignments) is list or isinstance(_assignments, list):
+        elif isinstance(_assignments, list):
             assignments = []
             for assignments_item_data in _assignments:
                 assignments_item: Assignment
                 try:
-                    assignments_item = _assignment_from_dict(assignments_item_data)
+                    assignments_item = Assignment.from_dict(assignments_item_data)
                 except ModelParseError as error:
                     raise error.inside(
                         "assignments" + f"[{len(assignments)}]"
@@ -86,13 +82,12 @@ class ExchangeData:
         summaries: list[Summary] | Unset
         if _summaries is None:
             summaries = UNSET
-            absent += 1
-        elif type(_summaries) is list or isinstance(_summaries, list):
+        elif isinstance(_summaries, list):
             summaries = []
             for summaries_item_data in _summaries:
                 summaries_item: Summary
                 try:
-                    summaries_item = _summary_from_dict(summaries_item_data)
+                    summaries_item = Summary.from_dict(summaries_item_data)
                 except ModelParseError as error:
                     raise error.inside("summaries" + f"[{len(summaries)}]") from None
 
@@ -104,12 +99,20 @@ class ExchangeData:
         final: bool | Unset
         if _final is None:
             final = UNSET
-            absent += 1
-        elif type(_final) is bool:
+        elif isinstance(_final, bool):
             final = _final
         else:
             raise ModelParseError("final", _final, "expected a boolean")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ExchangeData:
             exchange_data = _new_object(cls)
             exchange_data.assignments = assignments
@@ -118,17 +121,12 @@ class ExchangeData:
             exchange_data.additional_properties = {}
         else:
             exchange_data = cls(
-                assignments,
-                summaries,
-                final,
+                assignments=assignments,
+                summaries=summaries,
+                final=final,
             )
 
-        if len(src_dict) + absent != 3:
-            exchange_data.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        exchange_data.additional_properties = d
         return exchange_data
 
     @property
@@ -148,5 +146,5 @@ class ExchangeData:
         return key in self.additional_properties
 
 
-_assignment_from_dict = Assignment.from_dict
-_summary_from_dict = Summary.from_dict
+from ..models.assignment import Assignment  # noqa: E402
+from ..models.summary import Summary  # noqa: E402

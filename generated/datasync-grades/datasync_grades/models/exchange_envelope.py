@@ -7,8 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.error_info import ErrorInfo
-from ..models.exchange import Exchange
 from ..types import UNSET, Unset
 
 _new_object = object.__new__
@@ -45,7 +43,6 @@ class ExchangeEnvelope:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _data = src_dict.get("data", UNSET)
         data: Exchange | None
         if _data is None:
@@ -54,7 +51,7 @@ class ExchangeEnvelope:
             raise ModelParseError.required("data", src_dict)
         else:
             try:
-                data = _exchange_from_dict(_data)
+                data = Exchange.from_dict(_data)
             except ModelParseError as error_:
                 raise error_.inside("data") from None
 
@@ -64,13 +61,21 @@ class ExchangeEnvelope:
             error = None
         elif isinstance(_error, Unset):
             error = UNSET
-            absent += 1
         else:
             try:
-                error = _error_info_from_dict(_error)
+                error = ErrorInfo.from_dict(_error)
             except ModelParseError as error_:
                 raise error_.inside("error") from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ExchangeEnvelope:
             exchange_envelope = _new_object(cls)
             exchange_envelope.data = data
@@ -78,16 +83,11 @@ class ExchangeEnvelope:
             exchange_envelope.additional_properties = {}
         else:
             exchange_envelope = cls(
-                data,
-                error,
+                data=data,
+                error=error,
             )
 
-        if len(src_dict) + absent != 2:
-            exchange_envelope.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        exchange_envelope.additional_properties = d
         return exchange_envelope
 
     @property
@@ -107,5 +107,5 @@ class ExchangeEnvelope:
         return key in self.additional_properties
 
 
-_error_info_from_dict = ErrorInfo.from_dict
-_exchange_from_dict = Exchange.from_dict
+from ..models.error_info import ErrorInfo  # noqa: E402
+from ..models.exchange import Exchange  # noqa: E402

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 from ..models.exchange_error_code_known import ExchangeErrorCodeKnown
-from ..types import UNSET, Unset, format_datetime, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _EXCHANGE_ERROR_CODE_KNOWN_VALUES: dict[str, ExchangeErrorCodeKnown] = {
     member.value: member for member in ExchangeErrorCodeKnown
@@ -50,24 +50,24 @@ class ExchangeError:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = format_uuid(id)
+            field_dict["id"] = str(id)
 
         created_at = self.created_at
         if created_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(created_at, Unset)
-            field_dict["created_at"] = format_datetime(created_at)
+            field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
         if updated_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(updated_at, Unset)
-            field_dict["updated_at"] = format_datetime(updated_at)
+            field_dict["updated_at"] = updated_at.isoformat()
 
         code = self.code
         if code is not UNSET:
             field_dict["code"] = (
-                code._value_ if type(code) is ExchangeErrorCodeKnown else code
+                code.value if isinstance(code, ExchangeErrorCodeKnown) else code
             )
 
         message = self.message
@@ -84,15 +84,13 @@ class ExchangeError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
-            absent += 1
         else:
             try:
-                id = parse_uuid(_id)
+                id = UUID(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -100,7 +98,6 @@ class ExchangeError:
         created_at: datetime.datetime | Unset
         if _created_at is None:
             created_at = UNSET
-            absent += 1
         else:
             try:
                 created_at = datetime.datetime.fromisoformat(_created_at)
@@ -113,7 +110,6 @@ class ExchangeError:
         updated_at: datetime.datetime | Unset
         if _updated_at is None:
             updated_at = UNSET
-            absent += 1
         else:
             try:
                 updated_at = datetime.datetime.fromisoformat(_updated_at)
@@ -126,8 +122,7 @@ class ExchangeError:
         code: ExchangeErrorCodeKnown | str | Unset
         if _code is None:
             code = UNSET
-            absent += 1
-        elif type(_code) is str or isinstance(_code, str):
+        elif isinstance(_code, str):
             code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
             raise ModelParseError("code", _code, "expected a string")
@@ -136,8 +131,7 @@ class ExchangeError:
         message: str | Unset
         if _message is None:
             message = UNSET
-            absent += 1
-        elif type(_message) is str or isinstance(_message, str):
+        elif isinstance(_message, str):
             message = _message
         else:
             raise ModelParseError("message", _message, "expected a string")
@@ -146,12 +140,20 @@ class ExchangeError:
         details: str | Unset
         if _details is None:
             details = UNSET
-            absent += 1
-        elif type(_details) is str or isinstance(_details, str):
+        elif isinstance(_details, str):
             details = _details
         else:
             raise ModelParseError("details", _details, "expected a string")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ExchangeError:
             exchange_error = _new_object(cls)
             exchange_error.id = id
@@ -163,20 +165,15 @@ class ExchangeError:
             exchange_error.additional_properties = {}
         else:
             exchange_error = cls(
-                id,
-                created_at,
-                updated_at,
-                code,
-                message,
-                details,
+                id=id,
+                created_at=created_at,
+                updated_at=updated_at,
+                code=code,
+                message=message,
+                details=details,
             )
 
-        if len(src_dict) + absent != 6:
-            exchange_error.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        exchange_error.additional_properties = d
         return exchange_error
 
     @property

@@ -38,7 +38,7 @@ class ExchangeErrorCreate:
         code = self.code
         if code is not UNSET:
             field_dict["code"] = (
-                code._value_ if type(code) is ExchangeErrorCodeKnown else code
+                code.value if isinstance(code, ExchangeErrorCodeKnown) else code
             )
 
         details = self.details
@@ -51,13 +51,11 @@ class ExchangeErrorCreate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _code = src_dict.get("code")
         code: ExchangeErrorCodeKnown | str | Unset
         if _code is None:
             code = UNSET
-            absent += 1
-        elif type(_code) is str or isinstance(_code, str):
+        elif isinstance(_code, str):
             code = _EXCHANGE_ERROR_CODE_KNOWN_VALUES.get(_code, _code)
         else:
             raise ModelParseError("code", _code, "expected a string")
@@ -66,12 +64,20 @@ class ExchangeErrorCreate:
         details: str | Unset
         if _details is None:
             details = UNSET
-            absent += 1
-        elif type(_details) is str or isinstance(_details, str):
+        elif isinstance(_details, str):
             details = _details
         else:
             raise ModelParseError("details", _details, "expected a string")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ExchangeErrorCreate:
             exchange_error_create = _new_object(cls)
             exchange_error_create.code = code
@@ -79,16 +85,11 @@ class ExchangeErrorCreate:
             exchange_error_create.additional_properties = {}
         else:
             exchange_error_create = cls(
-                code,
-                details,
+                code=code,
+                details=details,
             )
 
-        if len(src_dict) + absent != 2:
-            exchange_error_create.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        exchange_error_create.additional_properties = d
         return exchange_error_create
 
     @property

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.exchange_query_condition import ExchangeQueryCondition
 from ..models.exchange_query_type_known import ExchangeQueryTypeKnown
 from ..types import UNSET, Unset
 
@@ -37,7 +36,7 @@ class ExchangeQuery:
         type_ = self.type_
         if type_ is not UNSET:
             field_dict["type"] = (
-                type_._value_ if type(type_) is ExchangeQueryTypeKnown else type_
+                type_.value if isinstance(type_, ExchangeQueryTypeKnown) else type_
             )
 
         conditions = self.conditions
@@ -54,13 +53,11 @@ class ExchangeQuery:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _type_ = src_dict.get("type")
         type_: ExchangeQueryTypeKnown | str | Unset
         if _type_ is None:
             type_ = UNSET
-            absent += 1
-        elif type(_type_) is str or isinstance(_type_, str):
+        elif isinstance(_type_, str):
             type_ = _EXCHANGE_QUERY_TYPE_KNOWN_VALUES.get(_type_, _type_)
         else:
             raise ModelParseError("type", _type_, "expected a string")
@@ -69,13 +66,12 @@ class ExchangeQuery:
         conditions: list[ExchangeQueryCondition] | Unset
         if _conditions is None:
             conditions = UNSET
-            absent += 1
-        elif type(_conditions) is list or isinstance(_conditions, list):
+        elif isinstance(_conditions, list):
             conditions = []
             for conditions_item_data in _conditions:
                 conditions_item: ExchangeQueryCondition
                 try:
-                    conditions_item = _exchange_query_condition_from_dict(
+                    conditions_item = ExchangeQueryCondition.from_dict(
                         conditions_item_data
                     )
                 except ModelParseError as error:
@@ -85,6 +81,15 @@ class ExchangeQuery:
         else:
             raise ModelParseError("conditions", _conditions, "expected an array")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ExchangeQuery:
             exchange_query = _new_object(cls)
             exchange_query.type_ = type_
@@ -92,16 +97,11 @@ class ExchangeQuery:
             exchange_query.additional_properties = {}
         else:
             exchange_query = cls(
-                type_,
-                conditions,
+                type_=type_,
+                conditions=conditions,
             )
 
-        if len(src_dict) + absent != 2:
-            exchange_query.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        exchange_query.additional_properties = d
         return exchange_query
 
     @property
@@ -121,4 +121,4 @@ class ExchangeQuery:
         return key in self.additional_properties
 
 
-_exchange_query_condition_from_dict = ExchangeQueryCondition.from_dict
+from ..models.exchange_query_condition import ExchangeQueryCondition  # noqa: E402

@@ -10,9 +10,8 @@ from attrs import field as _attrs_field
 from ..errors import ModelParseError
 from ..models.condition_scope_by_known import ConditionScopeByKnown
 from ..models.condition_scope_known import ConditionScopeKnown
-from ..models.object_ref import ObjectRef
 from ..models.summary_type_known import SummaryTypeKnown
-from ..types import UNSET, Unset, format_datetime
+from ..types import UNSET, Unset
 
 _CONDITION_SCOPE_BY_KNOWN_VALUES: dict[str, ConditionScopeByKnown] = {
     member.value: member for member in ConditionScopeByKnown
@@ -58,14 +57,14 @@ class ExchangeQueryCondition:
         scope = self.scope
         if scope is not UNSET:
             field_dict["scope"] = (
-                scope._value_ if type(scope) is ConditionScopeKnown else scope
+                scope.value if isinstance(scope, ConditionScopeKnown) else scope
             )
 
         scope_by = self.scope_by
         if scope_by is not UNSET:
             field_dict["scope_by"] = (
-                scope_by._value_
-                if type(scope_by) is ConditionScopeByKnown
+                scope_by.value
+                if isinstance(scope_by, ConditionScopeByKnown)
                 else scope_by
             )
 
@@ -79,7 +78,7 @@ class ExchangeQueryCondition:
         if graded_after is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(graded_after, Unset)
-            field_dict["graded_after"] = format_datetime(graded_after)
+            field_dict["graded_after"] = graded_after.isoformat()
 
         assignment_ids = self.assignment_ids
         if assignment_ids is not UNSET:
@@ -88,8 +87,8 @@ class ExchangeQueryCondition:
         summary_type = self.summary_type
         if summary_type is not UNSET:
             field_dict["summary_type"] = (
-                summary_type._value_
-                if type(summary_type) is SummaryTypeKnown
+                summary_type.value
+                if isinstance(summary_type, SummaryTypeKnown)
                 else summary_type
             )
 
@@ -99,13 +98,11 @@ class ExchangeQueryCondition:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _scope = src_dict.get("scope")
         scope: ConditionScopeKnown | str | Unset
         if _scope is None:
             scope = UNSET
-            absent += 1
-        elif type(_scope) is str or isinstance(_scope, str):
+        elif isinstance(_scope, str):
             scope = _CONDITION_SCOPE_KNOWN_VALUES.get(_scope, _scope)
         else:
             raise ModelParseError("scope", _scope, "expected a string")
@@ -114,8 +111,7 @@ class ExchangeQueryCondition:
         scope_by: ConditionScopeByKnown | str | Unset
         if _scope_by is None:
             scope_by = UNSET
-            absent += 1
-        elif type(_scope_by) is str or isinstance(_scope_by, str):
+        elif isinstance(_scope_by, str):
             scope_by = _CONDITION_SCOPE_BY_KNOWN_VALUES.get(_scope_by, _scope_by)
         else:
             raise ModelParseError("scope_by", _scope_by, "expected a string")
@@ -124,10 +120,9 @@ class ExchangeQueryCondition:
         scope_id: ObjectRef | Unset
         if _scope_id is None:
             scope_id = UNSET
-            absent += 1
         else:
             try:
-                scope_id = _object_ref_from_dict(_scope_id)
+                scope_id = ObjectRef.from_dict(_scope_id)
             except ModelParseError as error:
                 raise error.inside("scope_id") from None
 
@@ -135,7 +130,6 @@ class ExchangeQueryCondition:
         graded_after: datetime.datetime | Unset
         if _graded_after is None:
             graded_after = UNSET
-            absent += 1
         else:
             try:
                 graded_after = datetime.datetime.fromisoformat(_graded_after)
@@ -148,13 +142,9 @@ class ExchangeQueryCondition:
         assignment_ids: list[str] | Unset
         if _assignment_ids is None:
             assignment_ids = UNSET
-            absent += 1
-        elif type(_assignment_ids) is list or isinstance(_assignment_ids, list):
+        elif isinstance(_assignment_ids, list):
             for assignment_ids_index, assignment_ids_item in enumerate(_assignment_ids):
-                if not (
-                    type(assignment_ids_item) is str
-                    or isinstance(assignment_ids_item, str)
-                ):
+                if not (isinstance(assignment_ids_item, str)):
                     raise ModelParseError(
                         "assignment_ids" + f"[{assignment_ids_index}]",
                         assignment_ids_item,
@@ -170,12 +160,20 @@ class ExchangeQueryCondition:
         summary_type: str | SummaryTypeKnown | Unset
         if _summary_type is None:
             summary_type = UNSET
-            absent += 1
-        elif type(_summary_type) is str or isinstance(_summary_type, str):
+        elif isinstance(_summary_type, str):
             summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
         else:
             raise ModelParseError("summary_type", _summary_type, "expected a string")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ExchangeQueryCondition:
             exchange_query_condition = _new_object(cls)
             exchange_query_condition.scope = scope
@@ -187,20 +185,15 @@ class ExchangeQueryCondition:
             exchange_query_condition.additional_properties = {}
         else:
             exchange_query_condition = cls(
-                scope,
-                scope_by,
-                scope_id,
-                graded_after,
-                assignment_ids,
-                summary_type,
+                scope=scope,
+                scope_by=scope_by,
+                scope_id=scope_id,
+                graded_after=graded_after,
+                assignment_ids=assignment_ids,
+                summary_type=summary_type,
             )
 
-        if len(src_dict) + absent != 6:
-            exchange_query_condition.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        exchange_query_condition.additional_properties = d
         return exchange_query_condition
 
     @property
@@ -220,4 +213,4 @@ class ExchangeQueryCondition:
         return key in self.additional_properties
 
 
-_object_ref_from_dict = ObjectRef.from_dict
+from ..models.object_ref import ObjectRef  # noqa: E402

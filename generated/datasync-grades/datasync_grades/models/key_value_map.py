@@ -27,9 +27,10 @@ class KeyValueMap:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        d = {**src_dict}
+        d = dict(src_dict)
         if cls is KeyValueMap:
             key_value_map = _new_object(cls)
+            key_value_map.additional_properties = {}
         else:
             key_value_map = cls()
 

@@ -27,9 +27,10 @@ class MetadataType0:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        d = {**src_dict}
+        d = dict(src_dict)
         if cls is MetadataType0:
             metadata_type_0 = _new_object(cls)
+            metadata_type_0.additional_properties = {}
         else:
             metadata_type_0 = cls()
 

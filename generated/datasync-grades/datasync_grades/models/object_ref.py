@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.sys import Sys
 from ..types import UNSET, Unset
 
 _new_object = object.__new__
@@ -51,13 +50,11 @@ class ObjectRef:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _name = src_dict.get("name")
         name: str | Unset
         if _name is None:
             name = UNSET
-            absent += 1
-        elif type(_name) is str or isinstance(_name, str):
+        elif isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -66,13 +63,21 @@ class ObjectRef:
         sys: Sys | Unset
         if _sys is None:
             sys = UNSET
-            absent += 1
         else:
             try:
-                sys = _sys_from_dict(_sys)
+                sys = Sys.from_dict(_sys)
             except ModelParseError as error:
                 raise error.inside("$sys") from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ObjectRef:
             object_ref = _new_object(cls)
             object_ref.name = name
@@ -80,16 +85,11 @@ class ObjectRef:
             object_ref.additional_properties = {}
         else:
             object_ref = cls(
-                name,
-                sys,
+                name=name,
+                sys=sys,
             )
 
-        if len(src_dict) + absent != 2:
-            object_ref.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        object_ref.additional_properties = d
         return object_ref
 
     @property
@@ -109,4 +109,4 @@ class ObjectRef:
         return key in self.additional_properties
 
 
-_sys_from_dict = Sys.from_dict
+from ..models.sys import Sys  # noqa: E402

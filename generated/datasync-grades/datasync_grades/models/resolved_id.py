@@ -37,34 +37,36 @@ class ResolvedId:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _consumer_source_id = src_dict.get("consumerSourceId")
         consumer_source_id: str | Unset
         if _consumer_source_id is None:
             consumer_source_id = UNSET
-            absent += 1
-        elif type(_consumer_source_id) is str or isinstance(_consumer_source_id, str):
+        elif isinstance(_consumer_source_id, str):
             consumer_source_id = _consumer_source_id
         else:
             raise ModelParseError(
                 "consumerSourceId", _consumer_source_id, "expected a string"
             )
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ResolvedId:
             resolved_id = _new_object(cls)
             resolved_id.consumer_source_id = consumer_source_id
             resolved_id.additional_properties = {}
         else:
             resolved_id = cls(
-                consumer_source_id,
+                consumer_source_id=consumer_source_id,
             )
 
-        if len(src_dict) + absent != 1:
-            resolved_id.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        resolved_id.additional_properties = d
         return resolved_id
 
     @property

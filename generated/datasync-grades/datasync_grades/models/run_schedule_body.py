@@ -25,9 +25,10 @@ class RunScheduleBody:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        d = {**src_dict}
+        d = dict(src_dict)
         if cls is RunScheduleBody:
             run_schedule_body = _new_object(cls)
+            run_schedule_body.additional_properties = {}
         else:
             run_schedule_body = cls()
 

@@ -9,9 +9,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.schedule_metadata import ScheduleMetadata
 from ..models.schedule_type_known import ScheduleTypeKnown
-from ..types import UNSET, Unset, format_datetime, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _SCHEDULE_TYPE_KNOWN_VALUES: dict[str, ScheduleTypeKnown] = {
     member.value: member for member in ScheduleTypeKnown
@@ -60,19 +59,19 @@ class Schedule:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = format_uuid(id)
+            field_dict["id"] = str(id)
 
         type_ = self.type_
         if type_ is not UNSET:
             field_dict["type"] = (
-                type_._value_ if type(type_) is ScheduleTypeKnown else type_
+                type_.value if isinstance(type_, ScheduleTypeKnown) else type_
             )
 
         last_executed_at = self.last_executed_at
         if last_executed_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(last_executed_at, Unset)
-            field_dict["last_executed_at"] = format_datetime(last_executed_at)
+            field_dict["last_executed_at"] = last_executed_at.isoformat()
 
         enabled = self.enabled
         if enabled is not UNSET:
@@ -98,15 +97,13 @@ class Schedule:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
-            absent += 1
         else:
             try:
-                id = parse_uuid(_id)
+                id = UUID(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -114,8 +111,7 @@ class Schedule:
         type_: ScheduleTypeKnown | str | Unset
         if _type_ is None:
             type_ = UNSET
-            absent += 1
-        elif type(_type_) is str or isinstance(_type_, str):
+        elif isinstance(_type_, str):
             type_ = _SCHEDULE_TYPE_KNOWN_VALUES.get(_type_, _type_)
         else:
             raise ModelParseError("type", _type_, "expected a string")
@@ -124,7 +120,6 @@ class Schedule:
         last_executed_at: datetime.datetime | Unset
         if _last_executed_at is None:
             last_executed_at = UNSET
-            absent += 1
         else:
             try:
                 last_executed_at = datetime.datetime.fromisoformat(_last_executed_at)
@@ -137,8 +132,7 @@ class Schedule:
         enabled: bool | Unset
         if _enabled is None:
             enabled = UNSET
-            absent += 1
-        elif type(_enabled) is bool:
+        elif isinstance(_enabled, bool):
             enabled = _enabled
         else:
             raise ModelParseError("enabled", _enabled, "expected a boolean")
@@ -147,10 +141,7 @@ class Schedule:
         hour: int | Unset
         if _hour is None:
             hour = UNSET
-            absent += 1
-        elif type(_hour) is int or (
-            isinstance(_hour, int) and not isinstance(_hour, bool)
-        ):
+        elif isinstance(_hour, int) and not isinstance(_hour, bool):
             hour = _hour
         else:
             raise ModelParseError("hour", _hour, "expected an integer")
@@ -159,8 +150,7 @@ class Schedule:
         days: str | Unset
         if _days is None:
             days = UNSET
-            absent += 1
-        elif type(_days) is str or isinstance(_days, str):
+        elif isinstance(_days, str):
             days = _days
         else:
             raise ModelParseError("days", _days, "expected a string")
@@ -169,13 +159,21 @@ class Schedule:
         metadata: ScheduleMetadata | Unset
         if _metadata is None:
             metadata = UNSET
-            absent += 1
         else:
             try:
-                metadata = _schedule_metadata_from_dict(_metadata)
+                metadata = ScheduleMetadata.from_dict(_metadata)
             except ModelParseError as error:
                 raise error.inside("metadata") from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is Schedule:
             schedule = _new_object(cls)
             schedule.id = id
@@ -188,21 +186,16 @@ class Schedule:
             schedule.additional_properties = {}
         else:
             schedule = cls(
-                id,
-                type_,
-                last_executed_at,
-                enabled,
-                hour,
-                days,
-                metadata,
+                id=id,
+                type_=type_,
+                last_executed_at=last_executed_at,
+                enabled=enabled,
+                hour=hour,
+                days=days,
+                metadata=metadata,
             )
 
-        if len(src_dict) + absent != 7:
-            schedule.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        schedule.additional_properties = d
         return schedule
 
     @property
@@ -222,4 +215,4 @@ class Schedule:
         return key in self.additional_properties
 
 
-_schedule_metadata_from_dict = ScheduleMetadata.from_dict
+from ..models.schedule_metadata import ScheduleMetadata  # noqa: E402

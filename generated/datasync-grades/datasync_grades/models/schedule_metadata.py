@@ -53,19 +53,21 @@ class ScheduleMetadata:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         created = src_dict.get("created", UNSET)
-        if isinstance(created, Unset):
-            absent += 1
 
         updated = src_dict.get("updated", UNSET)
-        if isinstance(updated, Unset):
-            absent += 1
 
         scheduled = src_dict.get("scheduled", UNSET)
-        if isinstance(scheduled, Unset):
-            absent += 1
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ScheduleMetadata:
             schedule_metadata = _new_object(cls)
             schedule_metadata.created = created
@@ -74,17 +76,12 @@ class ScheduleMetadata:
             schedule_metadata.additional_properties = {}
         else:
             schedule_metadata = cls(
-                created,
-                updated,
-                scheduled,
+                created=created,
+                updated=updated,
+                scheduled=scheduled,
             )
 
-        if len(src_dict) + absent != 3:
-            schedule_metadata.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        schedule_metadata.additional_properties = d
         return schedule_metadata
 
     @property

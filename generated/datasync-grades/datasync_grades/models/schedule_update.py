@@ -38,32 +38,34 @@ class ScheduleUpdate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _enabled = src_dict.get("enabled")
         enabled: bool | Unset
         if _enabled is None:
             enabled = UNSET
-            absent += 1
-        elif type(_enabled) is bool:
+        elif isinstance(_enabled, bool):
             enabled = _enabled
         else:
             raise ModelParseError("enabled", _enabled, "expected a boolean")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ScheduleUpdate:
             schedule_update = _new_object(cls)
             schedule_update.enabled = enabled
             schedule_update.additional_properties = {}
         else:
             schedule_update = cls(
-                enabled,
+                enabled=enabled,
             )
 
-        if len(src_dict) + absent != 1:
-            schedule_update.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        schedule_update.additional_properties = d
         return schedule_update
 
     @property

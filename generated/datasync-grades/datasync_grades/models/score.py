@@ -9,10 +9,8 @@ from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 from ..models.data_error_code_known import DataErrorCodeKnown
-from ..models.key_value_map import KeyValueMap
-from ..models.object_ref import ObjectRef
 from ..models.sync_status_known import SyncStatusKnown
-from ..types import UNSET, Unset, format_datetime
+from ..types import UNSET, Unset
 
 _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
     member.value: member for member in DataErrorCodeKnown
@@ -69,16 +67,16 @@ class Score:
         error_code = self.error_code
         if error_code is not UNSET:
             field_dict["error_code"] = (
-                error_code._value_
-                if type(error_code) is DataErrorCodeKnown
+                error_code.value
+                if isinstance(error_code, DataErrorCodeKnown)
                 else error_code
             )
 
         sync_status = self.sync_status
         if sync_status is not UNSET:
             field_dict["sync_status"] = (
-                sync_status._value_
-                if type(sync_status) is SyncStatusKnown
+                sync_status.value
+                if isinstance(sync_status, SyncStatusKnown)
                 else sync_status
             )
 
@@ -118,7 +116,7 @@ class Score:
         if submitted_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(submitted_at, Unset)
-            field_dict["submitted_at"] = format_datetime(submitted_at)
+            field_dict["submitted_at"] = submitted_at.isoformat()
 
         preview_url = self.preview_url
         if preview_url is not UNSET:
@@ -136,13 +134,11 @@ class Score:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _error_code = src_dict.get("error_code")
         error_code: DataErrorCodeKnown | str | Unset
         if _error_code is None:
             error_code = UNSET
-            absent += 1
-        elif type(_error_code) is str or isinstance(_error_code, str):
+        elif isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
             raise ModelParseError("error_code", _error_code, "expected a string")
@@ -151,8 +147,7 @@ class Score:
         sync_status: str | SyncStatusKnown | Unset
         if _sync_status is None:
             sync_status = UNSET
-            absent += 1
-        elif type(_sync_status) is str or isinstance(_sync_status, str):
+        elif isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
             raise ModelParseError("sync_status", _sync_status, "expected a string")
@@ -161,10 +156,9 @@ class Score:
         person: ObjectRef | Unset
         if _person is None:
             person = UNSET
-            absent += 1
         else:
             try:
-                person = _object_ref_from_dict(_person)
+                person = ObjectRef.from_dict(_person)
             except ModelParseError as error:
                 raise error.inside("$person") from None
 
@@ -172,10 +166,9 @@ class Score:
         grader: ObjectRef | Unset
         if _grader is None:
             grader = UNSET
-            absent += 1
         else:
             try:
-                grader = _object_ref_from_dict(_grader)
+                grader = ObjectRef.from_dict(_grader)
             except ModelParseError as error:
                 raise error.inside("$grader") from None
 
@@ -183,10 +176,7 @@ class Score:
         score: float | Unset
         if _score is None:
             score = UNSET
-            absent += 1
-        elif type(_score) is float or (
-            isinstance(_score, (int, float)) and not isinstance(_score, bool)
-        ):
+        elif isinstance(_score, (int, float)) and not isinstance(_score, bool):
             score = _score
         else:
             raise ModelParseError("score", _score, "expected a number")
@@ -195,8 +185,7 @@ class Score:
         grade: str | Unset
         if _grade is None:
             grade = UNSET
-            absent += 1
-        elif type(_grade) is str or isinstance(_grade, str):
+        elif isinstance(_grade, str):
             grade = _grade
         else:
             raise ModelParseError("grade", _grade, "expected a string")
@@ -205,8 +194,7 @@ class Score:
         late: bool | Unset
         if _late is None:
             late = UNSET
-            absent += 1
-        elif type(_late) is bool:
+        elif isinstance(_late, bool):
             late = _late
         else:
             raise ModelParseError("late", _late, "expected a boolean")
@@ -215,8 +203,7 @@ class Score:
         missing: bool | Unset
         if _missing is None:
             missing = UNSET
-            absent += 1
-        elif type(_missing) is bool:
+        elif isinstance(_missing, bool):
             missing = _missing
         else:
             raise ModelParseError("missing", _missing, "expected a boolean")
@@ -225,8 +212,7 @@ class Score:
         excused: bool | Unset
         if _excused is None:
             excused = UNSET
-            absent += 1
-        elif type(_excused) is bool:
+        elif isinstance(_excused, bool):
             excused = _excused
         else:
             raise ModelParseError("excused", _excused, "expected a boolean")
@@ -235,7 +221,6 @@ class Score:
         submitted_at: datetime.datetime | Unset
         if _submitted_at is None:
             submitted_at = UNSET
-            absent += 1
         else:
             try:
                 submitted_at = datetime.datetime.fromisoformat(_submitted_at)
@@ -248,8 +233,7 @@ class Score:
         preview_url: str | Unset
         if _preview_url is None:
             preview_url = UNSET
-            absent += 1
-        elif type(_preview_url) is str or isinstance(_preview_url, str):
+        elif isinstance(_preview_url, str):
             preview_url = _preview_url
         else:
             raise ModelParseError("preview_url", _preview_url, "expected a string")
@@ -258,14 +242,21 @@ class Score:
         ext: KeyValueMap | Unset
         if _ext is None:
             ext = UNSET
-            absent += 1
         else:
-            if type(_ext) is dict or isinstance(_ext, Mapping):
-                ext = _new_object(KeyValueMap)
-                ext.additional_properties = {**_ext}
-            else:
-                raise ModelParseError("$ext", _ext, "expected an object")
+            try:
+                ext = KeyValueMap.from_dict(_ext)
+            except ModelParseError as error:
+                raise error.inside("$ext") from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is Score:
             score_model = _new_object(cls)
             score_model.error_code = error_code
@@ -283,26 +274,21 @@ class Score:
             score_model.additional_properties = {}
         else:
             score_model = cls(
-                error_code,
-                sync_status,
-                person,
-                grader,
-                score,
-                grade,
-                late,
-                missing,
-                excused,
-                submitted_at,
-                preview_url,
-                ext,
+                error_code=error_code,
+                sync_status=sync_status,
+                person=person,
+                grader=grader,
+                score=score,
+                grade=grade,
+                late=late,
+                missing=missing,
+                excused=excused,
+                submitted_at=submitted_at,
+                preview_url=preview_url,
+                ext=ext,
             )
 
-        if len(src_dict) + absent != 12:
-            score_model.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        score_model.additional_properties = d
         return score_model
 
     @property
@@ -322,4 +308,5 @@ class Score:
         return key in self.additional_properties
 
 
-_object_ref_from_dict = ObjectRef.from_dict
+from ..models.key_value_map import KeyValueMap  # noqa: E402
+from ..models.object_ref import ObjectRef  # noqa: E402

@@ -9,12 +9,10 @@ from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
 from ..models.data_error_code_known import DataErrorCodeKnown
-from ..models.key_value_map import KeyValueMap
-from ..models.object_ref import ObjectRef
 from ..models.score_type_known import ScoreTypeKnown
 from ..models.summary_type_known import SummaryTypeKnown
 from ..models.sync_status_known import SyncStatusKnown
-from ..types import UNSET, Unset, format_datetime
+from ..types import UNSET, Unset
 
 _DATA_ERROR_CODE_KNOWN_VALUES: dict[str, DataErrorCodeKnown] = {
     member.value: member for member in DataErrorCodeKnown
@@ -80,16 +78,16 @@ class Summary:
         error_code = self.error_code
         if error_code is not UNSET:
             field_dict["error_code"] = (
-                error_code._value_
-                if type(error_code) is DataErrorCodeKnown
+                error_code.value
+                if isinstance(error_code, DataErrorCodeKnown)
                 else error_code
             )
 
         sync_status = self.sync_status
         if sync_status is not UNSET:
             field_dict["sync_status"] = (
-                sync_status._value_
-                if type(sync_status) is SyncStatusKnown
+                sync_status.value
+                if isinstance(sync_status, SyncStatusKnown)
                 else sync_status
             )
 
@@ -114,15 +112,17 @@ class Summary:
         summary_type = self.summary_type
         if summary_type is not UNSET:
             field_dict["summary_type"] = (
-                summary_type._value_
-                if type(summary_type) is SummaryTypeKnown
+                summary_type.value
+                if isinstance(summary_type, SummaryTypeKnown)
                 else summary_type
             )
 
         score_type = self.score_type
         if score_type is not UNSET:
             field_dict["score_type"] = (
-                score_type._value_ if type(score_type) is ScoreTypeKnown else score_type
+                score_type.value
+                if isinstance(score_type, ScoreTypeKnown)
+                else score_type
             )
 
         score = self.score
@@ -137,7 +137,7 @@ class Summary:
         if last_activity is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(last_activity, Unset)
-            field_dict["last_activity"] = format_datetime(last_activity)
+            field_dict["last_activity"] = last_activity.isoformat()
 
         comments = self.comments
         if comments is not UNSET:
@@ -155,13 +155,11 @@ class Summary:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _error_code = src_dict.get("error_code")
         error_code: DataErrorCodeKnown | str | Unset
         if _error_code is None:
             error_code = UNSET
-            absent += 1
-        elif type(_error_code) is str or isinstance(_error_code, str):
+        elif isinstance(_error_code, str):
             error_code = _DATA_ERROR_CODE_KNOWN_VALUES.get(_error_code, _error_code)
         else:
             raise ModelParseError("error_code", _error_code, "expected a string")
@@ -170,8 +168,7 @@ class Summary:
         sync_status: str | SyncStatusKnown | Unset
         if _sync_status is None:
             sync_status = UNSET
-            absent += 1
-        elif type(_sync_status) is str or isinstance(_sync_status, str):
+        elif isinstance(_sync_status, str):
             sync_status = _SYNC_STATUS_KNOWN_VALUES.get(_sync_status, _sync_status)
         else:
             raise ModelParseError("sync_status", _sync_status, "expected a string")
@@ -180,10 +177,9 @@ class Summary:
         section: ObjectRef | Unset
         if _section is None:
             section = UNSET
-            absent += 1
         else:
             try:
-                section = _object_ref_from_dict(_section)
+                section = ObjectRef.from_dict(_section)
             except ModelParseError as error:
                 raise error.inside("$section") from None
 
@@ -191,10 +187,9 @@ class Summary:
         person: ObjectRef | Unset
         if _person is None:
             person = UNSET
-            absent += 1
         else:
             try:
-                person = _object_ref_from_dict(_person)
+                person = ObjectRef.from_dict(_person)
             except ModelParseError as error:
                 raise error.inside("$person") from None
 
@@ -202,10 +197,9 @@ class Summary:
         grader: ObjectRef | Unset
         if _grader is None:
             grader = UNSET
-            absent += 1
         else:
             try:
-                grader = _object_ref_from_dict(_grader)
+                grader = ObjectRef.from_dict(_grader)
             except ModelParseError as error:
                 raise error.inside("$grader") from None
 
@@ -213,8 +207,7 @@ class Summary:
         summary_type: str | SummaryTypeKnown | Unset
         if _summary_type is None:
             summary_type = UNSET
-            absent += 1
-        elif type(_summary_type) is str or isinstance(_summary_type, str):
+        elif isinstance(_summary_type, str):
             summary_type = _SUMMARY_TYPE_KNOWN_VALUES.get(_summary_type, _summary_type)
         else:
             raise ModelParseError("summary_type", _summary_type, "expected a string")
@@ -223,8 +216,7 @@ class Summary:
         score_type: ScoreTypeKnown | str | Unset
         if _score_type is None:
             score_type = UNSET
-            absent += 1
-        elif type(_score_type) is str or isinstance(_score_type, str):
+        elif isinstance(_score_type, str):
             score_type = _SCORE_TYPE_KNOWN_VALUES.get(_score_type, _score_type)
         else:
             raise ModelParseError("score_type", _score_type, "expected a string")
@@ -233,10 +225,7 @@ class Summary:
         score: float | Unset
         if _score is None:
             score = UNSET
-            absent += 1
-        elif type(_score) is float or (
-            isinstance(_score, (int, float)) and not isinstance(_score, bool)
-        ):
+        elif isinstance(_score, (int, float)) and not isinstance(_score, bool):
             score = _score
         else:
             raise ModelParseError("score", _score, "expected a number")
@@ -245,8 +234,7 @@ class Summary:
         grade: str | Unset
         if _grade is None:
             grade = UNSET
-            absent += 1
-        elif type(_grade) is str or isinstance(_grade, str):
+        elif isinstance(_grade, str):
             grade = _grade
         else:
             raise ModelParseError("grade", _grade, "expected a string")
@@ -255,7 +243,6 @@ class Summary:
         last_activity: datetime.datetime | Unset
         if _last_activity is None:
             last_activity = UNSET
-            absent += 1
         else:
             try:
                 last_activity = datetime.datetime.fromisoformat(_last_activity)
@@ -268,10 +255,9 @@ class Summary:
         comments: list[str] | Unset
         if _comments is None:
             comments = UNSET
-            absent += 1
-        elif type(_comments) is list or isinstance(_comments, list):
+        elif isinstance(_comments, list):
             for comments_index, comments_item in enumerate(_comments):
-                if not (type(comments_item) is str or isinstance(comments_item, str)):
+                if not (isinstance(comments_item, str)):
                     raise ModelParseError(
                         "comments" + f"[{comments_index}]",
                         comments_item,
@@ -285,14 +271,21 @@ class Summary:
         ext: KeyValueMap | Unset
         if _ext is None:
             ext = UNSET
-            absent += 1
         else:
-            if type(_ext) is dict or isinstance(_ext, Mapping):
-                ext = _new_object(KeyValueMap)
-                ext.additional_properties = {**_ext}
-            else:
-                raise ModelParseError("$ext", _ext, "expected an object")
+            try:
+                ext = KeyValueMap.from_dict(_ext)
+            except ModelParseError as error:
+                raise error.inside("$ext") from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is Summary:
             summary = _new_object(cls)
             summary.error_code = error_code
@@ -310,26 +303,21 @@ class Summary:
             summary.additional_properties = {}
         else:
             summary = cls(
-                error_code,
-                sync_status,
-                section,
-                person,
-                grader,
-                summary_type,
-                score_type,
-                score,
-                grade,
-                last_activity,
-                comments,
-                ext,
+                error_code=error_code,
+                sync_status=sync_status,
+                section=section,
+                person=person,
+                grader=grader,
+                summary_type=summary_type,
+                score_type=score_type,
+                score=score,
+                grade=grade,
+                last_activity=last_activity,
+                comments=comments,
+                ext=ext,
             )
 
-        if len(src_dict) + absent != 12:
-            summary.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        summary.additional_properties = d
         return summary
 
     @property
@@ -349,4 +337,5 @@ class Summary:
         return key in self.additional_properties
 
 
-_object_ref_from_dict = ObjectRef.from_dict
+from ..models.key_value_map import KeyValueMap  # noqa: E402
+from ..models.object_ref import ObjectRef  # noqa: E402

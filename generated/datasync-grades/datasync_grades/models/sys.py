@@ -9,8 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.key_value_map import KeyValueMap
-from ..types import UNSET, Unset, format_datetime, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -49,7 +48,7 @@ class Sys:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = format_uuid(id)
+            field_dict["id"] = str(id)
 
         source_id = self.source_id
         if source_id is not UNSET:
@@ -67,13 +66,13 @@ class Sys:
         if created_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(created_at, Unset)
-            field_dict["created_at"] = format_datetime(created_at)
+            field_dict["created_at"] = created_at.isoformat()
 
         updated_at = self.updated_at
         if updated_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(updated_at, Unset)
-            field_dict["updated_at"] = format_datetime(updated_at)
+            field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
 
@@ -81,15 +80,13 @@ class Sys:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
-            absent += 1
         else:
             try:
-                id = parse_uuid(_id)
+                id = UUID(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -97,31 +94,26 @@ class Sys:
         source_id: KeyValueMap | Unset
         if _source_id is None:
             source_id = UNSET
-            absent += 1
         else:
-            if type(_source_id) is dict or isinstance(_source_id, Mapping):
-                source_id = _new_object(KeyValueMap)
-                source_id.additional_properties = {**_source_id}
-            else:
-                raise ModelParseError("source_id", _source_id, "expected an object")
+            try:
+                source_id = KeyValueMap.from_dict(_source_id)
+            except ModelParseError as error:
+                raise error.inside("source_id") from None
 
         _app_id = src_dict.get("app_id")
         app_id: KeyValueMap | Unset
         if _app_id is None:
             app_id = UNSET
-            absent += 1
         else:
-            if type(_app_id) is dict or isinstance(_app_id, Mapping):
-                app_id = _new_object(KeyValueMap)
-                app_id.additional_properties = {**_app_id}
-            else:
-                raise ModelParseError("app_id", _app_id, "expected an object")
+            try:
+                app_id = KeyValueMap.from_dict(_app_id)
+            except ModelParseError as error:
+                raise error.inside("app_id") from None
 
         _created_at = src_dict.get("created_at")
         created_at: datetime.datetime | Unset
         if _created_at is None:
             created_at = UNSET
-            absent += 1
         else:
             try:
                 created_at = datetime.datetime.fromisoformat(_created_at)
@@ -134,7 +126,6 @@ class Sys:
         updated_at: datetime.datetime | Unset
         if _updated_at is None:
             updated_at = UNSET
-            absent += 1
         else:
             try:
                 updated_at = datetime.datetime.fromisoformat(_updated_at)
@@ -143,6 +134,15 @@ class Sys:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is Sys:
             sys = _new_object(cls)
             sys.id = id
@@ -153,19 +153,14 @@ class Sys:
             sys.additional_properties = {}
         else:
             sys = cls(
-                id,
-                source_id,
-                app_id,
-                created_at,
-                updated_at,
+                id=id,
+                source_id=source_id,
+                app_id=app_id,
+                created_at=created_at,
+                updated_at=updated_at,
             )
 
-        if len(src_dict) + absent != 5:
-            sys.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        sys.additional_properties = d
         return sys
 
     @property
@@ -183,3 +178,6 @@ class Sys:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.key_value_map import KeyValueMap  # noqa: E402

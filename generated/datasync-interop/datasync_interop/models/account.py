@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -39,7 +39,7 @@ class Account:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = format_uuid(id)
+            field_dict["id"] = str(id)
 
         name = self.name
         if name is not UNSET:
@@ -63,15 +63,13 @@ class Account:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
-            absent += 1
         else:
             try:
-                id = parse_uuid(_id)
+                id = UUID(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -79,8 +77,7 @@ class Account:
         name: str | Unset
         if _name is None:
             name = UNSET
-            absent += 1
-        elif type(_name) is str or isinstance(_name, str):
+        elif isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -89,8 +86,7 @@ class Account:
         public_id: str | Unset
         if _public_id is None:
             public_id = UNSET
-            absent += 1
-        elif type(_public_id) is str or isinstance(_public_id, str):
+        elif isinstance(_public_id, str):
             public_id = _public_id
         else:
             raise ModelParseError("public_id", _public_id, "expected a string")
@@ -99,8 +95,7 @@ class Account:
         timezone: str | Unset
         if _timezone is None:
             timezone = UNSET
-            absent += 1
-        elif type(_timezone) is str or isinstance(_timezone, str):
+        elif isinstance(_timezone, str):
             timezone = _timezone
         else:
             raise ModelParseError("timezone", _timezone, "expected a string")
@@ -109,12 +104,20 @@ class Account:
         userdata: str | Unset
         if _userdata is None:
             userdata = UNSET
-            absent += 1
-        elif type(_userdata) is str or isinstance(_userdata, str):
+        elif isinstance(_userdata, str):
             userdata = _userdata
         else:
             raise ModelParseError("userdata", _userdata, "expected a string")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is Account:
             account = _new_object(cls)
             account.id = id
@@ -125,19 +128,14 @@ class Account:
             account.additional_properties = {}
         else:
             account = cls(
-                id,
-                name,
-                public_id,
-                timezone,
-                userdata,
+                id=id,
+                name=name,
+                public_id=public_id,
+                timezone=timezone,
+                userdata=userdata,
             )
 
-        if len(src_dict) + absent != 5:
-            account.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        account.additional_properties = d
         return account
 
     @property

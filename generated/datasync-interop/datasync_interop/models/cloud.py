@@ -8,8 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.cloud_env import CloudEnv
-from ..types import UNSET, Unset, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -38,7 +37,7 @@ class Cloud:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = format_uuid(id)
+            field_dict["id"] = str(id)
 
         name = self.name
         if name is not UNSET:
@@ -60,15 +59,13 @@ class Cloud:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
-            absent += 1
         else:
             try:
-                id = parse_uuid(_id)
+                id = UUID(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -76,8 +73,7 @@ class Cloud:
         name: str | Unset
         if _name is None:
             name = UNSET
-            absent += 1
-        elif type(_name) is str or isinstance(_name, str):
+        elif isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -86,10 +82,7 @@ class Cloud:
         generation: int | Unset
         if _generation is None:
             generation = UNSET
-            absent += 1
-        elif type(_generation) is int or (
-            isinstance(_generation, int) and not isinstance(_generation, bool)
-        ):
+        elif isinstance(_generation, int) and not isinstance(_generation, bool):
             generation = _generation
         else:
             raise ModelParseError("generation", _generation, "expected an integer")
@@ -98,13 +91,21 @@ class Cloud:
         env: CloudEnv | Unset
         if _env is None:
             env = UNSET
-            absent += 1
         else:
             try:
-                env = _cloud_env_from_dict(_env)
+                env = CloudEnv.from_dict(_env)
             except ModelParseError as error:
                 raise error.inside("env") from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is Cloud:
             cloud = _new_object(cls)
             cloud.id = id
@@ -114,18 +115,13 @@ class Cloud:
             cloud.additional_properties = {}
         else:
             cloud = cls(
-                id,
-                name,
-                generation,
-                env,
+                id=id,
+                name=name,
+                generation=generation,
+                env=env,
             )
 
-        if len(src_dict) + absent != 4:
-            cloud.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        cloud.additional_properties = d
         return cloud
 
     @property
@@ -145,4 +141,4 @@ class Cloud:
         return key in self.additional_properties
 
 
-_cloud_env_from_dict = CloudEnv.from_dict
+from ..models.cloud_env import CloudEnv  # noqa: E402

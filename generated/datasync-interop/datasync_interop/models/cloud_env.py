@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -33,7 +33,7 @@ class CloudEnv:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = format_uuid(id)
+            field_dict["id"] = str(id)
 
         name = self.name
         if name is not UNSET:
@@ -45,15 +45,13 @@ class CloudEnv:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
-            absent += 1
         else:
             try:
-                id = parse_uuid(_id)
+                id = UUID(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -61,12 +59,20 @@ class CloudEnv:
         name: str | Unset
         if _name is None:
             name = UNSET
-            absent += 1
-        elif type(_name) is str or isinstance(_name, str):
+        elif isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is CloudEnv:
             cloud_env = _new_object(cls)
             cloud_env.id = id
@@ -74,16 +80,11 @@ class CloudEnv:
             cloud_env.additional_properties = {}
         else:
             cloud_env = cls(
-                id,
-                name,
+                id=id,
+                name=name,
             )
 
-        if len(src_dict) + absent != 2:
-            cloud_env.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        cloud_env.additional_properties = d
         return cloud_env
 
     @property

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -35,7 +35,7 @@ class Integration:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = format_uuid(id)
+            field_dict["id"] = str(id)
 
         name = self.name
         if name is not UNSET:
@@ -51,15 +51,13 @@ class Integration:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
-            absent += 1
         else:
             try:
-                id = parse_uuid(_id)
+                id = UUID(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -67,8 +65,7 @@ class Integration:
         name: str | Unset
         if _name is None:
             name = UNSET
-            absent += 1
-        elif type(_name) is str or isinstance(_name, str):
+        elif isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -77,12 +74,20 @@ class Integration:
         version: str | Unset
         if _version is None:
             version = UNSET
-            absent += 1
-        elif type(_version) is str or isinstance(_version, str):
+        elif isinstance(_version, str):
             version = _version
         else:
             raise ModelParseError("version", _version, "expected a string")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is Integration:
             integration = _new_object(cls)
             integration.id = id
@@ -91,17 +96,12 @@ class Integration:
             integration.additional_properties = {}
         else:
             integration = cls(
-                id,
-                name,
-                version,
+                id=id,
+                name=name,
+                version=version,
             )
 
-        if len(src_dict) + absent != 3:
-            integration.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        integration.additional_properties = d
         return integration
 
     @property

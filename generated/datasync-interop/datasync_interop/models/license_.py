@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset, format_datetime
+from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -39,13 +39,13 @@ class License:
         if valid_from is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(valid_from, Unset)
-            field_dict["valid_from"] = format_datetime(valid_from)
+            field_dict["valid_from"] = valid_from.isoformat()
 
         valid_to = self.valid_to
         if valid_to is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(valid_to, Unset)
-            field_dict["valid_to"] = format_datetime(valid_to)
+            field_dict["valid_to"] = valid_to.isoformat()
 
         return field_dict
 
@@ -53,13 +53,11 @@ class License:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _status = src_dict.get("status")
         status: str | Unset
         if _status is None:
             status = UNSET
-            absent += 1
-        elif type(_status) is str or isinstance(_status, str):
+        elif isinstance(_status, str):
             status = _status
         else:
             raise ModelParseError("status", _status, "expected a string")
@@ -68,7 +66,6 @@ class License:
         valid_from: datetime.datetime | Unset
         if _valid_from is None:
             valid_from = UNSET
-            absent += 1
         else:
             try:
                 valid_from = datetime.datetime.fromisoformat(_valid_from)
@@ -81,7 +78,6 @@ class License:
         valid_to: datetime.datetime | Unset
         if _valid_to is None:
             valid_to = UNSET
-            absent += 1
         else:
             try:
                 valid_to = datetime.datetime.fromisoformat(_valid_to)
@@ -90,6 +86,15 @@ class License:
                     "valid_to", _valid_to, "expected a date-time string"
                 ) from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is License:
             license_ = _new_object(cls)
             license_.status = status
@@ -98,17 +103,12 @@ class License:
             license_.additional_properties = {}
         else:
             license_ = cls(
-                status,
-                valid_from,
-                valid_to,
+                status=status,
+                valid_from=valid_from,
+                valid_to=valid_to,
             )
 
-        if len(src_dict) + absent != 3:
-            license_.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        license_.additional_properties = d
         return license_
 
     @property

@@ -37,34 +37,36 @@ class Paging:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _next_ = src_dict.get("next", UNSET)
         next_: None | str | Unset
         if _next_ is None:
             next_ = None
         elif isinstance(_next_, Unset):
             next_ = UNSET
-            absent += 1
-        elif type(_next_) is str or isinstance(_next_, str):
+        elif isinstance(_next_, str):
             next_ = _next_
         else:
             raise ModelParseError("next", _next_, "expected a string")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is Paging:
             paging = _new_object(cls)
             paging.next_ = next_
             paging.additional_properties = {}
         else:
             paging = cls(
-                next_,
+                next_=next_,
             )
 
-        if len(src_dict) + absent != 1:
-            paging.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        paging.additional_properties = d
         return paging
 
     @property

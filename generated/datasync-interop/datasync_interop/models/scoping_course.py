@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -51,19 +51,19 @@ class ScopingCourse:
         if account_id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(account_id, Unset)
-            field_dict["account_id"] = format_uuid(account_id)
+            field_dict["account_id"] = str(account_id)
 
         tenant_id = self.tenant_id
         if tenant_id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(tenant_id, Unset)
-            field_dict["tenant_id"] = format_uuid(tenant_id)
+            field_dict["tenant_id"] = str(tenant_id)
 
         course_id = self.course_id
         if course_id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(course_id, Unset)
-            field_dict["course_id"] = format_uuid(course_id)
+            field_dict["course_id"] = str(course_id)
 
         course_ref_id = self.course_ref_id
         if course_ref_id is not UNSET:
@@ -73,7 +73,7 @@ class ScopingCourse:
         if school_id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(school_id, Unset)
-            field_dict["school_id"] = format_uuid(school_id)
+            field_dict["school_id"] = str(school_id)
 
         school_ref_id = self.school_ref_id
         if school_ref_id is not UNSET:
@@ -101,15 +101,13 @@ class ScopingCourse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _account_id = src_dict.get("account_id")
         account_id: UUID | Unset
         if _account_id is None:
             account_id = UNSET
-            absent += 1
         else:
             try:
-                account_id = parse_uuid(_account_id)
+                account_id = UUID(_account_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "account_id", _account_id, "expected a UUID string"
@@ -119,10 +117,9 @@ class ScopingCourse:
         tenant_id: UUID | Unset
         if _tenant_id is None:
             tenant_id = UNSET
-            absent += 1
         else:
             try:
-                tenant_id = parse_uuid(_tenant_id)
+                tenant_id = UUID(_tenant_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "tenant_id", _tenant_id, "expected a UUID string"
@@ -132,10 +129,9 @@ class ScopingCourse:
         course_id: UUID | Unset
         if _course_id is None:
             course_id = UNSET
-            absent += 1
         else:
             try:
-                course_id = parse_uuid(_course_id)
+                course_id = UUID(_course_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "course_id", _course_id, "expected a UUID string"
@@ -145,8 +141,7 @@ class ScopingCourse:
         course_ref_id: str | Unset
         if _course_ref_id is None:
             course_ref_id = UNSET
-            absent += 1
-        elif type(_course_ref_id) is str or isinstance(_course_ref_id, str):
+        elif isinstance(_course_ref_id, str):
             course_ref_id = _course_ref_id
         else:
             raise ModelParseError("course_ref_id", _course_ref_id, "expected a string")
@@ -155,10 +150,9 @@ class ScopingCourse:
         school_id: UUID | Unset
         if _school_id is None:
             school_id = UNSET
-            absent += 1
         else:
             try:
-                school_id = parse_uuid(_school_id)
+                school_id = UUID(_school_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "school_id", _school_id, "expected a UUID string"
@@ -168,8 +162,7 @@ class ScopingCourse:
         school_ref_id: str | Unset
         if _school_ref_id is None:
             school_ref_id = UNSET
-            absent += 1
-        elif type(_school_ref_id) is str or isinstance(_school_ref_id, str):
+        elif isinstance(_school_ref_id, str):
             school_ref_id = _school_ref_id
         else:
             raise ModelParseError("school_ref_id", _school_ref_id, "expected a string")
@@ -178,8 +171,7 @@ class ScopingCourse:
         name: str | Unset
         if _name is None:
             name = UNSET
-            absent += 1
-        elif type(_name) is str or isinstance(_name, str):
+        elif isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -188,8 +180,7 @@ class ScopingCourse:
         local_id: str | Unset
         if _local_id is None:
             local_id = UNSET
-            absent += 1
-        elif type(_local_id) is str or isinstance(_local_id, str):
+        elif isinstance(_local_id, str):
             local_id = _local_id
         else:
             raise ModelParseError("local_id", _local_id, "expected a string")
@@ -198,8 +189,7 @@ class ScopingCourse:
         keywords: str | Unset
         if _keywords is None:
             keywords = UNSET
-            absent += 1
-        elif type(_keywords) is str or isinstance(_keywords, str):
+        elif isinstance(_keywords, str):
             keywords = _keywords
         else:
             raise ModelParseError("keywords", _keywords, "expected a string")
@@ -208,12 +198,20 @@ class ScopingCourse:
         selected: bool | Unset
         if _selected is None:
             selected = UNSET
-            absent += 1
-        elif type(_selected) is bool:
+        elif isinstance(_selected, bool):
             selected = _selected
         else:
             raise ModelParseError("selected", _selected, "expected a boolean")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ScopingCourse:
             scoping_course = _new_object(cls)
             scoping_course.account_id = account_id
@@ -229,24 +227,19 @@ class ScopingCourse:
             scoping_course.additional_properties = {}
         else:
             scoping_course = cls(
-                account_id,
-                tenant_id,
-                course_id,
-                course_ref_id,
-                school_id,
-                school_ref_id,
-                name,
-                local_id,
-                keywords,
-                selected,
+                account_id=account_id,
+                tenant_id=tenant_id,
+                course_id=course_id,
+                course_ref_id=course_ref_id,
+                school_id=school_id,
+                school_ref_id=school_ref_id,
+                name=name,
+                local_id=local_id,
+                keywords=keywords,
+                selected=selected,
             )
 
-        if len(src_dict) + absent != 10:
-            scoping_course.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        scoping_course.additional_properties = d
         return scoping_course
 
     @property

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -47,19 +47,19 @@ class ScopingSchool:
         if account_id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(account_id, Unset)
-            field_dict["account_id"] = format_uuid(account_id)
+            field_dict["account_id"] = str(account_id)
 
         tenant_id = self.tenant_id
         if tenant_id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(tenant_id, Unset)
-            field_dict["tenant_id"] = format_uuid(tenant_id)
+            field_dict["tenant_id"] = str(tenant_id)
 
         school_id = self.school_id
         if school_id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(school_id, Unset)
-            field_dict["school_id"] = format_uuid(school_id)
+            field_dict["school_id"] = str(school_id)
 
         school_ref_id = self.school_ref_id
         if school_ref_id is not UNSET:
@@ -87,15 +87,13 @@ class ScopingSchool:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _account_id = src_dict.get("account_id")
         account_id: UUID | Unset
         if _account_id is None:
             account_id = UNSET
-            absent += 1
         else:
             try:
-                account_id = parse_uuid(_account_id)
+                account_id = UUID(_account_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "account_id", _account_id, "expected a UUID string"
@@ -105,10 +103,9 @@ class ScopingSchool:
         tenant_id: UUID | Unset
         if _tenant_id is None:
             tenant_id = UNSET
-            absent += 1
         else:
             try:
-                tenant_id = parse_uuid(_tenant_id)
+                tenant_id = UUID(_tenant_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "tenant_id", _tenant_id, "expected a UUID string"
@@ -118,10 +115,9 @@ class ScopingSchool:
         school_id: UUID | Unset
         if _school_id is None:
             school_id = UNSET
-            absent += 1
         else:
             try:
-                school_id = parse_uuid(_school_id)
+                school_id = UUID(_school_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError(
                     "school_id", _school_id, "expected a UUID string"
@@ -131,8 +127,7 @@ class ScopingSchool:
         school_ref_id: str | Unset
         if _school_ref_id is None:
             school_ref_id = UNSET
-            absent += 1
-        elif type(_school_ref_id) is str or isinstance(_school_ref_id, str):
+        elif isinstance(_school_ref_id, str):
             school_ref_id = _school_ref_id
         else:
             raise ModelParseError("school_ref_id", _school_ref_id, "expected a string")
@@ -141,8 +136,7 @@ class ScopingSchool:
         name: str | Unset
         if _name is None:
             name = UNSET
-            absent += 1
-        elif type(_name) is str or isinstance(_name, str):
+        elif isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -151,8 +145,7 @@ class ScopingSchool:
         local_id: str | Unset
         if _local_id is None:
             local_id = UNSET
-            absent += 1
-        elif type(_local_id) is str or isinstance(_local_id, str):
+        elif isinstance(_local_id, str):
             local_id = _local_id
         else:
             raise ModelParseError("local_id", _local_id, "expected a string")
@@ -161,8 +154,7 @@ class ScopingSchool:
         keywords: str | Unset
         if _keywords is None:
             keywords = UNSET
-            absent += 1
-        elif type(_keywords) is str or isinstance(_keywords, str):
+        elif isinstance(_keywords, str):
             keywords = _keywords
         else:
             raise ModelParseError("keywords", _keywords, "expected a string")
@@ -171,12 +163,20 @@ class ScopingSchool:
         selected: bool | Unset
         if _selected is None:
             selected = UNSET
-            absent += 1
-        elif type(_selected) is bool:
+        elif isinstance(_selected, bool):
             selected = _selected
         else:
             raise ModelParseError("selected", _selected, "expected a boolean")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ScopingSchool:
             scoping_school = _new_object(cls)
             scoping_school.account_id = account_id
@@ -190,22 +190,17 @@ class ScopingSchool:
             scoping_school.additional_properties = {}
         else:
             scoping_school = cls(
-                account_id,
-                tenant_id,
-                school_id,
-                school_ref_id,
-                name,
-                local_id,
-                keywords,
-                selected,
+                account_id=account_id,
+                tenant_id=tenant_id,
+                school_id=school_id,
+                school_ref_id=school_ref_id,
+                name=name,
+                local_id=local_id,
+                keywords=keywords,
+                selected=selected,
             )
 
-        if len(src_dict) + absent != 8:
-            scoping_school.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        scoping_school.additional_properties = d
         return scoping_school
 
     @property

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.scoping_school import ScopingSchool
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -37,17 +36,16 @@ class ScopingSchoolsCreate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _data = src_dict.get("data")
         data: list[ScopingSchool]
         if _data is None:
             raise ModelParseError.required("data", src_dict)
-        elif type(_data) is list or isinstance(_data, list):
+        elif isinstance(_data, list):
             data = []
             for data_item_data in _data:
                 data_item: ScopingSchool
                 try:
-                    data_item = _scoping_school_from_dict(data_item_data)
+                    data_item = ScopingSchool.from_dict(data_item_data)
                 except ModelParseError as error:
                     raise error.inside("data" + f"[{len(data)}]") from None
 
@@ -55,21 +53,25 @@ class ScopingSchoolsCreate:
         else:
             raise ModelParseError("data", _data, "expected an array")
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is ScopingSchoolsCreate:
             scoping_schools_create = _new_object(cls)
             scoping_schools_create.data = data
             scoping_schools_create.additional_properties = {}
         else:
             scoping_schools_create = cls(
-                data,
+                data=data,
             )
 
-        if len(src_dict) + absent != 1:
-            scoping_schools_create.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        scoping_schools_create.additional_properties = d
         return scoping_schools_create
 
     @property
@@ -89,4 +91,4 @@ class ScopingSchoolsCreate:
         return key in self.additional_properties
 
 
-_scoping_school_from_dict = ScopingSchool.from_dict
+from ..models.scoping_school import ScopingSchool  # noqa: E402

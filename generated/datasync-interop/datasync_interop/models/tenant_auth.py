@@ -8,9 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset, format_datetime
-
-_new_object = object.__new__
+from ..types import UNSET, Unset
 
 
 def _hidden(value: object) -> str:
@@ -18,6 +16,7 @@ def _hidden(value: object) -> str:
     return repr(value) if value is UNSET or value is None else "'***'"
 
 
+_new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
     {
         "type",
@@ -58,7 +57,7 @@ class TenantAuth:
         if updated_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(updated_at, Unset)
-            field_dict["updated_at"] = format_datetime(updated_at)
+            field_dict["updated_at"] = updated_at.isoformat()
 
         return field_dict
 
@@ -66,13 +65,11 @@ class TenantAuth:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _type_ = src_dict.get("type")
         type_: str | Unset
         if _type_ is None:
             type_ = UNSET
-            absent += 1
-        elif type(_type_) is str or isinstance(_type_, str):
+        elif isinstance(_type_, str):
             type_ = _type_
         else:
             raise ModelParseError("type", _type_, "expected a string")
@@ -81,8 +78,7 @@ class TenantAuth:
         client_id: str | Unset
         if _client_id is None:
             client_id = UNSET
-            absent += 1
-        elif type(_client_id) is str or isinstance(_client_id, str):
+        elif isinstance(_client_id, str):
             client_id = _client_id
         else:
             raise ModelParseError("client_id", _client_id, "expected a string")
@@ -91,8 +87,7 @@ class TenantAuth:
         client_secret: str | Unset
         if _client_secret is None:
             client_secret = UNSET
-            absent += 1
-        elif type(_client_secret) is str or isinstance(_client_secret, str):
+        elif isinstance(_client_secret, str):
             client_secret = _client_secret
         else:
             raise ModelParseError("client_secret", _client_secret, "expected a string")
@@ -101,7 +96,6 @@ class TenantAuth:
         updated_at: datetime.datetime | Unset
         if _updated_at is None:
             updated_at = UNSET
-            absent += 1
         else:
             try:
                 updated_at = datetime.datetime.fromisoformat(_updated_at)
@@ -110,6 +104,15 @@ class TenantAuth:
                     "updated_at", _updated_at, "expected a date-time string"
                 ) from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is TenantAuth:
             tenant_auth = _new_object(cls)
             tenant_auth.type_ = type_
@@ -119,18 +122,13 @@ class TenantAuth:
             tenant_auth.additional_properties = {}
         else:
             tenant_auth = cls(
-                type_,
-                client_id,
-                client_secret,
-                updated_at,
+                type_=type_,
+                client_id=client_id,
+                client_secret=client_secret,
+                updated_at=updated_at,
             )
 
-        if len(src_dict) + absent != 4:
-            tenant_auth.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        tenant_auth.additional_properties = d
         return tenant_auth
 
     @property

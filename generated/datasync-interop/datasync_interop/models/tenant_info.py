@@ -8,13 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..models.account import Account
-from ..models.cloud import Cloud
-from ..models.integration import Integration
-from ..models.license_ import License
-from ..models.tenant_auth import TenantAuth
-from ..models.tenant_status import TenantStatus
-from ..types import UNSET, Unset, format_uuid, parse_uuid
+from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -56,7 +50,7 @@ class TenantInfo:
         if id is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(id, Unset)
-            field_dict["id"] = format_uuid(id)
+            field_dict["id"] = str(id)
 
         name = self.name
         if name is not UNSET:
@@ -110,15 +104,13 @@ class TenantInfo:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _id = src_dict.get("id")
         id: UUID | Unset
         if _id is None:
             id = UNSET
-            absent += 1
         else:
             try:
-                id = parse_uuid(_id)
+                id = UUID(_id)
             except (AttributeError, TypeError, ValueError):
                 raise ModelParseError("id", _id, "expected a UUID string") from None
 
@@ -126,8 +118,7 @@ class TenantInfo:
         name: str | Unset
         if _name is None:
             name = UNSET
-            absent += 1
-        elif type(_name) is str or isinstance(_name, str):
+        elif isinstance(_name, str):
             name = _name
         else:
             raise ModelParseError("name", _name, "expected a string")
@@ -136,10 +127,9 @@ class TenantInfo:
         account: Account | Unset
         if _account is None:
             account = UNSET
-            absent += 1
         else:
             try:
-                account = _account_from_dict(_account)
+                account = Account.from_dict(_account)
             except ModelParseError as error:
                 raise error.inside("account") from None
 
@@ -147,10 +137,9 @@ class TenantInfo:
         cloud: Cloud | Unset
         if _cloud is None:
             cloud = UNSET
-            absent += 1
         else:
             try:
-                cloud = _cloud_from_dict(_cloud)
+                cloud = Cloud.from_dict(_cloud)
             except ModelParseError as error:
                 raise error.inside("cloud") from None
 
@@ -158,10 +147,9 @@ class TenantInfo:
         integration: Integration | Unset
         if _integration is None:
             integration = UNSET
-            absent += 1
         else:
             try:
-                integration = _integration_from_dict(_integration)
+                integration = Integration.from_dict(_integration)
             except ModelParseError as error:
                 raise error.inside("integration") from None
 
@@ -169,10 +157,9 @@ class TenantInfo:
         license_: License | Unset
         if _license_ is None:
             license_ = UNSET
-            absent += 1
         else:
             try:
-                license_ = _license_from_dict(_license_)
+                license_ = License.from_dict(_license_)
             except ModelParseError as error:
                 raise error.inside("license") from None
 
@@ -180,10 +167,9 @@ class TenantInfo:
         status: TenantStatus | Unset
         if _status is None:
             status = UNSET
-            absent += 1
         else:
             try:
-                status = _tenant_status_from_dict(_status)
+                status = TenantStatus.from_dict(_status)
             except ModelParseError as error:
                 raise error.inside("status") from None
 
@@ -191,10 +177,9 @@ class TenantInfo:
         sis_status: TenantStatus | Unset
         if _sis_status is None:
             sis_status = UNSET
-            absent += 1
         else:
             try:
-                sis_status = _tenant_status_from_dict(_sis_status)
+                sis_status = TenantStatus.from_dict(_sis_status)
             except ModelParseError as error:
                 raise error.inside("sis_status") from None
 
@@ -202,13 +187,21 @@ class TenantInfo:
         auth: TenantAuth | Unset
         if _auth is None:
             auth = UNSET
-            absent += 1
         else:
             try:
-                auth = _tenant_auth_from_dict(_auth)
+                auth = TenantAuth.from_dict(_auth)
             except ModelParseError as error:
                 raise error.inside("auth") from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is TenantInfo:
             tenant_info = _new_object(cls)
             tenant_info.id = id
@@ -223,23 +216,18 @@ class TenantInfo:
             tenant_info.additional_properties = {}
         else:
             tenant_info = cls(
-                id,
-                name,
-                account,
-                cloud,
-                integration,
-                license_,
-                status,
-                sis_status,
-                auth,
+                id=id,
+                name=name,
+                account=account,
+                cloud=cloud,
+                integration=integration,
+                license_=license_,
+                status=status,
+                sis_status=sis_status,
+                auth=auth,
             )
 
-        if len(src_dict) + absent != 9:
-            tenant_info.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        tenant_info.additional_properties = d
         return tenant_info
 
     @property
@@ -259,9 +247,9 @@ class TenantInfo:
         return key in self.additional_properties
 
 
-_account_from_dict = Account.from_dict
-_cloud_from_dict = Cloud.from_dict
-_integration_from_dict = Integration.from_dict
-_license_from_dict = License.from_dict
-_tenant_auth_from_dict = TenantAuth.from_dict
-_tenant_status_from_dict = TenantStatus.from_dict
+from ..models.account import Account  # noqa: E402
+from ..models.cloud import Cloud  # noqa: E402
+from ..models.integration import Integration  # noqa: E402
+from ..models.license_ import License  # noqa: E402
+from ..models.tenant_auth import TenantAuth  # noqa: E402
+from ..models.tenant_status import TenantStatus  # noqa: E402

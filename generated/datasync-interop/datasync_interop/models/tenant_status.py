@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ModelParseError
-from ..types import UNSET, Unset, format_datetime
+from ..types import UNSET, Unset
 
 _new_object = object.__new__
 _PROPERTY_NAMES = frozenset(
@@ -43,7 +43,7 @@ class TenantStatus:
         if last_sync_at is not UNSET:
             if TYPE_CHECKING:
                 assert not isinstance(last_sync_at, Unset)
-            field_dict["last_sync_at"] = format_datetime(last_sync_at)
+            field_dict["last_sync_at"] = last_sync_at.isoformat()
 
         return field_dict
 
@@ -51,13 +51,11 @@ class TenantStatus:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not (type(src_dict) is dict or isinstance(src_dict, Mapping)):
             raise ModelParseError("", src_dict, "expected an object")
-        absent = 0
         _op_state = src_dict.get("op_state")
         op_state: str | Unset
         if _op_state is None:
             op_state = UNSET
-            absent += 1
-        elif type(_op_state) is str or isinstance(_op_state, str):
+        elif isinstance(_op_state, str):
             op_state = _op_state
         else:
             raise ModelParseError("op_state", _op_state, "expected a string")
@@ -66,8 +64,7 @@ class TenantStatus:
         setup_state: str | Unset
         if _setup_state is None:
             setup_state = UNSET
-            absent += 1
-        elif type(_setup_state) is str or isinstance(_setup_state, str):
+        elif isinstance(_setup_state, str):
             setup_state = _setup_state
         else:
             raise ModelParseError("setup_state", _setup_state, "expected a string")
@@ -76,7 +73,6 @@ class TenantStatus:
         last_sync_at: datetime.datetime | Unset
         if _last_sync_at is None:
             last_sync_at = UNSET
-            absent += 1
         else:
             try:
                 last_sync_at = datetime.datetime.fromisoformat(_last_sync_at)
@@ -85,6 +81,15 @@ class TenantStatus:
                     "last_sync_at", _last_sync_at, "expected a date-time string"
                 ) from None
 
+        d = (
+            {}
+            if _PROPERTY_NAMES.issuperset(src_dict)
+            else {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _PROPERTY_NAMES
+            }
+        )
         if cls is TenantStatus:
             tenant_status = _new_object(cls)
             tenant_status.op_state = op_state
@@ -93,17 +98,12 @@ class TenantStatus:
             tenant_status.additional_properties = {}
         else:
             tenant_status = cls(
-                op_state,
-                setup_state,
-                last_sync_at,
+                op_state=op_state,
+                setup_state=setup_state,
+                last_sync_at=last_sync_at,
             )
 
-        if len(src_dict) + absent != 3:
-            tenant_status.additional_properties = {
-                key: value
-                for key, value in src_dict.items()
-                if key not in _PROPERTY_NAMES
-            }
+        tenant_status.additional_properties = d
         return tenant_status
 
     @property
