@@ -12,7 +12,7 @@ import pytest
 from datasync_openapi.mock import MockApp
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS
 from tests.apps.exchange_data import Recording
-from tests.client.test_readme import BLOCK, run_block
+from tests.docs.test_snippets import BLOCK, run_block
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("grades", "interop")
