@@ -1,4 +1,4 @@
-# Copied from clients/runtime/runtime.py by clients/generate.py: edit that file, not this copy.
+# Copied from clients/runtime/__init__.py by clients/generate.py: edit that file, not this copy.
 """What every integration needs around the generated functions: auth, retries, typed errors, pagination.
 
 Built on httpx's own extension points: ``httpx.Auth`` flows for credentials and transports for retries, so
@@ -53,8 +53,8 @@ from uuid import UUID
 
 import httpx
 
-from .client import AuthenticatedClient, Client
-from .types import Unset
+from ..client import AuthenticatedClient, Client
+from ..types import Unset
 
 DEFAULT_TOKEN_URL = "https://api.us2.kimonocloud.com/oauth/token"  # noqa: S105 - a URL, not a secret
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path, not a secret
