@@ -3,14 +3,16 @@
 On a shared machine the speed of the host moves from one second to the next, so a ratio is only fair when its two
 sides take turns: ``compared(name, run, bases)`` benchmarks ``run`` with pytest-benchmark (its row in the table)
 and, before each of its rounds, runs and times each base side once (untimed by pytest-benchmark, with the garbage
-collector paused as in the timed rounds). Each ratio is the best time of ``run`` over the best time of its base in
-the same rounds; ``RATIOS`` names them and their targets. Run with ``--benchmark-disable`` (each side once,
-untimed) the summary says so instead.
+collector paused as in the timed rounds). Each round thus pairs a base run with the run right after it; a ratio is
+judged on the median of the rounds' own ratios (what drift between rounds moves least), and the line also shows the
+ratio of the best times and the range of the rounds' ratios. ``RATIOS`` names them and their targets. Run with
+``--benchmark-disable`` (each side once, untimed) the summary says so instead.
 """
 
 from __future__ import annotations
 
 import gc
+import statistics
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -20,8 +22,8 @@ import pytest
 ROUNDS = 15
 """Rounds of each compared benchmark (pytest-benchmark's ``pedantic``)."""
 
-BEST: dict[tuple[str, str], tuple[float, float]] = {}
-"""(side, base) -> (the side's best time, the base's best time) in the same rounds, seconds."""
+ROUNDS_OF: dict[tuple[str, str], list[tuple[float, float]]] = {}
+"""(side, base) -> each round's (base time, side time) in seconds, the base run right before the side's."""
 
 # (what is measured, its side, the side it is divided by, the target for the ratio or None for none)
 RATIOS: list[tuple[str, str, str, float | None]] = [
@@ -68,8 +70,8 @@ def compared(benchmark: Any) -> Compared:
         benchmark.pedantic(run, setup=bases_first, rounds=ROUNDS, warmup_rounds=1)
         stats = getattr(benchmark, "stats", None)
         if stats is not None:
-            for base, measured in times.items():
-                BEST[name, base] = stats.stats.min, min(measured)
+            for base, measured in times.items():  # the first base run went with the warm-up round
+                ROUNDS_OF[name, base] = list(zip(measured[-len(stats.stats.data) :], stats.stats.data, strict=True))
 
     return run_and_compare
 
@@ -78,18 +80,22 @@ def ratio_lines() -> list[str]:
     """One line per ratio of ``RATIOS`` whose two sides were timed together."""
     lines = []
     for what, side, base, target in RATIOS:
-        if (side, base) not in BEST:
+        if (side, base) not in ROUNDS_OF:
             continue
-        best, best_base = BEST[side, base]
-        ratio = best / best_base
+        rounds = ROUNDS_OF[side, base]
+        each = sorted(measured / before for before, measured in rounds)
+        ratio = statistics.median(each)
+        best = min(measured for _, measured in rounds) / min(before for before, _ in rounds)
         verdict = "" if target is None else f" ({'met' if ratio <= target else 'NOT met'}: target <= {target}x)"
-        lines.append(f"  {what}: {ratio:.2f}x{verdict}")
+        lines.append(
+            f"  {what}: {ratio:.2f}x{verdict}; best times {best:.2f}x, {len(each)} rounds {each[0]:.2f}-{each[-1]:.2f}x"
+        )
     return lines
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    terminalreporter.section("client ratios (best times, the two sides taking turns)")
+    terminalreporter.section("client ratios (median of paired rounds, the two sides taking turns)")
     lines = ratio_lines()
     if not lines:
         terminalreporter.write_line("  none timed (run without --benchmark-disable to time them)")
