@@ -55,7 +55,7 @@ def parsed_2xx(endpoint: Any, client: Client | AuthenticatedClient, response: ht
         return endpoint._build_response(client=client, response=response).parsed
     except ModelParseError as exc:
         raise unreadable(response, exc) from None
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, UnicodeDecodeError):  # not JSON, or not UTF-8 text at all
         raise unreadable(response, ModelParseError("", response.text, "expected JSON")) from None
     except _PARSE_ERRORS as exc:
         raise ResponseParseError(response, f"response body does not match the spec: {exc!r}") from exc
