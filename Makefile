@@ -140,14 +140,20 @@ proxy: $(VENV)/.synced ## a validating proxy in front of UPSTREAM= on localhost:
 		$(if $(call truthy,$(OVERWRITE_RECORD)),--overwrite-record) $(if $(call truthy,$(APPEND_RECORD)),--append-record) \
 		$(if $(REPORTS),--reports $(REPORTS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(FAIL_ON),--fail-on $(FAIL_ON))
 
-# make bench ONLY="models mock" INSTRUCTIONS=1    only these sections (of models, mock, proxy, conformance); with
-#   INSTRUCTIONS=1 the models' ratios also in instructions counted by valgrind (they repeat within 0.1%: for
-#   comparing changes to the generator templates, where the timed ratios move by 10% with the host)
+# make bench ONLY="client mock"   only these sections: client (the client's user path beside the json module:
+#   benches/test_client.py, pytest-benchmark; printed first), then the HTTP load test's mock, proxy, conformance
+#   (benches/http_load.py), scale (benches/mock_scale.py: two workers over 1 000 and 100 000 exchanges).
+#   BENCH_ARGS= go to pytest (--benchmark-cprofile=tottime: where the time goes).
 ONLY ?=
-INSTRUCTIONS ?=
-bench: $(VENV)/.synced ## measure the models, the mock, the validating proxy's overhead and conformance throughput
-	$(BIN)/python scripts/bench.py $(foreach section,$(ONLY),--only $(section)) \
-		$(if $(call truthy,$(INSTRUCTIONS)),--instructions)
+BENCH_ARGS ?=
+bench_sections = $(or $(ONLY),client mock proxy conformance scale)
+bench_http = $(filter mock proxy conformance,$(bench_sections))
+bench_client = $(BIN)/pytest benches -q --benchmark-disable-gc --benchmark-columns=min,median,max,rounds \
+	--benchmark-sort=name $(BENCH_ARGS)
+bench: $(VENV)/.synced ## the client's user-path ratios first, then the mock (requests/s, latency), proxy overhead, conformance, scale
+	$(if $(filter client,$(bench_sections)),$(bench_client))
+	$(if $(bench_http),$(BIN)/python benches/http_load.py $(foreach section,$(bench_http),--only $(section)))
+	$(if $(filter scale,$(bench_sections)),$(BIN)/python benches/mock_scale.py)
 
 # make diff OLD=v1.2 [NEW=main] [API=grades|interop]     the specs' changes between two git refs (NEW: default the
 #   working tree), each breaking or not for a client (src/datasync_openapi/specdiff.py, over `redocly diff`).

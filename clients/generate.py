@@ -30,11 +30,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ROOT / "clients"
 APIS = ("grades", "interop")
-# Hand-written runtime modules copied into the generated packages (so they travel with a vendored client):
-# source in clients/ -> module name inside the package, per API.
+# Hand-written code copied into the generated packages (so it travels with a vendored client), per API: a
+# source in clients/ (a module, or a package folder whose .py files are copied) -> its name inside the package.
 RUNTIME = {
-    "grades": {"runtime/runtime.py": "runtime.py", "workflows/grades.py": "workflows.py"},
-    "interop": {"runtime/runtime.py": "runtime.py"},
+    "grades": {"runtime": "runtime", "workflows/grades.py": "workflows.py"},
+    "interop": {"runtime": "runtime"},
 }
 # Our versions of some of the generator's templates; the generator falls back to its own for the others.
 TEMPLATES = CLIENTS / "templates"
@@ -117,11 +117,22 @@ def generate(api: str, output_dir: Path, spec: Path | None = None) -> Path:
             env=env,
             cwd=output_dir,
         )
-    for source, module in RUNTIME[api].items():
-        text = (CLIENTS / source).read_text(encoding="utf-8")
-        (target / package_name(api) / module).write_text(RUNTIME_HEADER.format(source=source) + text, encoding="utf-8")
+    for source, name in RUNTIME[api].items():
+        copy_hand_written(source, target / package_name(api) / name)
     shutil.copyfile(CHANGELOGS / f"{api}.md", target / "CHANGELOG.md")
     return target
+
+
+def copy_hand_written(source: str, destination: Path) -> None:
+    """Copy clients/<source> to destination, each module headed by where to edit it: one module, or a package
+    folder's modules (what is not a .py file, such as __pycache__, stays behind)."""
+    origin = CLIENTS / source
+    modules = sorted(origin.glob("*.py")) if origin.is_dir() else [origin]
+    for module in modules:
+        relative = module.relative_to(CLIENTS).as_posix()
+        path = destination / module.name if origin.is_dir() else destination
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(RUNTIME_HEADER.format(source=relative) + module.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

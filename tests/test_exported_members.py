@@ -20,7 +20,7 @@ import datasync_openapi
 PACKAGE = Path(datasync_openapi.__file__).parent
 ROOT = Path(__file__).resolve().parents[1]
 # whose imports say what is public
-READERS = [PACKAGE, ROOT / "tests", ROOT / "scripts", ROOT / "clients", ROOT / "examples"]
+READERS = [PACKAGE, ROOT / "tests", ROOT / "scripts", ROOT / "clients", ROOT / "examples", ROOT / "benches"]
 SCRIPT = "datasync_openapi.__main__"  # runs the command; exports nothing
 SCRIPTS = {SCRIPT, "datasync_openapi.cli.__main__"}  # python -m datasync_openapi, python -m datasync_openapi.cli
 TEST_ONLY = {"datasync_openapi.mock.rogue"}  # a test server on its way out of the package (issue 22)

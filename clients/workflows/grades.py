@@ -176,24 +176,47 @@ def course_ids_report(
 
 
 # -- the producer flow ----------------------------------------------------------------------------------------
-def chunk_exchange_data(
-    assignments: Sequence[JSON], summaries: Sequence[JSON], max_bytes: int
-) -> Iterator[dict[str, JSON]]:
-    """Bodies of ``POST /exchanges/{id}/data`` that each serialise (compact JSON, UTF-8) to at most
-    ``max_bytes``, in order, the last one with ``final: true``; together they hold every item exactly once.
-    Items are dicts or generated models (``Assignment``, ``Summary``), converted with ``to_json``.
-    An empty input gives one final body with no items. An item too large for any body raises ``ValueError``.
-    """
+_BODY_KEYS = ("assignments", "summaries")
+
+
+def _json_default(value: Any) -> JSON:
+    """For ``json.dumps``: what ``to_json`` makes of a value the json module cannot encode (a model, a date)."""
+    converted = to_json(value)
+    if converted is value:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+    return converted
+
+
+def _encoded(item: Any) -> tuple[bytes, bool]:
+    """``item`` as compact UTF-8 JSON (``to_json``'s conversions made on the way), and whether it is plain JSON
+    data already (no conversion was needed): encoded once, both to measure it and to send it."""
+    converted = False
+
+    def default(value: Any) -> JSON:
+        nonlocal converted
+        converted = True
+        return _json_default(value)
+
+    text = json.dumps(item, separators=_SEPARATORS, ensure_ascii=False, default=default)
+    return text.encode("utf-8"), not converted
+
+
+# One body being filled: per key, each item and its encoding (whether it is plain JSON data, as _encoded says).
+_Packed = dict[str, list[tuple[Any, bytes, bool]]]
+
+
+def _packed(assignments: Sequence[JSON], summaries: Sequence[JSON], max_bytes: int) -> list[_Packed]:
+    """The items cut into bodies of at most ``max_bytes`` each (see ``chunk_exchange_data``), each item encoded."""
     # The size of a body is the empty body's size plus each item's size plus one comma between items.
     # ("final": false is one byte longer than true, so the size of every body is bounded by its false form.)
     empty = len(_dumps({"assignments": [], "summaries": [], "final": False}))
-    chunks: list[dict[str, list[JSON]]] = []
-    current: dict[str, list[JSON]] = {"assignments": [], "summaries": []}
+    chunks: list[_Packed] = []
+    current: _Packed = {key: [] for key in _BODY_KEYS}
     size = empty
-    for key, items in (("assignments", assignments), ("summaries", summaries)):
+    for key, items in zip(_BODY_KEYS, (assignments, summaries), strict=True):
         for original in items:
-            item = to_json(original)
-            item_size = len(_dumps(item))
+            data, plain = _encoded(original)
+            item_size = len(data)
             cost = item_size + (1 if current[key] else 0)
             if empty + item_size > max_bytes:
                 raise ValueError(
@@ -201,13 +224,37 @@ def chunk_exchange_data(
                 )
             if size + cost > max_bytes:
                 chunks.append(current)
-                current, size = {"assignments": [], "summaries": []}, empty
+                current, size = {key: [] for key in _BODY_KEYS}, empty
                 cost = item_size
-            current[key].append(item)
+            current[key].append((original, data, plain))
             size += cost
     chunks.append(current)
+    return chunks
+
+
+def _body(chunk: _Packed, final: bool) -> bytes:
+    """The compact JSON of ``{"assignments": [...], "summaries": [...], "final": final}``, from the items' own
+    encodings (byte for byte what ``_dumps`` makes of the body ``chunk_exchange_data`` yields)."""
+    assignments, summaries = (b",".join(data for _, data, _ in chunk[key]) for key in _BODY_KEYS)
+    end = b"true" if final else b"false"
+    return b'{"assignments":[' + assignments + b'],"summaries":[' + summaries + b'],"final":' + end + b"}"
+
+
+def chunk_exchange_data(
+    assignments: Sequence[JSON], summaries: Sequence[JSON], max_bytes: int
+) -> Iterator[dict[str, JSON]]:
+    """Bodies of ``POST /exchanges/{id}/data`` that each serialise (compact JSON, UTF-8) to at most
+    ``max_bytes``, in order, the last one with ``final: true``; together they hold every item exactly once.
+    Items are dicts or generated models (``Assignment``, ``Summary``), converted with ``to_json`` (an item
+    that is plain JSON data already is kept as it is). An empty input gives one final body with no items. An
+    item too large for any body raises ``ValueError``.
+    """
+    chunks = _packed(assignments, summaries, max_bytes)
     for n, chunk in enumerate(chunks):
-        yield {**chunk, "final": n == len(chunks) - 1}
+        body: dict[str, JSON] = {
+            key: [original if plain else to_json(original) for original, _, plain in chunk[key]] for key in _BODY_KEYS
+        }
+        yield {**body, "final": n == len(chunks) - 1}
 
 
 def post_exchange_data(
@@ -221,13 +268,14 @@ def post_exchange_data(
 ) -> int:
     """Post grade data (dicts or generated models) to an exchange in chunks under its
     ``max_data_content_length``; returns the number of chunks posted. ``on_chunk(n, size)`` is called after
-    each chunk is accepted."""
+    each chunk is accepted. The bodies are those of ``chunk_exchange_data``, each item encoded once."""
     if max_bytes is None:
         max_bytes = _max_bytes(call(get_exchange, UUID(str(exchange_id)), client=client).data)
     http = client.get_httpx_client()
     posted = 0
-    for body in chunk_exchange_data(assignments, summaries, max_bytes):
-        content = _dumps(body)
+    chunks = _packed(assignments, summaries, max_bytes)
+    for n, chunk in enumerate(chunks):
+        content = _body(chunk, n == len(chunks) - 1)
         response = http.post(
             f"/exchanges/{exchange_id}/data", content=content, headers={"Content-Type": "application/json"}
         )

@@ -1,5 +1,5 @@
 """A server command (``datasync mock``, ``datasync proxy``, Prism, ...) as a subprocess on a free local port,
-ready when its health URL answers: what the tests that need a real process and ``scripts/bench.py`` run.
+ready when its health URL answers: what the tests that need a real process and ``benches/http_load.py`` run.
 
 ``running_process`` is the subprocess counterpart of ``datasync_openapi.server.running`` (an app in a thread).
 """

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -23,7 +23,10 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorResponse | int | None:
     if response.status_code == 200:
-        response_200 = cast(int, response.json())
+        response_200 = response.json()
+        if type(response_200) is not int:
+            raise errors.ModelParseError("", response_200, "expected an integer")
+
         return response_200
 
     if response.status_code == 401:

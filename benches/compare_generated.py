@@ -1,6 +1,6 @@
 """Time the user path of two generated trees side by side: for a change to clients/templates/.
 
-    python scripts/compare_generated.py BEFORE_DIR AFTER_DIR [--rounds N]
+    python benches/compare_generated.py BEFORE_DIR AFTER_DIR [--rounds N]
 
 Each DIR holds a datasync-grades folder, as generated/ does (`python clients/generate.py --output-dir DIR`).
 Each round runs one fresh interpreter per tree, the two in turn (so a slow spell of a shared machine falls on
@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]
 SIDES = ("loads", "decode", "call", "dumps", "encode")
 
 
@@ -62,17 +62,18 @@ def _best(func: Callable[[], object], runs: int = 7) -> float:
 def measure(tree: Path, page_file: Path) -> dict[str, float]:
     """The best times of each side with datasync_grades imported from tree (run in a fresh interpreter)."""
     sys.path.insert(0, str(tree / "datasync-grades"))
-    sys.path.insert(0, str(HERE))
+    sys.path.insert(1, str(ROOT))  # after the tree: benches.payloads imports its datasync_grades
     import datasync_grades
     import httpx
-    import model_runs
     from datasync_grades.api.exchanges import list_exchanges
     from datasync_grades.models import ExchangeData, ExchangeList
     from datasync_grades.runtime import call, connect
 
     assert Path(datasync_grades.__file__).is_relative_to(tree), datasync_grades.__file__
     body = page_file.read_bytes()
-    payload = model_runs.exchange_data_payload(10_000 * model_runs.PAYLOAD_BYTES_PER_EXCHANGE)
+    from benches.payloads import exchange_data_payload
+
+    payload = exchange_data_payload()
     model = ExchangeData.from_dict(payload)
     headers = {"content-type": "application/json"}
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body, headers=headers))

@@ -1,25 +1,18 @@
-"""Benchmarks (make bench): generated models, the mock beside Prism and its server stack's ceiling, conformance.
+"""The HTTP load test (make bench, after the client benchmarks of benches/test_client.py): the mock beside Prism
+and its server stack's ceiling, the validating proxy's overhead, conformance throughput.
 
-    python scripts/bench.py [--seconds 3] [--rounds 3] [--workers 1] [--only models|mock|proxy|conformance ...]
-                            [--instructions]
+    python benches/http_load.py [--seconds 3] [--rounds 3] [--workers 1] [--only mock|proxy|conformance ...]
 
-1. The generated models' cost: decoding a 10 000-item list response vs json.loads alone (target <= 2.5x), and
-   encoding a 5 MB exchange-data payload vs json.dumps alone (target <= 2x), as ratios of the best of 15 runs, the
-   two sides of a ratio taking turns so that both see the same machine, with the garbage collector paused.
-   With --instructions, also the same ratios in instructions counted by valgrind (scripts/model_runs.py), which repeat
-   within 0.1% where the times move by 10% (another environment, e.g. other variables or paths, moved the encode
-   count by up to 1.7%): for comparing changes to the generator templates, side by side in one environment.
-2. The mock (``datasync mock``, a separate process) beside Prism (the pinned ``@stoplight/prism-cli``, ``prism mock``
+1. The mock (``datasync mock``, a separate process) beside Prism (the pinned ``@stoplight/prism-cli``, ``prism mock``
    on the same spec) and beside the ceiling (a trivial ASGI app on the mock's own server stack, answering each
    path with the bytes the mock answers there, so the two differ only by the mock's own work): the same
    endpoints (list and get-by-id of Grades exchanges, authenticated), the same load generator (``wrk -t1`` when it
    is on PATH, a built-in raw asyncio client otherwise; the output says which), 8 and 50 keep-alive connections,
-   alternating rounds (mock, Prism, ceiling, mock, ...), medians and ratios printed.
-   Targets: mock >= 5x Prism and >= 50% of the ceiling in requests/s; mock p99 < 20 ms at 50 connections.
-3. The validating proxy's overhead: the mock directly vs the mock behind ``datasync proxy`` (both separate
-   processes), the same endpoints and load generator as 2., 8 connections, alternating rounds; the p50 latency
-   the proxy adds and its throughput relative to the mock. Target: under 2 ms added at p50.
-4. Conformance throughput: cases/s of the same budget in-process (ASGI) and over HTTP, and the wall time of
+   alternating rounds (mock, Prism, ceiling, mock, ...), medians and ratios printed, each judged against its target.
+2. The validating proxy's overhead: the mock directly vs the mock behind ``datasync proxy`` (both separate
+   processes), the same endpoints and load generator as 1., 8 connections, alternating rounds; the p50 latency
+   the proxy adds and its throughput relative to the mock, judged against its target.
+3. Conformance throughput: cases/s of the same budget in-process (ASGI) and over HTTP, and the wall time of
    ``datasync conformance`` (what ``make conformance`` runs).
 """
 
@@ -27,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import os
 import re
@@ -41,11 +33,9 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-import model_runs  # scripts/, next to this file
 
 from datasync_openapi import conformance
 from datasync_openapi.mock import DEMO_API_KEY, DEMO_API_SECRET, DEMO_TOKEN, create_app
@@ -385,148 +375,16 @@ def bench_conformance() -> None:
     )
 
 
-# Issue 11: the generated models' overhead over the json module alone.
-DECODE_TARGET = 2.5
-ENCODE_TARGET = 2.0
-
-
-def _timed(*funcs: Any, repeat: int = 15) -> list[list[float]]:
-    """The times of each function over `repeat` rounds in which the functions take turns.
-
-    Each run starts after a full collection and runs with the garbage collector paused, as timeit does: with it
-    running, whether a collection of the whole heap falls into a run depends on the runs before, and json.loads
-    alone took from 60 to 210 ms here from one run to the next. Fifteen rounds, not five: with five, three runs of
-    the same code in a row gave encode ratios of 2.42x, 1.94x and 2.62x here; with fifteen, 2.02x, 1.88x, 2.02x.
-    """
-    times: list[list[float]] = [[] for _ in funcs]
-    for _ in range(repeat):
-        for index, func in enumerate(funcs):
-            gc.collect()
-            gc.disable()
-            try:
-                start = time.perf_counter()
-                func()
-                times[index].append(time.perf_counter() - start)
-            finally:
-                gc.enable()
-    return times
-
-
-def _ratio(base: list[float], measured: list[float]) -> tuple[float, str]:
-    """The ratio of the best times, and how much the ratios of the rounds spread: their median and range.
-
-    The best times are the ratio the target is judged on. The spread says how far to trust one run: on a shared
-    VM the same code's best-time ratio moved from 2.15x to 2.79x between runs, and a run whose rounds spread as
-    widely says so."""
-    rounds = sorted(after / before for before, after in zip(base, measured, strict=True))
-    spread = f"rounds {statistics.median(rounds):.2f}x median, {rounds[0]:.2f}-{rounds[-1]:.2f}x"
-    return min(measured) / min(base), spread
-
-
-def _exchange_list_body(exchanges: int) -> bytes:
-    """A list response of `exchanges` exchanges as the mock answers them (each with its own id)."""
-    from datasync_openapi.mock.seed import exchange
-
-    items = [
-        exchange(f"e1000000-0000-4000-8000-{n:012d}", "completed", "course-app-101", "sis") for n in range(exchanges)
-    ]
-    for item in items:
-        item.pop("_posted_by")
-    return json.dumps({"data": items, "paging": {"next": None}}).encode()
-
-
-def bench_models(targets: Targets, instructions: bool = False) -> None:
-    """Generated-model overhead: decode a 10 000-item list, encode a 5 MB exchange-data payload."""
-    from datasync_grades.workflows import chunk_exchange_data
-
-    raw = _exchange_list_body(10_000)
-    payload = model_runs.exchange_data_payload(10_000 * model_runs.PAYLOAD_BYTES_PER_EXCHANGE)
-    side = model_runs.sides(raw, payload)
-    loads, decode = _timed(side["loads"], side["decode"])
-    ratio, spread = _ratio(loads, decode)
-    print(
-        f"decode 10 000 exchanges ({len(raw) / 1e6:.1f} MB): json.loads {min(loads) * 1000:.0f} ms, "
-        f"json.loads + ExchangeList.from_dict {min(decode) * 1000:.0f} ms = {ratio:.2f}x "
-        f"({targets.judge('decode', f'{ratio:.2f}x', ratio <= DECODE_TARGET, f'<= {DECODE_TARGET}x')}; {spread})"
-    )
-    dumps, encode = _timed(side["dumps"], side["encode"])
-    ratio, spread = _ratio(dumps, encode)
-    size = len(json.dumps(payload)) / 1e6
-    print(
-        f"encode a {size:.1f} MB exchange-data payload: json.dumps {min(dumps) * 1000:.0f} ms, "
-        f"ExchangeData.to_dict + json.dumps {min(encode) * 1000:.0f} ms = {ratio:.2f}x "
-        f"({targets.judge('encode', f'{ratio:.2f}x', ratio <= ENCODE_TARGET, f'<= {ENCODE_TARGET}x')}; {spread})"
-    )
-
-    def producer_path() -> None:  # what post_exchange_data sends: chunks under 1 MB, compact JSON
-        for chunk in chunk_exchange_data(payload["assignments"], [], 1_000_000):
-            json.dumps(chunk, separators=(",", ":"), ensure_ascii=False).encode()
-
-    (chunked,) = _timed(producer_path)
-    print(
-        f"encode the same payload the producer flow's way (chunk_exchange_data into 1 MB bodies + compact "
-        f"json.dumps, no models): {min(chunked) * 1000:.0f} ms = {min(chunked) / min(dumps):.2f}x"
-    )
-    if instructions:
-        bench_model_instructions()
-
-
-def bench_model_instructions(exchanges: int = 1_000) -> None:
-    """The same four sides counted in instructions by valgrind (scripts/model_runs.py), at a tenth of the size."""
-    valgrind = shutil.which("valgrind")
-    if valgrind is None:
-        print("instructions: skipped, valgrind is not on PATH (the Debian package valgrind)")
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        body = Path(tmp) / "list.json"
-        body.write_bytes(_exchange_list_body(exchanges))
-        command = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", "--collect-atstart=no"]
-        runner = Path(__file__).with_name("model_runs.py")
-        command += ["--toggle-collect=sys_call_tracing*", sys.executable, str(runner)]
-        env = {**os.environ, "PYTHONHASHSEED": "0"}
-        runs = {
-            side: subprocess.Popen(
-                [*command, str(body), side], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-            )
-            for side in model_runs.SIDES
-        }
-        counts = {side: _collected(side, run) for side, run in runs.items()}
-    size = exchanges * model_runs.PAYLOAD_BYTES_PER_EXCHANGE / 1e6
-    print(
-        f"instructions of one warm run (valgrind callgrind; {exchanges:,} exchanges, a {size:.1f} MB payload; "
-        f"they repeat within 0.1%, the times move by 10%): "
-        f"decode {counts['decode'] / counts['loads']:.3f}x json.loads "
-        f"({counts['loads'] // exchanges:,} and {(counts['decode'] - counts['loads']) // exchanges:,} per exchange "
-        f"for json.loads and from_dict), encode {counts['encode'] / counts['dumps']:.3f}x json.dumps"
-    )
-
-
-def _collected(side: str, run: subprocess.Popen[bytes]) -> int:
-    _, stderr = run.communicate()
-    found = re.search(rb"Collected : (\d+)", stderr)
-    if run.returncode or found is None or not int(found.group(1)):
-        raise SystemExit(f"valgrind run of {side} failed (exit {run.returncode}): {stderr.decode()[-2000:]}")
-    return int(found.group(1))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds of load per cell (default 3)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per cell; the median is shown")
     parser.add_argument("--workers", type=int, default=1, help="mock worker processes (default 1)")
-    parser.add_argument(
-        "--only", choices=["models", "mock", "proxy", "conformance"], action="append", help="run only these"
-    )
-    parser.add_argument(
-        "--instructions",
-        action="store_true",
-        help="also count the models' instructions under valgrind (about 90 s more; needs valgrind on PATH)",
-    )
+    parser.add_argument("--only", choices=["mock", "proxy", "conformance"], action="append", help="run only these")
     args = parser.parse_args()
-    parts = set(args.only or ["models", "mock", "proxy", "conformance"])
+    parts = set(args.only or ["mock", "proxy", "conformance"])
     targets = Targets()
     sections: list[tuple[str, Callable[[], None]]] = [
-        ("models", lambda: bench_models(targets, instructions=args.instructions)),
         ("mock", lambda: bench_mock(args.seconds, args.rounds, args.workers, targets)),
         ("proxy", lambda: bench_proxy(args.seconds, args.rounds, targets)),
         ("conformance", bench_conformance),
