@@ -78,8 +78,8 @@ lint: install ## ruff, mypy --strict (hand-written and generated code), spec val
 test: lint ## everything CI runs: lint, then every pytest tier under tests/
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-fast: $(VENV)/.synced $(REDOCLY) ## the inner loop: every tier without the tests marked slow (no lint, no wheels)
-	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+test-fast: $(VENV)/.synced $(REDOCLY) ## the inner loop: every tier without the tests marked slow, in 3 processes (no lint)
+	$(BIN)/pytest -m "not slow" -n 3 $(PYTEST_ARGS)
 
 docs: $(VENV)/.synced $(REDOCLY) ## build the docs site and both specs' API reference into site/ (offline, --strict)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site

@@ -500,7 +500,7 @@ UUIDS_TO_WRITE: list[uuid.UUID] = [
     uuid.UUID(int=0),
     uuid.UUID(int=5),
     uuid.UUID(int=(1 << 128) - 1),
-    uuid.uuid4(),
+    uuid.UUID("04736e9b-5990-4232-be5a-9f5a7393366c"),  # a version-4 one, fixed so every run collects the same ids
     _OwnStr(CANONICAL_UUID),
 ]
 
