@@ -5,7 +5,7 @@ test can ask for ``datasync_mock`` and gets a fresh, seeded mock of both APIs. R
 
     .venv/bin/pytest examples/test_my_integration.py
 
-(tests/client/test_example_scripts.py does, with this project's strict settings).
+(tests/e2e/test_example_scripts.py does, with this project's strict settings).
 """
 
 from __future__ import annotations

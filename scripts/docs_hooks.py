@@ -7,7 +7,7 @@ index.md` links to them and `mkdocs build --strict` checks those links like any 
 
 Redoc's page still reaches out when it is viewed: its sidebar shows a logo from Redocly's CDN and its UI sends
 telemetry. `disableTelemetry` turns the second off, and a Content-Security-Policy in the page's head forbids any
-request beyond the page itself, so a reader's browser loads nothing from the internet (tests/docs/test_site.py
+request beyond the page itself, so a reader's browser loads nothing from the internet (tests/e2e/test_site.py
 renders the page with every network request counted). The CLI's own usage telemetry is off too
 (`REDOCLY_TELEMETRY=off`), so the build sends nothing either.
 """

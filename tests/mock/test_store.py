@@ -1,6 +1,6 @@
 """Store transactions: all the writes of one, or none, in memory and in the SQLite state file.
 
-The crash-safety of the whole (``kill -9`` under load) is in tests/robustness/test_crash_consistency.py; here a
+The crash-safety of the whole (``kill -9`` under load) is in tests/mock/test_crash_consistency.py; here a
 write is made to fail in the middle of a transaction, and nothing of it may remain.
 """
 

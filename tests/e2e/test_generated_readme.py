@@ -12,7 +12,7 @@ import pytest
 from datasync_openapi.mock import MockApp
 from datasync_openapi.mock.seed import EXCHANGE_COMPLETED, EXCHANGE_CREATED, EXCHANGE_NO_LOGS
 from tests.apps.exchange_data import Recording
-from tests.docs.test_snippets import BLOCK, run_block
+from tests.e2e.test_snippets import BLOCK, run_block
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("grades", "interop")
@@ -24,7 +24,7 @@ def readme(api: str) -> str:
 
 
 def blocks(api: str) -> list[str]:
-    return BLOCK.findall(readme(api))
+    return [match.group("code") for match in BLOCK.finditer(readme(api))]
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ still work, and `datasync conformance` says in one line how to install the extra
 
 Each test runs a fresh interpreter in which the extra's packages cannot be imported (``sys.modules[name] = None``
 makes ``import name`` fail and ``importlib.util.find_spec(name)`` answer None, as when it is not installed).
-tests/client/test_tooling_wheel.py shows the same with the wheel installed without the extra.
+tests/e2e/test_tooling_wheel.py shows the same with the wheel installed without the extra.
 """
 
 from __future__ import annotations
