@@ -1,20 +1,21 @@
-"""A mock over a real socket for the docs' snippets (one per test module, reset by the tests)."""
+"""A mock over a real socket for the end-to-end tests (one per test module), reset for each test as ``mock``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from datasync_openapi.mock import MockApp, create_app
-from datasync_openapi.server import running
+from datasync_openapi.mock import MockApp
 from tests.apps.exchange_data import Recording
+from tests.runtime.conftest import recorded
 
 
-@pytest.fixture(scope="module")
-def recorded() -> Iterator[tuple[MockApp, Recording, str]]:
-    """One mock over a real socket that records the grade data posted to it."""
-    app = create_app()
-    recording = Recording(app)
-    with running(recording) as base:
-        yield app, recording, base
+@pytest.fixture
+def mock(recorded: tuple[MockApp, Recording, str]) -> tuple[MockApp, Recording, str]:
+    """The module's recording mock, reset: the seeded data, nothing recorded."""
+    app, recording, _ = recorded
+    app.reset()
+    recording.bodies.clear()
+    return recorded
+
+
+__all__ = ["mock", "recorded"]

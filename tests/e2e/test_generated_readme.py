@@ -27,14 +27,6 @@ def blocks(api: str) -> list[str]:
     return [match.group("code") for match in BLOCK.finditer(readme(api))]
 
 
-@pytest.fixture
-def mock(recorded: tuple[MockApp, Recording, str]) -> tuple[MockApp, Recording, str]:
-    app, recording, _ = recorded
-    app.reset()
-    recording.bodies.clear()
-    return recorded
-
-
 @pytest.mark.parametrize("api", PACKAGES)
 def test_the_readme_is_ours_and_says_what_the_package_is(api: str) -> None:
     text = readme(api)

@@ -69,14 +69,6 @@ def block_with(marker: str) -> str:
     return block
 
 
-@pytest.fixture
-def mock(recorded: tuple[MockApp, Recording, str]) -> tuple[MockApp, Recording, str]:
-    app, recording, _ = recorded
-    app.reset()
-    recording.bodies.clear()
-    return recorded
-
-
 def run_block(code: str, base: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     test_module = PYTEST_BLOCK.match(code)
     script = tmp_path / (test_module.group(1) if test_module else "readme_block.py")
