@@ -6,6 +6,7 @@ its own try/except. This is the one check; each caller keeps its own message, na
 
 from __future__ import annotations
 
+import argparse
 import math
 
 
@@ -19,4 +20,16 @@ def positive_finite(value: str | float) -> float | None:
     return number if math.isfinite(number) and number > 0 else None
 
 
-__all__ = ["positive_finite"]
+def integer_option(text: str, low: int, high: int | None, *, not_a_number: str, out_of_range: str) -> int:
+    """An integer option's value between ``low`` and ``high`` (``None``: no upper bound), for argparse's
+    ``type=``: ``not_a_number`` (followed by the text) or ``out_of_range`` (``{}`` is the number) otherwise."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{not_a_number}: {text!r}") from None
+    if number < low or (high is not None and number > high):
+        raise argparse.ArgumentTypeError(out_of_range.format(number))
+    return number
+
+
+__all__ = ["integer_option", "positive_finite"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import socket
 
-from datasync_openapi.numbers import positive_finite
+from datasync_openapi.numbers import integer_option, positive_finite
 
 HEADER_TIMEOUT = 10.0  # seconds from a connection's opening or its last answer to a complete request head
 MAX_CONNECTIONS = 1000  # open connections per process (lowered to what the open-file limit allows)
@@ -22,13 +22,13 @@ def _header_timeout(text: str) -> float:
 
 
 def _max_connections(text: str) -> int:
-    try:
-        count = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of connections: {text!r}") from None
-    if count < 1:
-        raise argparse.ArgumentTypeError(f"the connection limit is at least 1, not {count}")
-    return count
+    return integer_option(
+        text,
+        1,
+        None,
+        not_a_number="not a number of connections",
+        out_of_range="the connection limit is at least 1, not {}",
+    )
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:

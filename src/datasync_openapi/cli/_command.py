@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from datasync_openapi.findings import neutral
+from datasync_openapi.numbers import integer_option
 
 Run = Callable[[argparse.Namespace], int]
 
@@ -86,13 +87,9 @@ def fail(message: str, status: int = 2) -> int:
 
 # -- option types shared by the commands -------------------------------------------------------------------------
 def port(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 1 <= number <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is between 1 and 65535, not {number}")
-    return number
+    return integer_option(
+        text, 1, 65535, not_a_number="not a port number", out_of_range="a port is between 1 and 65535, not {}"
+    )
 
 
 __all__ = ["HelpFormatter", "Parser", "Run", "add_command", "fail", "port", "subcommands"]

@@ -10,18 +10,20 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from datasync_openapi.numbers import integer_option
+
 from ._api import add_api_command, api_command, grades_client
 from ._command import fail
 
 
 def _mebibytes(text: str) -> int:
-    try:
-        mib = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of MiB: {text!r}") from None
-    if not 1 <= mib <= 1 << 20:
-        raise argparse.ArgumentTypeError(f"a size is between 1 and {1 << 20} MiB, not {mib}")
-    return mib
+    return integer_option(
+        text,
+        1,
+        1 << 20,
+        not_a_number="not a number of MiB",
+        out_of_range=f"a size is between 1 and {1 << 20} MiB, not {{}}",
+    )
 
 
 def add_parser(sub: Any) -> None:

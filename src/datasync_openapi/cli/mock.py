@@ -14,19 +14,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from datasync_openapi.numbers import integer_option
 from datasync_openapi.server_options import add_connection_options, cannot_listen
 
 from ._command import Parser, add_command, fail, port
 
 
 def _workers(text: str) -> int:
-    try:
-        workers = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of workers: {text!r}") from None
-    if not 1 <= workers <= 64:
-        raise argparse.ArgumentTypeError(f"workers is between 1 and 64, not {workers}")
-    return workers
+    return integer_option(
+        text, 1, 64, not_a_number="not a number of workers", out_of_range="workers is between 1 and 64, not {}"
+    )
 
 
 def add_parser(sub: Any) -> None:
