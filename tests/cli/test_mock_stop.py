@@ -22,20 +22,25 @@ ROOT = Path(__file__).resolve().parents[2]
 DATASYNC = Path(sys.executable).with_name("datasync")
 
 
-def serve_then_interrupt(argv: list[str], port: int) -> subprocess.CompletedProcess[str]:
-    """Start ``argv`` in a process group of its own, wait until the mock answers on ``port``, then Ctrl-C."""
+def serve_then_interrupt(argv: list[str], port: int, workers: int = 1) -> subprocess.CompletedProcess[str]:
+    """Start ``argv`` in a process group of its own, wait until the mock answers on ``port`` from each of its
+    ``workers`` (a user presses Ctrl-C on a mock that is up, not on one still starting), then Ctrl-C."""
     process = subprocess.Popen(
         argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
     try:
         deadline = time.monotonic() + 30
+        pids: set[int] = set()
         while True:
             assert process.poll() is None, process.communicate()
             try:
                 answer = httpx.get(
                     f"http://127.0.0.1:{port}/v2/grades/exchanges", headers={"Authorization": f"Bearer {DEMO_TOKEN}"}
                 )
-                if answer.status_code == 200:
+                health = httpx.get(f"http://127.0.0.1:{port}/_mock/health")  # a new connection: any worker
+                if answer.status_code == 200 and health.status_code == 200:
+                    pids.add(health.json()["pid"])
+                if len(pids) >= workers:
                     break
             except httpx.TransportError:
                 pass
@@ -54,7 +59,7 @@ def serve_then_interrupt(argv: list[str], port: int) -> subprocess.CompletedProc
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_ctrl_c_stops_the_mock_with_status_0(workers: str) -> None:
     port = free_port()
-    done = serve_then_interrupt([str(DATASYNC), "mock", "--port", str(port), "--workers", workers], port)
+    done = serve_then_interrupt([str(DATASYNC), "mock", "--port", str(port), "--workers", workers], port, int(workers))
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "Shutting down" in done.stderr  # uvicorn's clean shutdown, not a kill
