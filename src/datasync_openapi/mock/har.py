@@ -285,7 +285,8 @@ def _batch_courses(recorded: Recorded, batch_id: str, body: bytes) -> None:
 _VALIDATORS: dict[str, jsonschema_rs.Validator] = {}
 
 
-def _validator(kind: Kind) -> jsonschema_rs.Validator:
+def object_validator(kind: Kind) -> jsonschema_rs.Validator:
+    """The compiled schema of a collection's objects (compiled once; the HAR and file seeders share it)."""
     found = _VALIDATORS.get(kind.collection)
     if found is None:
         found = _VALIDATORS[kind.collection] = compile_schema({"$ref": f"#/components/schemas/{kind.schema}"}, kind.api)
@@ -299,7 +300,7 @@ def _accept(kind: Kind, item: Any) -> tuple[JSONObject | None, str]:
     obj: JSONObject = redacted({k: v for k, v in item.items() if not str(k).startswith("_")})
     if kind.id_field is not None and not (isinstance(obj.get(kind.id_field), str) and obj[kind.id_field]):
         return None, f"no {kind.id_field}"
-    validator = _validator(kind)
+    validator = object_validator(kind)
     for _round in range(MAX_REPAIRS):
         try:
             errors = list(validator.iter_errors(obj))
@@ -355,4 +356,4 @@ def _clear(collection: str) -> Step:
     return step
 
 
-__all__ = ["KINDS", "HarError", "Recorded", "load", "with_demo_data"]
+__all__ = ["KINDS", "HarError", "Kind", "Recorded", "load", "object_validator", "with_demo_data"]

@@ -34,18 +34,16 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jsonschema_rs
 import yaml
 
-from datasync_openapi.contract import compile_schema, explain, load_spec
+from datasync_openapi.contract import explain, load_spec
 
+from .har import KINDS, Kind, Recorded, object_validator
 from .seed import DEFAULT_MAX_DATA_CONTENT_LENGTH, DEMO_COURSE_APP_ID, seed
 from .store import JSONObject, Store
-
-if TYPE_CHECKING:
-    from .har import Recorded
 
 MAX_SEED_BYTES = 256 * 1024 * 1024  # a larger seed file is refused (it is read whole)
 MAX_SEED_OBJECTS = 1_000_000
@@ -62,38 +60,16 @@ class SeedError(ValueError):
     """A seed that cannot be used (one line saying where and why)."""
 
 
-@dataclass(frozen=True)
-class _Kind:
-    collection: str
-    api: str
-    schema: str
-    id_field: str | None  # None: a single object (consumer) or keyed by the file (sections)
+_DECLARED: dict[str, frozenset[str]] = {}
 
 
-KINDS = {
-    kind.collection: kind
-    for kind in (
-        _Kind("exchanges", "grades", "Exchange", "id"),
-        _Kind("exchange_errors", "grades", "ExchangeError", "id"),
-        _Kind("batch_exchanges", "grades", "BatchExchange", "id"),
-        _Kind("schedules", "grades", "Schedule", "id"),
-        _Kind("consumer", "grades", "Consumer", None),
-        _Kind("sections", "grades", "ResolvedId", None),
-        _Kind("tenants", "interop", "TenantInfo", "id"),
-        _Kind("scoping_schools", "interop", "ScopingSchool", "school_id"),
-        _Kind("scoping_courses", "interop", "ScopingCourse", "course_id"),
-    )
-}
-_VALIDATORS: dict[str, tuple[jsonschema_rs.Validator, frozenset[str]]] = {}
-
-
-def _validator(kind: _Kind) -> tuple[jsonschema_rs.Validator, frozenset[str]]:
-    found = _VALIDATORS.get(kind.collection)
-    if found is None:
-        schema = load_spec(kind.api)["components"]["schemas"][kind.schema]  # type: ignore[arg-type]
-        validator = compile_schema({"$ref": f"#/components/schemas/{kind.schema}"}, kind.api)  # type: ignore[arg-type]
-        found = _VALIDATORS[kind.collection] = (validator, frozenset(schema.get("properties", {})))
-    return found
+def _validator(kind: Kind) -> tuple[jsonschema_rs.Validator, frozenset[str]]:
+    """The collection's compiled schema (the HAR seeder's, shared) and the property names it declares."""
+    declared = _DECLARED.get(kind.collection)
+    if declared is None:
+        schema = load_spec(kind.api)["components"]["schemas"][kind.schema]
+        declared = _DECLARED[kind.collection] = frozenset(schema.get("properties", {}))
+    return object_validator(kind), declared
 
 
 @dataclass
@@ -181,7 +157,7 @@ def parse(data: Any, source: str = "the seed") -> Seed:
     return out
 
 
-def _check(kind: _Kind, item: Any, where: str) -> JSONObject:
+def _check(kind: Kind, item: Any, where: str) -> JSONObject:
     if not isinstance(item, Mapping):
         raise SeedError(f"{where}: a {kind.schema} is a JSON object")
     obj: JSONObject = {str(k): v for k, v in item.items()}
