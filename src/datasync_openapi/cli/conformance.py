@@ -220,9 +220,6 @@ def run(args: argparse.Namespace) -> int:
         return exc.status
 
 
-__all__ = ["add_parser", "run"]
-
-
 def _run_embedded(
     args: argparse.Namespace,
     apis: list[API],
@@ -270,3 +267,6 @@ def _run_embedded(
                 )
             )
     return results
+
+
+__all__ = ["add_parser", "run"]
